@@ -1,0 +1,241 @@
+#include "cli.h"
+#include "config.h"
+#include "error.h"
+#include "ingest.h"
+#include "log.h"
+#include "outfile.h"
+#include "progress.h"
+#include "run.h"
+#include "versions.h"
+#include "yamlread.h"
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *command;
+    const char *config;
+    const char *topic; /* for "help TOPIC" */
+    sm_run_options run;
+    int threads;
+} cli_args;
+
+static const char usage_text[] =
+    "Usage: soilmap <command> [options] [CONFIG]\n"
+    "\n"
+    "soilmap turns soil samples and pollution sources into contaminant maps.\n"
+    "A job is described by one YAML config file (see docs/config.md).\n"
+    "\n"
+    "Commands:\n"
+    "  run CONFIG        run every stage of the job (now: ingest)\n"
+    "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
+    "                    rows that cannot be used go to <output>/rejects.csv\n"
+    "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
+    "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
+    "  help [COMMAND]    this text, or more about one command\n"
+    "\n"
+    "Options:\n"
+    "  --config KEY VALUE  set a GDAL configuration option (e.g. GDAL_CACHEMAX 512)\n"
+    "  --threads N         worker threads (default: all cores)\n"
+    "  --force             redo stages whose outputs are already current\n"
+    "  --json-progress     progress as one JSON object per line on stdout\n"
+    "  -q, --quiet         only errors\n"
+    "  -v, --verbose       more detail, including GDAL's debug messages\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Examples:\n"
+    "  soilmap validate configs/demo.yaml\n"
+    "  soilmap run configs/demo.yaml\n"
+    "  soilmap ingest --force -v configs/meuse.yaml\n"
+    "\n"
+    "Exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create\n"
+    "output, 74 I/O error, 75 cancelled, 78 config error.\n";
+
+static const struct {
+    const char *command;
+    const char *text;
+} command_help[] = {
+    {"run", "soilmap run CONFIG\n\n"
+            "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
+            "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
+            "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
+            "and per-stage timings and counts.\n"},
+    {"ingest", "soilmap ingest CONFIG\n\n"
+               "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
+               "reads) and pollution sources named in the config, reprojects them to the\n"
+               "working CRS, normalises units to mg/kg, substitutes values below detection\n"
+               "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
+               "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
+               "Every row that cannot be used is written to <output>/rejects.csv with its\n"
+               "row number and reason; the stage fails (exit 65) only when more than\n"
+               "samples.max_reject_share of the rows are rejected.\n"},
+    {"validate", "soilmap validate CONFIG\n\n"
+                 "Checks the config (every error names file:line:column and the key) and\n"
+                 "that the sample and source files open with the configured columns and a\n"
+                 "CRS. Reads no rows and writes nothing.\n"},
+    {"version", "soilmap version\n\nPrints the versions of soilmap and its libraries.\n"},
+    {"help", "soilmap help [COMMAND]\n\nPrints the overview, or the help of one command.\n"},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, arg);
+    return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
+}
+
+static const char *const commands[] = {"run", "ingest", "validate", "version", "help", NULL};
+
+static int parse_option(int argc, char **argv, int *i, cli_args *a)
+{
+    const char *o = argv[*i];
+    if (!strcmp(o, "-q") || !strcmp(o, "--quiet")) {
+        sm_log_set_level(SM_LOG_ERROR);
+        sm_progress_set_mode(SM_PROGRESS_QUIET);
+    } else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
+        sm_log_set_level(SM_LOG_DEBUG);
+        CPLSetConfigOption("CPL_DEBUG", "ON");
+    } else if (!strcmp(o, "--force")) {
+        a->run.force = 1;
+    } else if (!strcmp(o, "--json-progress")) {
+        sm_progress_set_mode(SM_PROGRESS_JSON);
+    } else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+        a->topic = a->command;
+        a->command = "help";
+    } else if (!strcmp(o, "--threads")) {
+        char *end;
+        if (*i + 1 >= argc)
+            return usage_error("--threads needs a number", "");
+        long n = strtol(argv[++*i], &end, 10);
+        if (*end || n < 1 || n > 4096)
+            return usage_error("--threads: '%s' is not a thread count", argv[*i]);
+        a->threads = (int)n;
+    } else if (!strcmp(o, "--config")) {
+        if (*i + 2 >= argc)
+            return usage_error("--config needs KEY and VALUE", "");
+        CPLSetConfigOption(argv[*i + 1], argv[*i + 2]);
+        *i += 2;
+    } else {
+        return usage_error("unknown option '%s'", o);
+    }
+    return SM_OK;
+}
+
+static int parse_args(int argc, char **argv, cli_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            int rc = parse_option(argc, argv, &i, a);
+            if (rc)
+                return rc;
+        } else if (!a->command) {
+            a->command = argv[i];
+        } else if (!strcmp(a->command, "help") && !a->topic) {
+            a->topic = argv[i];
+        } else if (!a->config) {
+            a->config = argv[i];
+        } else {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!a->command)
+        return usage_error("no command given%s", "");
+    for (int i = 0; commands[i]; i++)
+        if (!strcmp(a->command, commands[i]))
+            return SM_OK;
+    const char *guess = sm_closest(a->command, commands);
+    if (guess) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "unknown command '%s'; did you mean '%s'?", a->command, guess);
+        return usage_error("%s", msg);
+    }
+    return usage_error("unknown command '%s'", a->command);
+}
+
+static int cmd_help(const char *topic)
+{
+    for (unsigned i = 0; topic && i < sizeof command_help / sizeof command_help[0]; i++)
+        if (!strcmp(topic, command_help[i].command)) {
+            fputs(command_help[i].text, stdout);
+            return SM_OK;
+        }
+    fputs(usage_text, stdout);
+    return SM_OK;
+}
+
+static int cmd_version(void)
+{
+    sm_component_version v[SM_N_COMPONENTS];
+    sm_versions(v);
+    for (int i = 0; i < SM_N_COMPONENTS; i++)
+        printf("%-11s %s\n", v[i].name, v[i].version);
+    return SM_OK;
+}
+
+static int cmd_validate(const sm_config *cfg)
+{
+    int rc = sm_ingest_check(cfg);
+    if (rc)
+        return rc;
+    printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,
+           cfg->samples.n_contaminants, cfg->samples.n_contaminants == 1 ? "" : "s",
+           cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
+    for (int i = 0; i < cfg->n_later_present; i++)
+        printf("note: section '%s' is for a stage this version does not have yet; it was not "
+               "checked\n",
+               cfg->later_present[i]);
+    return SM_OK;
+}
+
+static int with_config(const cli_args *a)
+{
+    if (!a->config)
+        return usage_error("'%s' needs a CONFIG file", a->command);
+    sm_config cfg;
+    int rc = sm_config_load(a->config, &cfg);
+    if (rc)
+        return rc;
+    if (!strcmp(a->command, "validate"))
+        rc = cmd_validate(&cfg);
+    else
+        rc = sm_run(&cfg, !strcmp(a->command, "run") ? NULL : a->command, &a->run);
+    sm_config_free(&cfg);
+    return rc;
+}
+
+static void setup(const cli_args *a)
+{
+    GDALAllRegister();
+    sm_error_install_gdal_handler();
+    sm_outfile_install_signal_handlers();
+    int threads = a->threads > 0 ? a->threads : omp_get_num_procs();
+    omp_set_num_threads(threads);
+    char text[16];
+    snprintf(text, sizeof text, "%d", threads);
+    if (!CPLGetConfigOption("GDAL_NUM_THREADS", NULL))
+        CPLSetConfigOption("GDAL_NUM_THREADS", text);
+}
+
+int sm_cli_main(int argc, char **argv)
+{
+    cli_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc == SM_OK && !strcmp(a.command, "help"))
+        rc = cmd_help(a.topic);
+    else if (rc == SM_OK && !strcmp(a.command, "version"))
+        rc = (setup(&a), cmd_version());
+    else if (rc == SM_OK) {
+        setup(&a);
+        rc = with_config(&a);
+    }
+    if (rc != SM_OK) {
+        sm_progress_break_line();
+        fprintf(stderr, "soilmap: %s\n", sm_error_message());
+    }
+    GDALDestroy();
+    return sm_exit_code(rc);
+}

@@ -1,0 +1,291 @@
+#include "config.h"
+#include "crs.h"
+#include "error.h"
+#include "units.h"
+#include "yamlread.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns from the enclosing function when a getter failed. */
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ < 0)                                                                               \
+            return rc_;                                                                            \
+    } while (0)
+
+static const char *const later_sections[] = {SM_LATER_SECTIONS, NULL};
+
+static int load_crs(const sm_ynode *root, sm_config *cfg)
+{
+    sm_ynode n;
+    TRY(sm_y_key_string(root, "crs", 1, &cfg->crs));
+    sm_y_get(root, "crs", &n);
+    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
+    if (!srs)
+        return sm_y_error(&n, "'%s' is not a CRS that PROJ knows (use e.g. EPSG:32633 or WKT)",
+                          cfg->crs);
+    int ok = sm_crs_is_metric_projected(srs);
+    OSRDestroySpatialReference(srs);
+    if (!ok)
+        return sm_y_error(&n, "'%s' is not a projected CRS in metres; interpolation needs one "
+                              "(e.g. the UTM zone of the area)",
+                          cfg->crs);
+    return SM_OK;
+}
+
+static int load_extent(const sm_ynode *grid, sm_grid_config *g)
+{
+    sm_ynode n;
+    g->from_samples = 1;
+    if (!sm_y_get(grid, "extent", &n))
+        return SM_OK;
+    if (!sm_y_is_seq(&n)) {
+        static const char *const words[] = {"from-samples", NULL};
+        int which;
+        TRY(sm_y_choice(&n, words, &which));
+        return SM_OK;
+    }
+    if (sm_y_seq_len(&n) != 4)
+        return sm_y_error(&n, "expected 'from-samples' or [xmin, ymin, xmax, ymax]");
+    for (int i = 0; i < 4; i++) {
+        sm_ynode item = sm_y_seq_item(&n, i);
+        TRY(sm_y_number(&item, -HUGE_VAL, HUGE_VAL, &g->extent[i]));
+    }
+    if (g->extent[2] <= g->extent[0] || g->extent[3] <= g->extent[1])
+        return sm_y_error(&n, "xmax must exceed xmin and ymax must exceed ymin");
+    g->from_samples = 0;
+    return SM_OK;
+}
+
+static int load_grid(const sm_ynode *root, sm_grid_config *g)
+{
+    static const char *const keys[] = {"resolution", "extent", "buffer", NULL};
+    sm_ynode grid;
+    if (!sm_y_get(root, "grid", &grid))
+        return sm_y_error(root, "missing required key 'grid'");
+    TRY(sm_y_check_map(&grid, keys));
+    TRY(sm_y_key_number(&grid, "resolution", 1, 1e-6, HUGE_VAL, &g->resolution));
+    g->buffer = 0.0;
+    TRY(sm_y_key_number(&grid, "buffer", 0, 0.0, HUGE_VAL, &g->buffer));
+    return load_extent(&grid, g);
+}
+
+static int valid_identifier(const char *s)
+{
+    if (!islower((unsigned char)s[0]))
+        return 0;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+            return 0;
+    return 1;
+}
+
+static int load_contaminant(const sm_ynode *n, const char *name, sm_contaminant *c)
+{
+    static const char *const keys[] = {"column", "unit", "limit_column", "detection_limit", NULL};
+    c->name = strdup(name);
+    c->detection_limit = NAN;
+    c->unit = strdup("mg/kg");
+    if (!valid_identifier(name))
+        return sm_y_error(n, "contaminant names must be lower-case words (a-z, 0-9, _), "
+                             "as they name output fields; got '%s'",
+                          name);
+    if (!sm_y_is_map(n)) /* shorthand "cd: Cd" */
+        TRY(sm_y_string(n, &c->column));
+    else {
+        TRY(sm_y_check_map(n, keys));
+        TRY(sm_y_key_string(n, "column", 1, &c->column));
+        TRY(sm_y_key_string(n, "unit", 0, &c->unit));
+        TRY(sm_y_key_string(n, "limit_column", 0, &c->limit_column));
+        TRY(sm_y_key_number(n, "detection_limit", 0, 1e-12, HUGE_VAL, &c->detection_limit));
+    }
+    if (sm_unit_to_mgkg(c->unit, &c->to_mgkg) != 0) {
+        sm_ynode u = *n;
+        sm_y_get(n, "unit", &u);
+        return sm_y_error(&u, "unknown unit '%s'; known units: %s", c->unit, sm_unit_names());
+    }
+    return SM_OK;
+}
+
+static int load_contaminants(const sm_ynode *samples, sm_samples_config *s)
+{
+    sm_ynode map;
+    if (!sm_y_get(samples, "contaminants", &map))
+        return sm_y_error(samples, "missing required key 'contaminants'");
+    int n = sm_y_map_len(&map);
+    if (n <= 0)
+        return sm_y_error(&map, "expected a mapping of contaminant name to column, "
+                                "e.g. {cd: {column: Cd, unit: mg/kg}}");
+    s->contaminants = calloc((size_t)n, sizeof *s->contaminants);
+    for (int i = 0; i < n; i++) {
+        const char *name;
+        sm_ynode item = sm_y_map_item(&map, i, &name);
+        s->n_contaminants = i + 1;
+        TRY(load_contaminant(&item, name, &s->contaminants[i]));
+    }
+    return SM_OK;
+}
+
+static int load_samples(const sm_ynode *root, sm_samples_config *s)
+{
+    static const char *const keys[] = {
+        "path",       "layer",  "crs",        "x",         "y",
+        "wkt",        "id",     "contaminants", "attributes", "censored",
+        "duplicates", "duplicate_tolerance", "max_reject_share", NULL};
+    static const char *const censor_words[] = {"half-limit", "limit", "drop", NULL};
+    static const char *const dup_words[] = {"mean", "first", "max", NULL};
+    sm_ynode n;
+    if (!sm_y_get(root, "samples", &n))
+        return sm_y_error(root, "missing required key 'samples'");
+    TRY(sm_y_check_map(&n, keys));
+    TRY(sm_y_key_path(&n, "path", 1, &s->path));
+    TRY(sm_y_key_string(&n, "layer", 0, &s->layer));
+    TRY(sm_y_key_string(&n, "crs", 0, &s->crs));
+    TRY(sm_y_key_string(&n, "x", 0, &s->x));
+    TRY(sm_y_key_string(&n, "y", 0, &s->y));
+    TRY(sm_y_key_string(&n, "wkt", 0, &s->wkt));
+    TRY(sm_y_key_string(&n, "id", 0, &s->id));
+    if ((s->x == NULL) != (s->y == NULL))
+        return sm_y_error(&n, "give both 'x' and 'y' columns, or neither");
+    if (s->x && s->wkt)
+        return sm_y_error(&n, "give either 'x'/'y' or 'wkt' columns, not both");
+    if (s->crs) {
+        OGRSpatialReferenceH srs = sm_crs_new(s->crs);
+        sm_ynode c;
+        sm_y_get(&n, "crs", &c);
+        if (!srs)
+            return sm_y_error(&c, "'%s' is not a CRS that PROJ knows", s->crs);
+        OSRDestroySpatialReference(srs);
+    }
+    TRY(load_contaminants(&n, s));
+    TRY(sm_y_key_strings(&n, "attributes", &s->attributes, &s->n_attributes));
+    int choice = 0;
+    if (sm_y_key_choice(&n, "censored", censor_words, &choice) < 0)
+        return SM_ECONFIG;
+    s->censored = (sm_censor_policy)choice;
+    choice = 0;
+    if (sm_y_key_choice(&n, "duplicates", dup_words, &choice) < 0)
+        return SM_ECONFIG;
+    s->duplicates = (sm_dup_policy)choice;
+    s->duplicate_tolerance = 0.001;
+    TRY(sm_y_key_number(&n, "duplicate_tolerance", 0, 0.0, HUGE_VAL, &s->duplicate_tolerance));
+    s->max_reject_share = 0.10;
+    TRY(sm_y_key_number(&n, "max_reject_share", 0, 0.0, 1.0, &s->max_reject_share));
+    return SM_OK;
+}
+
+static int load_source(const sm_ynode *n, sm_source_config *src)
+{
+    static const char *const keys[] = {"path", "layer",      "crs",        "wkt",
+                                       "type", "type_field", "name_field", "attributes", NULL};
+    TRY(sm_y_check_map(n, keys));
+    TRY(sm_y_key_path(n, "path", 1, &src->path));
+    TRY(sm_y_key_string(n, "layer", 0, &src->layer));
+    TRY(sm_y_key_string(n, "crs", 0, &src->crs));
+    TRY(sm_y_key_string(n, "wkt", 0, &src->wkt));
+    TRY(sm_y_key_string(n, "type", 0, &src->type));
+    TRY(sm_y_key_string(n, "type_field", 0, &src->type_field));
+    TRY(sm_y_key_string(n, "name_field", 0, &src->name_field));
+    TRY(sm_y_key_strings(n, "attributes", &src->attributes, &src->n_attributes));
+    if (!src->type == !src->type_field)
+        return sm_y_error(n, "give exactly one of 'type' (one type for the layer) or "
+                             "'type_field' (the attribute that holds it)");
+    return SM_OK;
+}
+
+static int load_sources(const sm_ynode *root, sm_config *cfg)
+{
+    sm_ynode n;
+    if (!sm_y_get(root, "sources", &n))
+        return SM_OK;
+    int count = sm_y_is_seq(&n) ? sm_y_seq_len(&n) : 1;
+    cfg->sources = calloc((size_t)count, sizeof *cfg->sources);
+    for (int i = 0; i < count; i++) {
+        sm_ynode item = sm_y_is_seq(&n) ? sm_y_seq_item(&n, i) : n;
+        cfg->n_sources = i + 1;
+        TRY(load_source(&item, &cfg->sources[i]));
+    }
+    return SM_OK;
+}
+
+static int load_later_sections(const sm_ynode *root, sm_config *cfg)
+{
+    for (int i = 0; later_sections[i]; i++) {
+        sm_ynode n;
+        if (!sm_y_get(root, later_sections[i], &n))
+            continue;
+        if (!sm_y_is_map(&n))
+            return sm_y_error(&n, "expected a mapping of keys");
+        cfg->later_present[cfg->n_later_present++] = strdup(later_sections[i]);
+    }
+    return SM_OK;
+}
+
+static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
+{
+    static const char *const keys[] = {"project", "output", "crs", "grid", "samples", "sources",
+                                       SM_LATER_SECTIONS, NULL};
+    sm_ynode root = sm_yaml_root(doc);
+    TRY(sm_y_check_map(&root, keys));
+    TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
+    TRY(sm_y_key_path(&root, "output", 1, &cfg->output));
+    TRY(load_crs(&root, cfg));
+    TRY(load_grid(&root, &cfg->grid));
+    TRY(load_samples(&root, &cfg->samples));
+    TRY(load_sources(&root, cfg));
+    return load_later_sections(&root, cfg);
+}
+
+int sm_config_load(const char *file, sm_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    sm_yaml_doc doc;
+    int rc = sm_yaml_load(file, &doc);
+    if (rc)
+        return rc;
+    cfg->file = strdup(file);
+    rc = load_root(&doc, cfg);
+    if (rc == SM_OK)
+        cfg->json = sm_yaml_to_json(&doc);
+    sm_yaml_free(&doc);
+    if (rc)
+        sm_config_free(cfg);
+    return rc;
+}
+
+static void free_strings(char **list, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void sm_config_free(sm_config *cfg)
+{
+    sm_samples_config *s = &cfg->samples;
+    for (int i = 0; i < s->n_contaminants; i++) {
+        sm_contaminant *c = &s->contaminants[i];
+        free(c->name);
+        free(c->column);
+        free(c->unit);
+        free(c->limit_column);
+    }
+    free(s->contaminants);
+    free_strings(s->attributes, s->n_attributes);
+    free(s->path), free(s->layer), free(s->crs), free(s->x), free(s->y), free(s->wkt), free(s->id);
+    for (int i = 0; i < cfg->n_sources; i++) {
+        sm_source_config *src = &cfg->sources[i];
+        free(src->path), free(src->layer), free(src->crs), free(src->wkt);
+        free(src->type), free(src->type_field), free(src->name_field);
+        free_strings(src->attributes, src->n_attributes);
+    }
+    free(cfg->sources);
+    for (int i = 0; i < cfg->n_later_present; i++)
+        free(cfg->later_present[i]);
+    free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output), free(cfg->crs);
+    memset(cfg, 0, sizeof *cfg);
+}

@@ -1,0 +1,129 @@
+#include "outfile.h"
+#include "error.h"
+#include "progress.h"
+
+#include <cpl_error.h>
+#include <errno.h>
+#include <gdal.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Temporaries in flight, for the signal handler. Fixed size: a stage has only
+ * a few outputs open at once. */
+enum { MAX_PENDING = 64 };
+static char pending[MAX_PENDING][4096];
+static volatile sig_atomic_t pending_used[MAX_PENDING];
+
+static void side_files(const char *tmp, void (*fn)(const char *))
+{
+    static const char *const suffixes[] = {"-journal", "-wal", "-shm", ".aux.xml"};
+    char path[4200];
+    for (unsigned i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", tmp, suffixes[i]);
+        fn(path);
+    }
+}
+
+static void remove_quietly(const char *path) { unlink(path); }
+
+static void track(const char *tmp, int add)
+{
+    for (int i = 0; i < MAX_PENDING; i++) {
+        if (add && !pending_used[i]) {
+            snprintf(pending[i], sizeof pending[i], "%s", tmp);
+            pending_used[i] = 1;
+            return;
+        }
+        if (!add && pending_used[i] && strcmp(pending[i], tmp) == 0) {
+            pending_used[i] = 0;
+            return;
+        }
+    }
+}
+
+void sm_outfile_begin(sm_outfile *f, const char *final_path)
+{
+    snprintf(f->final, sizeof f->final, "%s", final_path);
+    const char *slash = strrchr(final_path, '/');
+    int dirlen = slash ? (int)(slash - final_path) + 1 : 0;
+    snprintf(f->tmp, sizeof f->tmp, "%.*s.tmp-%ld-%s", dirlen, final_path, (long)getpid(),
+             final_path + dirlen);
+    remove_quietly(f->tmp);
+    side_files(f->tmp, remove_quietly);
+    track(f->tmp, 1);
+}
+
+int sm_outfile_commit(sm_outfile *f)
+{
+    if (rename(f->tmp, f->final) != 0) {
+        int err = errno;
+        sm_outfile_abort(f);
+        return sm_error_set(SM_EIO, "%s: cannot move finished output into place: %s", f->final,
+                            strerror(err));
+    }
+    track(f->tmp, 0);
+    return SM_OK;
+}
+
+void sm_outfile_abort(sm_outfile *f)
+{
+    remove_quietly(f->tmp);
+    side_files(f->tmp, remove_quietly);
+    track(f->tmp, 0);
+}
+
+int sm_dataset_close(void *dataset)
+{
+    if (!dataset)
+        return 0;
+    CPLErrorReset();
+    GDALClose((GDALDatasetH)dataset);
+    return CPLGetLastErrorType() >= CE_Failure ? -1 : 0;
+}
+
+static void on_signal(int sig)
+{
+    /* First signal: ask the work to stop at the next progress report, so the
+     * normal error path removes its temporaries. A second one exits at once,
+     * removing what is registered (unlink is async-signal-safe). */
+    if (!sm_progress_cancelled()) {
+        sm_progress_request_cancel();
+        return;
+    }
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending_used[i])
+            unlink(pending[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void sm_outfile_install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int sm_make_dirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return sm_error_set(SM_ECANTCREAT, "%s: cannot create folder: %s", buf,
+                                strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot create folder: %s", buf, strerror(errno));
+    return SM_OK;
+}

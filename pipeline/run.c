@@ -1,0 +1,259 @@
+#include "run.h"
+#include "error.h"
+#include "grid.h"
+#include "ingest.h"
+#include "log.h"
+#include "manifest.h"
+#include "outfile.h"
+#include "progress.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_FILES = 80 };
+
+typedef struct {
+    const char *name;
+    /* Fills paths (caller frees each) and returns how many. */
+    int (*inputs)(const sm_config *cfg, char **paths);
+    int (*outputs)(const sm_config *cfg, char **paths);
+    int (*run)(const sm_config *cfg, json_object *record);
+} stage_def;
+
+static char *out_path(const sm_config *cfg, const char *name)
+{
+    size_t n = strlen(cfg->output) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", cfg->output, name);
+    return p;
+}
+
+/* ---- ingest ---- */
+
+static int ingest_inputs(const sm_config *cfg, char **paths)
+{
+    int n = 0;
+    paths[n++] = strdup(cfg->samples.path);
+    for (int i = 0; i < cfg->n_sources && n < MAX_FILES; i++)
+        paths[n++] = strdup(cfg->sources[i].path);
+    return n;
+}
+
+static int ingest_outputs(const sm_config *cfg, char **paths)
+{
+    paths[0] = out_path(cfg, "samples.gpkg");
+    paths[1] = out_path(cfg, "rejects.csv");
+    return 2;
+}
+
+static json_object *number_or_null(double v)
+{
+    return v == v ? json_object_new_double(v) : json_object_new_null();
+}
+
+static json_object *contaminant_json(const sm_contaminant_summary *p)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "n", json_object_new_int64(p->n));
+    json_object_object_add(o, "censored", json_object_new_int64(p->censored));
+    json_object_object_add(o, "dropped", json_object_new_int64(p->dropped));
+    json_object_object_add(o, "missing", json_object_new_int64(p->missing));
+    json_object_object_add(o, "min", number_or_null(p->min));
+    json_object_object_add(o, "median", number_or_null(p->median));
+    json_object_object_add(o, "max", number_or_null(p->max));
+    return o;
+}
+
+static json_object *grid_json(const sm_grid *g)
+{
+    json_object *o = json_object_new_object();
+    json_object *ext = json_object_new_array();
+    double e[4] = {g->xmin, g->ymin, g->xmax, g->ymax};
+    for (int i = 0; i < 4; i++)
+        json_object_array_add(ext, json_object_new_double(e[i]));
+    json_object_object_add(o, "extent", ext);
+    json_object_object_add(o, "resolution", json_object_new_double(g->res));
+    json_object_object_add(o, "columns", json_object_new_int64(g->ncols));
+    json_object_object_add(o, "rows", json_object_new_int64(g->nrows));
+    return o;
+}
+
+static void ingest_record(const sm_config *cfg, const sm_ingest_summary *s, json_object *rec)
+{
+    json_object_object_add(rec, "rows_read", json_object_new_int64(s->rows_read));
+    json_object_object_add(rec, "rows_accepted", json_object_new_int64(s->rows_accepted));
+    json_object_object_add(rec, "rows_rejected", json_object_new_int64(s->rows_rejected));
+    json_object_object_add(rec, "duplicate_rows_merged", json_object_new_int(s->merged.absorbed));
+    json_object_object_add(rec, "duplicate_locations", json_object_new_int(s->merged.groups));
+    json_object_object_add(rec, "samples", json_object_new_int64(s->samples));
+    json_object_object_add(rec, "source_features_kept", json_object_new_int64(s->sources.kept));
+    json_object_object_add(rec, "source_features_rejected",
+                           json_object_new_int64(s->sources.rejected));
+    json_object *per = json_object_new_object();
+    for (int c = 0; c < s->n_contaminants; c++)
+        json_object_object_add(per, cfg->samples.contaminants[c].name,
+                               contaminant_json(&s->per[c]));
+    json_object_object_add(rec, "contaminants_mg_per_kg", per);
+}
+
+static int ingest_run(const sm_config *cfg, json_object *rec)
+{
+    sm_ingest_summary s;
+    int rc = sm_ingest(cfg, &s);
+    if (s.rows_read > 0)
+        ingest_record(cfg, &s, rec);
+    if (rc)
+        return rc;
+    sm_ingest_log_summary(cfg, &s);
+    sm_grid g;
+    rc = sm_grid_make(&cfg->grid, s.bbox, &g);
+    if (rc)
+        return rc;
+    json_object_object_add(rec, "grid", grid_json(&g));
+    sm_log(SM_LOG_INFO, "grid: %ld x %ld cells of %g m", g.ncols, g.nrows, g.res);
+    return SM_OK;
+}
+
+static const stage_def stages[] = {
+    {"ingest", ingest_inputs, ingest_outputs, ingest_run},
+};
+enum { N_STAGES = sizeof stages / sizeof stages[0] };
+
+const char *const *sm_stage_names(void)
+{
+    static const char *names[N_STAGES + 1];
+    for (int i = 0; i < N_STAGES; i++)
+        names[i] = stages[i].name;
+    return names;
+}
+
+/* ---- skipping current stages ---- */
+
+static void free_paths(char **paths, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(paths[i]);
+}
+
+/* What a stage's result depends on: soilmap's version, the whole config and
+ * the contents of its inputs. */
+static int stage_key(const sm_config *cfg, const stage_def *st, char key[65])
+{
+    char *paths[MAX_FILES];
+    int n = st->inputs(cfg, paths);
+    size_t cap = strlen(cfg->json ? cfg->json : "") + 64 * ((size_t)n + 2) + 64;
+    char *text = malloc(cap);
+    int len = snprintf(text, cap, "%s\n%s\n%s\n", SM_VERSION, st->name, cfg->json ? cfg->json : "");
+    int rc = SM_OK;
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        char hex[65];
+        rc = sm_file_sha256(paths[i], hex);
+        len += snprintf(text + len, cap - (size_t)len, "%s\n", hex);
+    }
+    if (rc == SM_OK)
+        sm_text_sha256(text, key);
+    free(text);
+    free_paths(paths, n);
+    return rc;
+}
+
+/* The previous run's record of this stage, if its key matches and every
+ * output it recorded is still there with the same contents. */
+static json_object *current_record(json_object *old, const char *name, const char *key)
+{
+    json_object *stages_o, *rec, *k, *outs;
+    if (!old || !json_object_object_get_ex(old, "stages", &stages_o) ||
+        !json_object_object_get_ex(stages_o, name, &rec) ||
+        !json_object_object_get_ex(rec, "key", &k) || strcmp(json_object_get_string(k), key) ||
+        !json_object_object_get_ex(rec, "outputs", &outs))
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(outs); i++) {
+        json_object *f = json_object_array_get_idx(outs, i), *p, *h;
+        char hex[65];
+        if (!json_object_object_get_ex(f, "path", &p) || !json_object_object_get_ex(f, "sha256", &h) ||
+            sm_file_sha256(json_object_get_string(p), hex) != SM_OK ||
+            strcmp(hex, json_object_get_string(h)) != 0) {
+            sm_error_clear();
+            return NULL;
+        }
+    }
+    return rec;
+}
+
+/* ---- running ---- */
+
+static int record_files(const sm_config *cfg, const stage_def *st, sm_manifest *m,
+                        json_object *rec)
+{
+    char *paths[MAX_FILES];
+    int rc = SM_OK;
+    int n = st->inputs(cfg, paths);
+    for (int i = 0; i < n && rc == SM_OK; i++)
+        rc = sm_manifest_add_input(m, paths[i]);
+    free_paths(paths, n);
+    n = st->outputs(cfg, paths);
+    size_t first = json_object_array_length(m->outputs);
+    for (int i = 0; i < n && rc == SM_OK; i++)
+        rc = sm_manifest_add_output(m, paths[i]);
+    json_object *outs = json_object_new_array();
+    for (size_t i = first; i < json_object_array_length(m->outputs); i++)
+        json_object_array_add(outs, json_object_get(json_object_array_get_idx(m->outputs, i)));
+    json_object_object_add(rec, "outputs", outs);
+    free_paths(paths, n);
+    return rc;
+}
+
+static int run_stage(const sm_config *cfg, const stage_def *st, const sm_run_options *opt,
+                     json_object *old, sm_manifest *m)
+{
+    char key[65];
+    int rc = stage_key(cfg, st, key);
+    if (rc)
+        return rc;
+    json_object *prev = opt->force ? NULL : current_record(old, st->name, key);
+    if (prev) {
+        sm_log(SM_LOG_INFO, "%s: up to date, skipped (--force redoes it)", st->name);
+        json_object_object_add(m->stages, st->name, json_object_get(prev));
+        json_object *scratch = json_object_new_object();
+        rc = record_files(cfg, st, m, scratch);
+        json_object_put(scratch);
+        return rc;
+    }
+    double t0 = sm_clock();
+    json_object *rec = json_object_new_object();
+    rc = st->run(cfg, rec);
+    json_object *done = sm_manifest_stage(m, st->name, sm_clock() - t0, rc);
+    json_object_object_add(done, "key", json_object_new_string(key));
+    json_object_object_foreach(rec, k, v) json_object_object_add(done, k, json_object_get(v));
+    json_object_put(rec);
+    if (rc == SM_OK)
+        rc = record_files(cfg, st, m, done);
+    return rc;
+}
+
+int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
+{
+    int rc = sm_make_dirs(cfg->output);
+    if (rc)
+        return rc;
+    char *manifest_path = out_path(cfg, "run.json");
+    json_object *old = json_object_from_file(manifest_path);
+    sm_manifest m;
+    sm_manifest_init(&m, cfg);
+    for (int i = 0; i < N_STAGES && rc == SM_OK; i++) {
+        if (stage && strcmp(stage, stages[i].name) != 0)
+            continue;
+        rc = run_stage(cfg, &stages[i], opt, old, &m);
+        int wrc = sm_manifest_write(&m, manifest_path);
+        if (rc == SM_OK)
+            rc = wrc;
+    }
+    if (rc == SM_OK)
+        sm_log(SM_LOG_INFO, "results in %s (manifest: %s)", cfg->output, manifest_path);
+    json_object_put(old);
+    sm_manifest_free(&m);
+    free(manifest_path);
+    return rc;
+}

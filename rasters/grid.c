@@ -1,0 +1,30 @@
+#include "grid.h"
+#include "error.h"
+
+#include <math.h>
+
+int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *g)
+{
+    const double *src = cfg->from_samples ? bbox : cfg->extent;
+    double grow = cfg->from_samples ? cfg->buffer : 0.0;
+    double r = cfg->resolution;
+    if (!src || !(src[2] >= src[0]) || !(src[3] >= src[1]))
+        return sm_error_set(SM_EDATA, "grid: no extent (no samples were accepted?)");
+    g->res = r;
+    g->xmin = floor((src[0] - grow) / r) * r;
+    g->ymin = floor((src[1] - grow) / r) * r;
+    g->ncols = (long)ceil((src[2] + grow - g->xmin) / r - 1e-9);
+    g->nrows = (long)ceil((src[3] + grow - g->ymin) / r - 1e-9);
+    if (g->ncols < 1)
+        g->ncols = 1;
+    if (g->nrows < 1)
+        g->nrows = 1;
+    g->xmax = g->xmin + g->ncols * r;
+    g->ymax = g->ymin + g->nrows * r;
+    /* GDAL rasters hold at most INT_MAX columns or rows. */
+    if (g->ncols > 2147483647L || g->nrows > 2147483647L)
+        return sm_error_set(SM_ECONFIG, "grid: %ld x %ld cells is more than a raster can hold; "
+                                        "use a coarser resolution",
+                            g->ncols, g->nrows);
+    return SM_OK;
+}

@@ -1,0 +1,19 @@
+/* The analysis grid: a north-up raster in the working CRS whose cell edges
+ * fall on multiples of the resolution, so grids of reruns and of different
+ * jobs with the same resolution line up cell for cell. */
+#ifndef SM_GRID_H
+#define SM_GRID_H
+
+#include "config.h"
+
+typedef struct {
+    double xmin, ymin, xmax, ymax; /* outer cell edges */
+    double res;
+    long ncols, nrows;
+} sm_grid;
+
+/* From the config: its explicit extent, or bbox (xmin, ymin, xmax, ymax of the
+ * samples) grown by the buffer. Fails on an empty or absurdly large grid. */
+int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *out);
+
+#endif

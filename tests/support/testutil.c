@@ -1,0 +1,90 @@
+#include "testutil.h"
+
+#include <gdal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+const char *sm_test_tmp(const char *name)
+{
+    static char buf[8][4096];
+    static int slot;
+    char *p = buf[slot++ % 8];
+    snprintf(p, 4096, "%s/%s", SM_TEST_TMP, name);
+    return p;
+}
+
+const char *sm_test_src(const char *relative)
+{
+    static char buf[8][4096];
+    static int slot;
+    char *p = buf[slot++ % 8];
+    snprintf(p, 4096, "%s/%s", SM_SOURCE_DIR, relative);
+    return p;
+}
+
+const char *sm_test_write(const char *name, const char *text)
+{
+    const char *path = sm_test_tmp(name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+char *sm_test_slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, fp);
+    buf[got] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+int sm_test_cli(const char *args, char *err, size_t errsize)
+{
+    char cmd[8192];
+    const char *out = sm_test_tmp("cli.stdout"), *errf = sm_test_tmp("cli.stderr");
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", SM_BINARY, args, out, errf);
+    int status = system(cmd);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (err && errsize) {
+        err[0] = '\0';
+        char *text = sm_test_slurp(errf);
+        char *line = text ? strstr(text, "soilmap: ") : NULL;
+        if (line) {
+            size_t n = strcspn(line, "\n");
+            snprintf(err, errsize, "%.*s", (int)n, line);
+        }
+        free(text);
+    }
+    return code;
+}
+
+long sm_test_feature_count(const char *path, const char *layer)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    if (!ds)
+        return -1;
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    long n = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : -1;
+    GDALClose(ds);
+    return n;
+}
+
+void sm_test_rmtree(const char *name)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", sm_test_tmp(name));
+    if (system(cmd) != 0)
+        fail_msg("cannot remove %s", name);
+}

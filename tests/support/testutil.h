@@ -1,0 +1,33 @@
+/* Helpers shared by the tests: scratch files and running the CLI. */
+#ifndef SM_TESTUTIL_H
+#define SM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Writes text to a new file under the test scratch folder; returns its path
+ * (static storage, valid until the next call with the same slot). */
+const char *sm_test_write(const char *name, const char *text);
+
+/* Path of a file under the scratch folder / the source tree (static buffer). */
+const char *sm_test_tmp(const char *name);
+const char *sm_test_src(const char *relative);
+
+/* Runs the soilmap binary with the arguments (a shell-quoted string), stdout
+ * and stderr captured to files; returns the exit code, and the first line of
+ * stderr that starts with "soilmap:" in err (may be NULL). */
+int sm_test_cli(const char *args, char *err, size_t errsize);
+
+/* Reads a whole file; caller frees. */
+char *sm_test_slurp(const char *path);
+
+/* Number of features of a layer in a vector file; -1 if it cannot be read. */
+long sm_test_feature_count(const char *path, const char *layer);
+
+/* Removes a folder tree under the scratch folder. */
+void sm_test_rmtree(const char *name);
+
+#endif

@@ -1,0 +1,244 @@
+/* Config loading: every error names file:line:column and the key path. */
+#include "config.h"
+#include "error.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const base_top =
+    "project: t\n"
+    "output: out/t\n"
+    "crs: EPSG:32633\n";
+static const char *const base_samples =
+    "samples:\n"
+    "  path: data/s.csv\n"
+    "  crs: EPSG:4326\n"
+    "  x: lon\n"
+    "  y: lat\n"
+    "  contaminants:\n"
+    "    cd: {column: Cd, unit: ug/kg}\n"
+    "    pb: Pb\n";
+
+/* Loads a config made of the given parts; returns the status. */
+static int load(const char *grid, const char *samples, const char *extra, sm_config *cfg)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s%s%s", base_top, grid, samples, extra ? extra : "");
+    const char *path = sm_test_write("cfg.yaml", text);
+    return sm_config_load(path, cfg);
+}
+
+static void assert_error(int rc, int status, const char *fragment)
+{
+    assert_int_equal(rc, status);
+    if (!strstr(sm_error_message(), fragment))
+        fail_msg("error '%s' lacks '%s'", sm_error_message(), fragment);
+}
+
+static void test_valid_config(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 25, buffer: 100}\n", base_samples, NULL, &cfg);
+    assert_int_equal(rc, SM_OK);
+    assert_string_equal(cfg.project, "t");
+    assert_true(cfg.grid.from_samples);
+    assert_true(fabs(cfg.grid.resolution - 25.0) < 1e-12);
+    assert_int_equal(cfg.samples.n_contaminants, 2);
+    assert_string_equal(cfg.samples.contaminants[0].name, "cd");
+    assert_true(fabs(cfg.samples.contaminants[0].to_mgkg - 1e-3) < 1e-15);
+    assert_string_equal(cfg.samples.contaminants[1].column, "Pb"); /* shorthand */
+    assert_int_equal(cfg.samples.censored, SM_CENSOR_HALF_LIMIT);  /* defaults */
+    assert_int_equal(cfg.samples.duplicates, SM_DUP_MEAN);
+    assert_true(fabs(cfg.samples.max_reject_share - 0.10) < 1e-12);
+    /* relative paths resolve against the config file's folder */
+    char expect[4096];
+    snprintf(expect, sizeof expect, "%s/data/s.csv", SM_TEST_TMP);
+    assert_string_equal(cfg.samples.path, expect);
+    sm_config_free(&cfg);
+}
+
+static void test_unknown_key_suggests(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid:\n  resolutoin: 10\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "cfg.yaml:5:3: grid.resolutoin: unknown key; did you mean "
+                                 "'resolution'?");
+}
+
+static void test_unknown_key_without_close_match_lists_keys(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 10}\n", base_samples, "colour: red\n", &cfg);
+    assert_error(rc, SM_ECONFIG, ":13:1: colour: unknown key; valid keys here are 'project'");
+}
+
+static void test_wrong_type(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: ten}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "cfg.yaml:4:20: grid.resolution: expected a number, got 'ten'");
+    rc = load("grid: {resolution: [1, 2]}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "grid.resolution: expected a number, got a list");
+}
+
+static void test_out_of_range(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: -5}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "cfg.yaml:4:20: grid.resolution: -5 is out of range");
+    char samples[1024];
+    snprintf(samples, sizeof samples, "%s  max_reject_share: 1.5\n", base_samples);
+    rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "samples.max_reject_share: 1.5 is out of range: must be between "
+                                 "0 and 1");
+}
+
+static void test_missing_required_key(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {buffer: 5}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "grid: missing required key 'resolution'");
+}
+
+static void test_bad_choice_suggests(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    char samples[1024];
+    snprintf(samples, sizeof samples, "%s  censored: half-limt\n", base_samples);
+    int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "samples.censored: 'half-limt' is not valid; did you mean "
+                                 "'half-limit'?");
+}
+
+static void test_unknown_unit(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    char samples[1024];
+    snprintf(samples, sizeof samples, "%s    zn: {column: Zn, unit: mg/l}\n", base_samples);
+    int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, ":13:28: samples.contaminants.zn.unit: unknown unit 'mg/l'");
+}
+
+static void test_geographic_working_crs_refused(void **state)
+{
+    (void)state;
+    const char *path = sm_test_write("geo.yaml", "project: t\noutput: o\ncrs: EPSG:4326\n"
+                                                 "grid: {resolution: 1}\n");
+    sm_config cfg;
+    int rc = sm_config_load(path, &cfg);
+    assert_error(rc, SM_ECONFIG, "geo.yaml:3:6: crs: 'EPSG:4326' is not a projected CRS in metres");
+}
+
+static void test_yaml_syntax_error_located(void **state)
+{
+    (void)state;
+    const char *path = sm_test_write("syntax.yaml", "project: t\ngrid: {resolution: 5\n"
+                                                    "output: o\n");
+    sm_config cfg;
+    int rc = sm_config_load(path, &cfg);
+    assert_int_equal(rc, SM_ECONFIG);
+    /* The flow mapping opened on line 2 is never closed; libfyaml notices at
+     * "output" (line 3) or at the end of the file (line 4). */
+    const char *at = strstr(sm_error_message(), "syntax.yaml:");
+    assert_non_null(at);
+    int line = 0, col = 0;
+    assert_int_equal(sscanf(at, "syntax.yaml:%d:%d:", &line, &col), 2);
+    assert_in_range(line, 3, 4);
+    assert_true(col >= 1);
+}
+
+static void test_random_bytes_config(void **state)
+{
+    (void)state;
+    char bytes[512];
+    unsigned x = 12345;
+    for (unsigned i = 0; i < sizeof bytes - 1; i++) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = (char)(1 + (x >> 16) % 255);
+    }
+    bytes[sizeof bytes - 1] = '\0';
+    const char *path = sm_test_write("random.yaml", bytes);
+    sm_config cfg;
+    int rc = sm_config_load(path, &cfg);
+    assert_int_equal(rc, SM_ECONFIG);
+    assert_non_null(strstr(sm_error_message(), "random.yaml"));
+}
+
+static void test_missing_config_file(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = sm_config_load(sm_test_tmp("no-such.yaml"), &cfg);
+    assert_error(rc, SM_ENOINPUT, "no-such.yaml: cannot open config");
+}
+
+static void test_explicit_extent(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 5, extent: [0, 0, 100, 50]}\n", base_samples, NULL, &cfg);
+    assert_int_equal(rc, SM_OK);
+    assert_false(cfg.grid.from_samples);
+    assert_true(fabs(cfg.grid.extent[2] - 100.0) < 1e-12);
+    sm_config_free(&cfg);
+    rc = load("grid: {resolution: 5, extent: [0, 0, -100, 50]}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "grid.extent: xmax must exceed xmin");
+    rc = load("grid: {resolution: 5, extent: [0, 0, 100]}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "grid.extent: expected 'from-samples' or [xmin, ymin, xmax, ymax]");
+}
+
+static void test_bad_contaminant_name(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    char samples[1024];
+    snprintf(samples, sizeof samples, "%s    Zn-total: Zn\n", base_samples);
+    int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "samples.contaminants.Zn-total: contaminant names must be");
+}
+
+static void test_later_sections_accepted(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 5}\n", base_samples,
+                  "interpolation: {method: kriging}\npublish: {viewer: true}\n", &cfg);
+    assert_int_equal(rc, SM_OK);
+    assert_int_equal(cfg.n_later_present, 2);
+    assert_string_equal(cfg.later_present[0], "interpolation");
+    sm_config_free(&cfg);
+    rc = load("grid: {resolution: 5}\n", base_samples, "hotspots: 3\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "hotspots: expected a mapping of keys");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_config),
+        cmocka_unit_test(test_unknown_key_suggests),
+        cmocka_unit_test(test_unknown_key_without_close_match_lists_keys),
+        cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_missing_required_key),
+        cmocka_unit_test(test_bad_choice_suggests),
+        cmocka_unit_test(test_unknown_unit),
+        cmocka_unit_test(test_geographic_working_crs_refused),
+        cmocka_unit_test(test_yaml_syntax_error_located),
+        cmocka_unit_test(test_random_bytes_config),
+        cmocka_unit_test(test_missing_config_file),
+        cmocka_unit_test(test_explicit_extent),
+        cmocka_unit_test(test_bad_contaminant_name),
+        cmocka_unit_test(test_later_sections_accepted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
