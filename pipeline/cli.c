@@ -19,7 +19,8 @@
 typedef struct {
     const char *command;
     const char *config;
-    const char *topic; /* for "help TOPIC" */
+    const char *topic;  /* for "help TOPIC" */
+    const char *output; /* overrides the config's output folder */
     sm_run_options run;
     int threads;
 } cli_args;
@@ -39,6 +40,7 @@ static const char usage_text[] =
     "  help [COMMAND]    this text, or more about one command\n"
     "\n"
     "Options:\n"
+    "  -o, --output DIR    write results to DIR instead of the config's output\n"
     "  --config KEY VALUE  set a GDAL configuration option (e.g. GDAL_CACHEMAX 512)\n"
     "  --threads N         worker threads (default: all cores)\n"
     "  --force             redo stages whose outputs are already current\n"
@@ -114,6 +116,10 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a)
         if (*end || n < 1 || n > 4096)
             return usage_error("--threads: '%s' is not a thread count", argv[*i]);
         a->threads = (int)n;
+    } else if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+        if (*i + 1 >= argc)
+            return usage_error("%s needs a folder", o);
+        a->output = argv[++*i];
     } else if (!strcmp(o, "--config")) {
         if (*i + 2 >= argc)
             return usage_error("--config needs KEY and VALUE", "");
@@ -199,6 +205,10 @@ static int with_config(const cli_args *a)
     int rc = sm_config_load(a->config, &cfg);
     if (rc)
         return rc;
+    if (a->output) {
+        free(cfg.output);
+        cfg.output = strdup(a->output);
+    }
     if (!strcmp(a->command, "validate"))
         rc = cmd_validate(&cfg);
     else

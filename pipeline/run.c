@@ -139,24 +139,24 @@ static void free_paths(char **paths, int n)
 
 /* What a stage's result depends on: soilmap's version, the whole config and
  * the contents of its inputs. */
-static int stage_key(const sm_config *cfg, const stage_def *st, char key[65])
+static void stage_key(const sm_config *cfg, const stage_def *st, char key[65])
 {
     char *paths[MAX_FILES];
     int n = st->inputs(cfg, paths);
     size_t cap = strlen(cfg->json ? cfg->json : "") + 64 * ((size_t)n + 2) + 64;
     char *text = malloc(cap);
     int len = snprintf(text, cap, "%s\n%s\n%s\n", SM_VERSION, st->name, cfg->json ? cfg->json : "");
-    int rc = SM_OK;
-    for (int i = 0; i < n && rc == SM_OK; i++) {
-        char hex[65];
-        rc = sm_file_sha256(paths[i], hex);
+    for (int i = 0; i < n; i++) {
+        /* An unreadable input makes a key that matches nothing; the stage
+         * itself then reports the problem in its own words. */
+        char hex[65] = "unreadable";
+        if (sm_file_sha256(paths[i], hex) != SM_OK)
+            sm_error_clear();
         len += snprintf(text + len, cap - (size_t)len, "%s\n", hex);
     }
-    if (rc == SM_OK)
-        sm_text_sha256(text, key);
+    sm_text_sha256(text, key);
     free(text);
     free_paths(paths, n);
-    return rc;
 }
 
 /* The previous run's record of this stage, if its key matches and every
@@ -209,9 +209,8 @@ static int run_stage(const sm_config *cfg, const stage_def *st, const sm_run_opt
                      json_object *old, sm_manifest *m)
 {
     char key[65];
-    int rc = stage_key(cfg, st, key);
-    if (rc)
-        return rc;
+    int rc;
+    stage_key(cfg, st, key);
     json_object *prev = opt->force ? NULL : current_record(old, st->name, key);
     if (prev) {
         sm_log(SM_LOG_INFO, "%s: up to date, skipped (--force redoes it)", st->name);

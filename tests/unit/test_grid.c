@@ -1,0 +1,57 @@
+/* Grid geometry: edges on multiples of the resolution. */
+#include "error.h"
+#include "grid.h"
+#include "testutil.h"
+
+#include <math.h>
+
+static void test_from_samples_with_buffer(void **state)
+{
+    (void)state;
+    sm_grid_config cfg = {.resolution = 40, .from_samples = 1, .buffer = 100};
+    double bbox[4] = {178605, 329714, 181390, 333611}; /* the Meuse samples */
+    sm_grid g;
+    assert_int_equal(sm_grid_make(&cfg, bbox, &g), SM_OK);
+    /* 178505 -> 178480 (floor to 40), 181490 -> 181520 (ceil) */
+    assert_true(g.xmin == 178480 && g.xmax == 181520);
+    assert_true(g.ymin == 329600 && g.ymax == 333720);
+    assert_int_equal(g.ncols, 76);
+    assert_int_equal(g.nrows, 103);
+}
+
+static void test_explicit_extent(void **state)
+{
+    (void)state;
+    sm_grid_config cfg = {.resolution = 10, .from_samples = 0,
+                          .extent = {497000, 5537000, 503000, 5542000}};
+    sm_grid g;
+    assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_OK);
+    assert_int_equal(g.ncols, 600);
+    assert_int_equal(g.nrows, 500);
+    assert_true(g.xmax == 503000 && g.ymax == 5542000);
+}
+
+static void test_no_extent_fails(void **state)
+{
+    (void)state;
+    sm_grid_config cfg = {.resolution = 10, .from_samples = 1};
+    double empty[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+    sm_grid g;
+    assert_int_equal(sm_grid_make(&cfg, empty, &g), SM_EDATA);
+}
+
+static void test_too_many_cells_fails(void **state)
+{
+    (void)state;
+    sm_grid_config cfg = {.resolution = 1e-3, .from_samples = 0, .extent = {0, 0, 1e7, 1}};
+    sm_grid g;
+    assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_ECONFIG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_from_samples_with_buffer), cmocka_unit_test(test_explicit_extent),
+        cmocka_unit_test(test_no_extent_fails), cmocka_unit_test(test_too_many_cells_fails)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
