@@ -48,7 +48,8 @@ static int read_all(sm_config *cfg, sm_sample_set *set, sm_rejects *rej, sm_read
     sm_progress_set_mode(SM_PROGRESS_QUIET);
     memset(set, 0, sizeof *set);
     memset(rej, 0, sizeof *rej);
-    int rc = sm_samples_read(&cfg->samples, cfg->file, work, cfg->grid.extent, set, rej, counts,
+    const double *extent = cfg->grid.from_samples ? NULL : cfg->grid.extent;
+    int rc = sm_samples_read(&cfg->samples, cfg->file, work, extent, set, rej, counts,
                              NULL);
     OSRDestroySpatialReference(work);
     return rc;
@@ -183,6 +184,130 @@ static void test_csv_without_crs_refused(void **state)
     sm_config_free(&cfg);
 }
 
+/* Reads a file other than the default CSV with the given samples keys. */
+static int read_file(const char *path_key_lines, sm_sample_set *set, sm_rejects *rej,
+                     sm_read_counts *counts, sm_config *cfg)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "project: t\noutput: out\ncrs: EPSG:28992\ngrid: {resolution: 10}\n"
+             "samples:\n%s  contaminants: {cd: Cd, pb: {column: Pb, unit: ppm}}\n",
+             path_key_lines);
+    assert_int_equal(sm_config_load(sm_test_write("f.yaml", text), cfg), SM_OK);
+    return read_all(cfg, set, rej, counts);
+}
+
+static void test_geojson_input(void **state)
+{
+    (void)state;
+    /* RFC 7946 GeoJSON: WGS84 lon/lat by definition, numbers and text mixed */
+    sm_test_write("s.geojson",
+                  "{\"type\": \"FeatureCollection\", \"features\": [\n"
+                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"<0.5\", \"Pb\": 31},"
+                  " \"geometry\": {\"type\": \"Point\", \"coordinates\": [5.74, 50.97]}},\n"
+                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"2\", \"Pb\": 12},"
+                  " \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[5.7, 50.9], [5.8, 51]]}},\n"
+                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"1\", \"Pb\": -4},"
+                  " \"geometry\": null}\n"
+                  "]}\n");
+    sm_config cfg;
+    sm_sample_set set;
+    sm_rejects rej;
+    sm_read_counts counts;
+    assert_int_equal(read_file("  path: s.geojson\n", &set, &rej, &counts, &cfg), SM_OK);
+    assert_int_equal(counts.read, 3);
+    assert_int_equal(set.n, 1);
+    assert_true(fabs(set.items[0].x - 179782.132660) < 0.001);
+    assert_int_equal(set.items[0].flag[0], SM_FLAG_CENSORED);
+    assert_true(fabs(set.items[0].value[1] - 31.0) < 1e-12);
+    assert_non_null(strstr(rej.items[0].reason, "geometry is not a single point"));
+    assert_non_null(strstr(rej.items[1].reason, "no readable geometry"));
+    assert_non_null(strstr(rej.items[1].reason, "Pb: negative concentration"));
+    sm_samples_free(&set);
+    sm_rejects_free(&rej);
+    sm_config_free(&cfg);
+}
+
+/* A layer in a real Shapefile and GeoPackage, made through OGR, in RD New. */
+static void make_layer(const char *driver, const char *path)
+{
+    GDALDriverH drv = GDALGetDriverByName(driver);
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    OGRSpatialReferenceH rd = sm_crs_new("EPSG:28992");
+    OGRLayerH layer = GDALDatasetCreateLayer(ds, "s", rd, wkbPoint, NULL);
+    OSRDestroySpatialReference(rd);
+    const char *names[2] = {"Cd", "Pb"};
+    for (int i = 0; i < 2; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(names[i], OFTReal);
+        OGR_L_CreateField(layer, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+    }
+    double pts[3][4] = {{181072, 333611, 11.7, 299}, {181025, 333558, 8.6, 277},
+                        {181165, 333537, -1, 199}};
+    for (int i = 0; i < 3; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+        OGR_F_SetFieldDouble(f, 0, pts[i][2]);
+        OGR_F_SetFieldDouble(f, 1, pts[i][3]);
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, pts[i][0], pts[i][1]);
+        OGR_F_SetGeometryDirectly(f, g);
+        assert_int_equal(OGR_L_CreateFeature(layer, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+}
+
+static void test_shapefile_and_geopackage_input(void **state)
+{
+    (void)state;
+    const char *cases[2][3] = {{"ESRI Shapefile", "s.shp", "  path: s.shp\n"},
+                               {"GPKG", "s.gpkg", "  path: s.gpkg\n  layer: s\n"}};
+    for (int c = 0; c < 2; c++) {
+        sm_test_rmtree(cases[c][1]);
+        make_layer(cases[c][0], sm_test_tmp(cases[c][1]));
+        sm_config cfg;
+        sm_sample_set set;
+        sm_rejects rej;
+        sm_read_counts counts;
+        assert_int_equal(read_file(cases[c][2], &set, &rej, &counts, &cfg), SM_OK);
+        assert_int_equal(counts.read, 3);
+        assert_int_equal(set.n, 2);
+        /* same CRS: coordinates pass through unchanged */
+        assert_true(set.items[0].x == 181072 && set.items[0].y == 333611);
+        assert_true(set.items[1].value[0] == 8.6);
+        assert_int_equal(rej.n, 1);
+        assert_non_null(strstr(rej.items[0].reason, "Cd: negative concentration"));
+        sm_samples_free(&set);
+        sm_rejects_free(&rej);
+        sm_config_free(&cfg);
+    }
+}
+
+static void test_wkt_column(void **state)
+{
+    (void)state;
+    sm_test_write("w.csv", "geom,Cd,Pb\n"
+                           "\"POINT (181072 333611)\",1,2\n"
+                           "\"POINT (181025\",1,2\n"
+                           "\"MULTIPOINT ((181025 333558))\",3,4\n");
+    sm_config cfg;
+    sm_sample_set set;
+    sm_rejects rej;
+    sm_read_counts counts;
+    assert_int_equal(read_file("  path: w.csv\n  crs: EPSG:28992\n  wkt: geom\n", &set, &rej,
+                               &counts, &cfg),
+                     SM_OK);
+    assert_int_equal(set.n, 2);
+    assert_true(set.items[1].x == 181025 && set.items[1].y == 333558);
+    assert_int_equal(rej.n, 1);
+    assert_int_equal(rej.items[0].row, 2);
+    assert_string_equal(rej.items[0].column, "geom");
+    sm_samples_free(&set);
+    sm_rejects_free(&rej);
+    sm_config_free(&cfg);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -195,6 +320,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_rows_rejected), cmocka_unit_test(test_good_rows_normalised),
         cmocka_unit_test(test_drop_policy), cmocka_unit_test(test_missing_column_suggests),
-        cmocka_unit_test(test_csv_without_crs_refused)};
+        cmocka_unit_test(test_csv_without_crs_refused), cmocka_unit_test(test_geojson_input),
+        cmocka_unit_test(test_shapefile_and_geopackage_input), cmocka_unit_test(test_wkt_column)};
     return cmocka_run_group_tests(tests, setup, NULL);
 }
