@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Returns from the enclosing function when a getter failed. */
 #define TRY(expr)                                                                                  \
@@ -130,6 +131,51 @@ static int load_contaminants(const sm_ynode *samples, sm_samples_config *s)
     return SM_OK;
 }
 
+/* Output field names must not collide (GeoPackage columns ignore case): the
+ * fixed fields, each contaminant's three fields, and the kept attributes. */
+static int check_field_names(const sm_ynode *n, const sm_samples_config *s)
+{
+    enum { MAX = 3 * 64 + 64 + 4 };
+    char names[MAX][160];
+    int count = 0;
+    static const char *const fixed[] = {"sample_id", "src_row", "n_merged", "merged_ids"};
+    for (int i = 0; i < 4; i++)
+        snprintf(names[count++], sizeof names[0], "%s", fixed[i]);
+    for (int c = 0; c < s->n_contaminants && count + 3 < MAX; c++) {
+        snprintf(names[count++], sizeof names[0], "%s", s->contaminants[c].name);
+        snprintf(names[count++], sizeof names[0], "%s_flag", s->contaminants[c].name);
+        snprintf(names[count++], sizeof names[0], "%s_limit", s->contaminants[c].name);
+    }
+    for (int a = 0; a < s->n_attributes; a++) {
+        for (int k = 0; k < count; k++)
+            if (strcasecmp(names[k], s->attributes[a]) == 0) {
+                sm_ynode at = *n;
+                sm_y_get(n, "attributes", &at);
+                return sm_y_error(&at, "attribute '%s' would clash with the output field '%s'; "
+                                       "rename the column or leave it out",
+                                  s->attributes[a], names[k]);
+            }
+        if (count < MAX)
+            snprintf(names[count++], sizeof names[0], "%s", s->attributes[a]);
+    }
+    return SM_OK;
+}
+
+/* A CRS given in the config must be one PROJ knows. */
+static int check_crs_key(const sm_ynode *map, const char *text)
+{
+    if (!text)
+        return SM_OK;
+    OGRSpatialReferenceH srs = sm_crs_new(text);
+    if (srs) {
+        OSRDestroySpatialReference(srs);
+        return SM_OK;
+    }
+    sm_ynode c;
+    sm_y_get(map, "crs", &c);
+    return sm_y_error(&c, "'%s' is not a CRS that PROJ knows (use e.g. EPSG:4326 or WKT)", text);
+}
+
 static int load_samples(const sm_ynode *root, sm_samples_config *s)
 {
     static const char *const keys[] = {
@@ -153,16 +199,10 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
         return sm_y_error(&n, "give both 'x' and 'y' columns, or neither");
     if (s->x && s->wkt)
         return sm_y_error(&n, "give either 'x'/'y' or 'wkt' columns, not both");
-    if (s->crs) {
-        OGRSpatialReferenceH srs = sm_crs_new(s->crs);
-        sm_ynode c;
-        sm_y_get(&n, "crs", &c);
-        if (!srs)
-            return sm_y_error(&c, "'%s' is not a CRS that PROJ knows", s->crs);
-        OSRDestroySpatialReference(srs);
-    }
+    TRY(check_crs_key(&n, s->crs));
     TRY(load_contaminants(&n, s));
     TRY(sm_y_key_strings(&n, "attributes", &s->attributes, &s->n_attributes));
+    TRY(check_field_names(&n, s));
     int choice = 0;
     if (sm_y_key_choice(&n, "censored", censor_words, &choice) < 0)
         return SM_ECONFIG;
@@ -186,6 +226,7 @@ static int load_source(const sm_ynode *n, sm_source_config *src)
     TRY(sm_y_key_path(n, "path", 1, &src->path));
     TRY(sm_y_key_string(n, "layer", 0, &src->layer));
     TRY(sm_y_key_string(n, "crs", 0, &src->crs));
+    TRY(check_crs_key(n, src->crs));
     TRY(sm_y_key_string(n, "wkt", 0, &src->wkt));
     TRY(sm_y_key_string(n, "type", 0, &src->type));
     TRY(sm_y_key_string(n, "type_field", 0, &src->type_field));

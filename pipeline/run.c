@@ -32,12 +32,22 @@ static char *out_path(const sm_config *cfg, const char *name)
 
 /* ---- ingest ---- */
 
+/* Adds path unless it is already listed (several layers of one file). */
+static int add_unique(char **paths, int n, const char *path)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(paths[i], path))
+            return n;
+    if (n < MAX_FILES)
+        paths[n++] = strdup(path);
+    return n;
+}
+
 static int ingest_inputs(const sm_config *cfg, char **paths)
 {
-    int n = 0;
-    paths[n++] = strdup(cfg->samples.path);
-    for (int i = 0; i < cfg->n_sources && n < MAX_FILES; i++)
-        paths[n++] = strdup(cfg->sources[i].path);
+    int n = add_unique(paths, 0, cfg->samples.path);
+    for (int i = 0; i < cfg->n_sources; i++)
+        n = add_unique(paths, n, cfg->sources[i].path);
     return n;
 }
 

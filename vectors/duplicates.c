@@ -95,7 +95,7 @@ static void absorb(sm_sample_set *set, sm_sample *root, sm_sample *member, sm_du
         root->x += member->x; /* divided by n_merged at the end */
         root->y += member->y;
     }
-    for (int i = 0; policy != SM_DUP_FIRST && i < set->n_contaminants; i++)
+    for (int i = 0; i < set->n_contaminants; i++)
         merge_value(root, member, i, policy, &counts[i]);
     sm_sample_free(member, set->n_attributes);
 }

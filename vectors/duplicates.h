@@ -14,7 +14,8 @@ typedef struct {
  * tolerance are chained into one group. Within a group the merged value is the
  * mean, the first row's or the maximum of the values present (policy); a merged
  * value counts as censored if any value it came from was. Coordinates are the
- * group's centroid under "mean", the first row's otherwise. */
+ * group's centroid under "mean", the first row's otherwise. Under "first", a
+ * value missing in the first row is taken from the next row that has one. */
 void sm_duplicates_merge(sm_sample_set *set, double tolerance, sm_dup_policy policy,
                          sm_merge_counts *counts);
 

@@ -232,6 +232,10 @@ int sm_ingest(const sm_config *cfg, sm_ingest_summary *sum)
         if (rc == SM_OK)
             rc = share_rc;
     }
+    if (rc != SM_OK) { /* a samples.gpkg of an earlier run no longer matches */
+        snprintf(path, sizeof path, "%s/samples.gpkg", cfg->output);
+        remove(path);
+    }
     sm_samples_free(&set);
     sm_rejects_free(&rejects);
     OSRDestroySpatialReference(work);

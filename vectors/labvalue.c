@@ -11,6 +11,17 @@ static const char *const not_detected_words[] = {
     "n.d.", "n.d", "nd", "bdl", "b.d.l.", "<bdl", "not detected", "below detection limit",
     "<lod", "<loq", "<dl", "<mdl", "<rl", "< lod", "< loq", "< dl", "< mdl", "< rl", NULL};
 
+/* Spreadsheet and R spellings of "no value": the cell counts as empty. */
+static const char *const missing_words[] = {"NA", "N/A", "#N/A", "null", "-", "--", NULL};
+
+static int is_word(const char *s, size_t n, const char *const words[])
+{
+    for (int i = 0; words[i]; i++)
+        if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0)
+            return 1;
+    return 0;
+}
+
 static void trim(const char *text, const char **start, size_t *len)
 {
     while (isspace((unsigned char)*text))
@@ -32,6 +43,8 @@ int sm_parse_number(const char *text, double *out)
     char buf[64];
     memcpy(buf, s, n);
     buf[n] = '\0';
+    if (strpbrk(buf, "xXpP")) /* strtod would read hexadecimal: no lab writes that */
+        return -1;
     char *end;
     double v = strtod(buf, &end);
     if (end == buf || *end != '\0')
@@ -40,13 +53,6 @@ int sm_parse_number(const char *text, double *out)
     return 0;
 }
 
-static int is_not_detected_word(const char *s, size_t n)
-{
-    for (int i = 0; not_detected_words[i]; i++)
-        if (strlen(not_detected_words[i]) == n && strncasecmp(s, not_detected_words[i], n) == 0)
-            return 1;
-    return 0;
-}
 
 static void classify_number(double v, sm_labvalue *out)
 {
@@ -67,11 +73,11 @@ void sm_labvalue_parse(const char *text, sm_labvalue *out)
     out->kind = SM_LAB_DETECTED;
     out->value = NAN;
     out->reason = NULL;
-    if (n == 0) {
+    if (n == 0 || is_word(s, n, missing_words)) {
         out->kind = SM_LAB_MISSING;
         return;
     }
-    if (is_not_detected_word(s, n)) {
+    if (is_word(s, n, not_detected_words)) {
         out->kind = SM_LAB_CENSORED;
         return;
     }

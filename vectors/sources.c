@@ -218,7 +218,11 @@ int sm_sources_check(const sm_config *cfg)
 {
     for (int i = 0; i < cfg->n_sources; i++) {
         source_reader r = {.cfg = cfg, .src = &cfg->sources[i], .index = i};
+        OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
         int rc = open_source(&r);
+        if (rc == SM_OK)
+            rc = make_transform(&r, work);
+        OSRDestroySpatialReference(work);
         close_source(&r);
         if (rc)
             return rc;

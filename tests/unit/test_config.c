@@ -221,6 +221,28 @@ static void test_later_sections_accepted(void **state)
     assert_error(rc, SM_ECONFIG, "hotspots: expected a mapping of keys");
 }
 
+static void test_attribute_clash(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    char samples[1024];
+    snprintf(samples, sizeof samples, "%s  attributes: [depth, CD_FLAG]\n", base_samples);
+    int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "samples.attributes: attribute 'CD_FLAG' would clash with the "
+                                 "output field 'cd_flag'");
+}
+
+static void test_source_crs_checked(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 5}\n", base_samples,
+                  "sources:\n  - {path: s.gpkg, type: smelter, crs: EPSG:99999}\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "sources[0].crs: 'EPSG:99999' is not a CRS that PROJ knows");
+    rc = load("grid: {resolution: 5}\n", base_samples, "sources:\n  - {path: s.gpkg}\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "give exactly one of 'type'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +261,8 @@ int main(void)
         cmocka_unit_test(test_explicit_extent),
         cmocka_unit_test(test_bad_contaminant_name),
         cmocka_unit_test(test_later_sections_accepted),
+        cmocka_unit_test(test_attribute_clash),
+        cmocka_unit_test(test_source_crs_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

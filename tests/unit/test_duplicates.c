@@ -69,6 +69,13 @@ static void test_first_and_max(void **state)
     assert_true(set.items[0].x == 100.0);
     sm_samples_free(&set);
 
+    /* B's missing second value does not count; under "first", C fills a gap */
+    make(&set);
+    set.items[0].value[1] = NAN, set.items[0].flag[1] = SM_FLAG_MISSING;
+    sm_duplicates_merge(&set, 0.001, SM_DUP_FIRST, &mc);
+    assert_true(set.items[0].value[0] == 1.0 && set.items[0].value[1] == 40.0);
+    sm_samples_free(&set);
+
     make(&set);
     sm_duplicates_merge(&set, 0.001, SM_DUP_MAX, &mc);
     assert_true(set.items[0].value[0] == 3.0 && set.items[0].value[1] == 40.0);

@@ -56,6 +56,8 @@ static void test_missing(void **state)
     expect("", SM_LAB_MISSING, NAN);
     expect("   ", SM_LAB_MISSING, NAN);
     expect(NULL, SM_LAB_MISSING, NAN);
+    expect("NA", SM_LAB_MISSING, NAN); /* R's export of a missing value */
+    expect("#N/A", SM_LAB_MISSING, NAN);
 }
 
 static void test_bad_values(void **state)
@@ -69,6 +71,7 @@ static void test_bad_values(void **state)
     expect_bad("see note", "not a number");
     expect_bad("12,5", "not a number"); /* decimal comma is not guessed */
     expect_bad("12.5 mg", "not a number");
+    expect_bad("0x10", "not a number"); /* strtod alone would read 16 */
     expect_bad(">1000", "above the reporting range ('>'): no value to use");
     expect_bad("<abc", "unreadable detection limit after '<'");
     expect_bad("<0", "detection limit of zero");
