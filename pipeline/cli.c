@@ -32,9 +32,11 @@ static const char usage_text[] =
     "A job is described by one YAML config file (see docs/config.md).\n"
     "\n"
     "Commands:\n"
-    "  run CONFIG        run every stage of the job (now: ingest)\n"
+    "  run CONFIG        run every stage of the job (now: ingest, interpolate)\n"
     "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
     "                    rows that cannot be used go to <output>/rejects.csv\n"
+    "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
+    "                    Cloud Optimized GeoTIFF) and cross-validation\n"
     "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
     "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
     "  help [COMMAND]    this text, or more about one command\n"
@@ -75,6 +77,18 @@ static const struct {
                "Every row that cannot be used is written to <output>/rejects.csv with its\n"
                "row number and reason; the stage fails (exit 65) only when more than\n"
                "samples.max_reject_share of the rows are rejected.\n"},
+    {"interpolate",
+     "soilmap interpolate CONFIG\n\n"
+     "Interpolates each contaminant of <output>/samples.gpkg (run ingest first) onto the\n"
+     "grid, as the config's 'interpolation' section says (docs/interpolation.md):\n"
+     "  kriging: the empirical variogram and a model fitted to it as gstat does\n"
+     "           (variogram/<c>.json), then ordinary kriging with a local or global\n"
+     "           neighbourhood: surfaces/<c>.tif and its variance surfaces/<c>_var.tif;\n"
+     "           with transform: log also surfaces/<c>_log.tif and <c>_logvar.tif;\n"
+     "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
+     "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
+     "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
+     "computed in tiles on all threads; the files are the same for any --threads.\n"},
     {"validate", "soilmap validate CONFIG\n\n"
                  "Checks the config (every error names file:line:column and the key) and\n"
                  "that the sample and source files open with the configured columns and a\n"
@@ -90,7 +104,8 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run", "ingest", "validate", "version", "help", NULL};
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "validate",
+                                       "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
 {

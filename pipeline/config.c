@@ -268,8 +268,9 @@ static int load_later_sections(const sm_ynode *root, sm_config *cfg)
 
 static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
 {
-    static const char *const keys[] = {"project", "output", "crs", "grid", "samples", "sources",
-                                       SM_LATER_SECTIONS, NULL};
+    static const char *const keys[] = {"project", "output",        "crs",
+                                       "grid",    "samples",       "sources",
+                                       "interpolation", SM_LATER_SECTIONS, NULL};
     sm_ynode root = sm_yaml_root(doc);
     TRY(sm_y_check_map(&root, keys));
     TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
@@ -278,6 +279,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     TRY(load_grid(&root, &cfg->grid));
     TRY(load_samples(&root, &cfg->samples));
     TRY(load_sources(&root, cfg));
+    TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
     return load_later_sections(&root, cfg);
 }
 
@@ -325,6 +327,7 @@ void sm_config_free(sm_config *cfg)
         free_strings(src->attributes, src->n_attributes);
     }
     free(cfg->sources);
+    sm_config_free_interpolation(&cfg->interpolation);
     for (int i = 0; i < cfg->n_later_present; i++)
         free(cfg->later_present[i]);
     free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output), free(cfg->crs);

@@ -44,10 +44,51 @@ typedef struct {
     double buffer;
 } sm_grid_config;
 
+typedef enum { SM_INTERP_IDW, SM_INTERP_KRIGING } sm_interp_method;
+typedef enum { SM_BACK_UNBIASED, SM_BACK_EXP, SM_BACK_NONE } sm_back_transform;
+
+/* A variogram structure as given in the config (type by gstat's name). */
+typedef struct {
+    int type; /* sm_vgm_type */
+    double psill, range, kappa, anis_angle, anis_ratio;
+} sm_structure_config;
+
+typedef struct {
+    int present;
+    sm_interp_method method;
+    char **contaminants; /* NULL: every contaminant */
+    int n_contaminants;
+    int log_transform;
+    sm_back_transform back_transform;
+    double power, smoothing;     /* IDW */
+    int nmax, nmin;              /* nmax 0: all samples (global) */
+    double maxdist;              /* HUGE_VAL: unlimited */
+    /* variogram */
+    int cressie;
+    double cutoff, width;        /* 0: gstat's defaults */
+    double *directions;          /* directional variograms to report */
+    int n_directions;
+    double direction_tolerance;  /* 0: 90 / number of directions */
+    int model_auto;              /* choose Sph, Exp or Gau by the best fit */
+    double nugget;               /* NAN: from the data */
+    sm_structure_config structures[3];
+    int n_structures;
+    int fit_method;              /* 0: use the model as given */
+    int fail_on_bad_fit;         /* else fall back to the starting model */
+    /* cross-validation: 0 none, 1 leave-one-out, k > 1 folds */
+    int cv_folds;
+    unsigned cv_seed;
+    /* output */
+    int tile;
+    int float64;
+    char **creation_options;
+    int n_creation_options;
+} sm_interp_config;
+
 /* Sections that later stages read; the loader checks only that they are
  * mappings, and `soilmap validate` says which are not used yet. */
 #define SM_LATER_SECTIONS                                                                          \
-    "interpolation", "landuse", "thresholds", "hotspots", "remediation", "screening", "publish"
+    "landuse", "thresholds", "hotspots", "remediation", "screening", "publish"
 
 typedef struct {
     char *file; /* the config file as given */
@@ -59,11 +100,16 @@ typedef struct {
     sm_samples_config samples;
     sm_source_config *sources;
     int n_sources;
+    sm_interp_config interpolation;
     char *later_present[8]; /* names of later-stage sections present */
     int n_later_present;
 } sm_config;
 
 int sm_config_load(const char *file, sm_config *cfg);
+
+/* The interpolation section (config_interpolation.c); root is a sm_ynode. */
+int sm_config_load_interpolation(const void *root, const sm_config *cfg, sm_interp_config *out);
+void sm_config_free_interpolation(sm_interp_config *ic);
 void sm_config_free(sm_config *cfg);
 
 #endif

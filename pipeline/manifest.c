@@ -82,25 +82,46 @@ void sm_manifest_free(sm_manifest *m)
     memset(m, 0, sizeof *m);
 }
 
-static int add_file(json_object *list, const char *path)
+static json_object *find_file(json_object *list, const char *path)
+{
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *f = json_object_array_get_idx(list, i), *p;
+        if (json_object_object_get_ex(f, "path", &p) && !strcmp(json_object_get_string(p), path))
+            return f;
+    }
+    return NULL;
+}
+
+static json_object *add_file(json_object *list, const char *path)
 {
     struct stat st;
     char hex[65];
-    if (stat(path, &st) != 0)
-        return sm_error_set(SM_ENOINPUT, "%s: cannot stat: %m", path);
-    int rc = sm_file_sha256(path, hex);
-    if (rc)
-        return rc;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", json_object_new_string(path));
+    if (stat(path, &st) != 0) {
+        sm_error_set(SM_ENOINPUT, "%s: cannot stat: %m", path);
+        return NULL;
+    }
+    if (sm_file_sha256(path, hex) != SM_OK)
+        return NULL;
+    json_object *o = find_file(list, path);
+    if (!o) {
+        o = json_object_new_object();
+        json_object_object_add(o, "path", json_object_new_string(path));
+        json_object_array_add(list, o);
+    }
     json_object_object_add(o, "size", json_object_new_int64((int64_t)st.st_size));
     json_object_object_add(o, "sha256", json_object_new_string(hex));
-    json_object_array_add(list, o);
-    return SM_OK;
+    return o;
 }
 
-int sm_manifest_add_input(sm_manifest *m, const char *path) { return add_file(m->inputs, path); }
-int sm_manifest_add_output(sm_manifest *m, const char *path) { return add_file(m->outputs, path); }
+json_object *sm_manifest_add_input(sm_manifest *m, const char *path)
+{
+    return add_file(m->inputs, path);
+}
+
+json_object *sm_manifest_add_output(sm_manifest *m, const char *path)
+{
+    return add_file(m->outputs, path);
+}
 
 json_object *sm_manifest_stage(sm_manifest *m, const char *name, double seconds, int status)
 {

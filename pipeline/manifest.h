@@ -16,9 +16,11 @@ typedef struct {
 void sm_manifest_init(sm_manifest *m, const sm_config *cfg);
 void sm_manifest_free(sm_manifest *m);
 
-/* Records a file with its size and SHA-256 under "inputs" or "outputs". */
-int sm_manifest_add_input(sm_manifest *m, const char *path);
-int sm_manifest_add_output(sm_manifest *m, const char *path);
+/* Records a file with its size and SHA-256 under "inputs" or "outputs"; a
+ * path already listed is measured again (a later stage may have changed it).
+ * Returns the file's entry (owned by the manifest), or NULL with the error set. */
+json_object *sm_manifest_add_input(sm_manifest *m, const char *path);
+json_object *sm_manifest_add_output(sm_manifest *m, const char *path);
 
 /* A new stage record {"seconds": ..., "status": ...}; fill it with counts. */
 json_object *sm_manifest_stage(sm_manifest *m, const char *name, double seconds, int status);

@@ -2,6 +2,7 @@
 #include "error.h"
 #include "grid.h"
 #include "ingest.h"
+#include "interpolate.h"
 #include "log.h"
 #include "manifest.h"
 #include "outfile.h"
@@ -20,6 +21,8 @@ typedef struct {
     int (*inputs)(const sm_config *cfg, char **paths);
     int (*outputs)(const sm_config *cfg, char **paths);
     int (*run)(const sm_config *cfg, json_object *record);
+    /* Outputs of earlier stages this one rewrites (may be NULL). */
+    int (*modifies)(const sm_config *cfg, char **paths);
 } stage_def;
 
 static char *out_path(const sm_config *cfg, const char *name)
@@ -126,8 +129,94 @@ static int ingest_run(const sm_config *cfg, json_object *rec)
     return SM_OK;
 }
 
+/* ---- interpolate ---- */
+
+static int no_inputs(const sm_config *cfg, char **paths)
+{
+    (void)cfg, (void)paths;
+    return 0; /* its input is ingest's output, covered by ingest's key */
+}
+
+static int interpolate_outputs(const sm_config *cfg, char **paths)
+{
+    if (!cfg->interpolation.present)
+        return 0;
+    return sm_interpolate_outputs(cfg, paths, MAX_FILES);
+}
+
+static json_object *model_json(const sm_vgm *m)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < m->n; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(m->part[i].type)));
+        json_object_object_add(o, "psill", json_object_new_double(m->part[i].psill));
+        json_object_object_add(o, "range", json_object_new_double(m->part[i].range));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *cv_json(const sm_cv *cv)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "samples", json_object_new_int64(cv->used));
+    json_object_object_add(o, "mean_error", number_or_null(cv->mean_error));
+    json_object_object_add(o, "mae", number_or_null(cv->mae));
+    json_object_object_add(o, "rmse", number_or_null(cv->rmse));
+    json_object_object_add(o, "msdr", number_or_null(cv->msdr));
+    json_object_object_add(o, "r2", number_or_null(cv->r2));
+    return o;
+}
+
+static json_object *interp_result_json(const sm_config *cfg, const sm_interp_result *r)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "samples", json_object_new_int(r->n));
+    json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+    if (cfg->interpolation.method == SM_INTERP_KRIGING && !r->constant) {
+        json_object_object_add(o, "model", model_json(&r->model));
+        json_object_object_add(o, "fitted", json_object_new_boolean(r->fitted));
+        json_object_object_add(o, "fit_fell_back_to_start",
+                               json_object_new_boolean(r->fit_fallback));
+    }
+    json_object_object_add(o, "constant", json_object_new_boolean(r->constant));
+    json_object_object_add(o, "nodata_cells", json_object_new_int64(r->nodata_cells));
+    json_object_object_add(o, "singular_cells", json_object_new_int64(r->singular_cells));
+    if (r->cv_done)
+        json_object_object_add(o, "cross_validation", cv_json(&r->cv));
+    return o;
+}
+
+static int interpolate_run(const sm_config *cfg, json_object *rec)
+{
+    if (!cfg->interpolation.present) {
+        sm_log(SM_LOG_INFO, "interpolate: no 'interpolation' section in the config; skipped");
+        return SM_OK;
+    }
+    sm_interp_summary s;
+    int rc = sm_interpolate(cfg, &s);
+    json_object_object_add(rec, "grid", grid_json(&s.grid));
+    json_object *per = json_object_new_object();
+    for (int i = 0; i < s.n; i++)
+        json_object_object_add(per, s.per[i].name, interp_result_json(cfg, &s.per[i]));
+    json_object_object_add(rec, "contaminants", per);
+    return rc;
+}
+
+/* Files of earlier stages that interpolate changes: the cv_<c> layers go
+ * into samples.gpkg. */
+static int interpolate_modifies(const sm_config *cfg, char **paths)
+{
+    if (!cfg->interpolation.present || cfg->interpolation.cv_folds == 0)
+        return 0;
+    paths[0] = out_path(cfg, "samples.gpkg");
+    return 1;
+}
+
 static const stage_def stages[] = {
-    {"ingest", ingest_inputs, ingest_outputs, ingest_run},
+    {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL},
+    {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 
@@ -147,15 +236,17 @@ static void free_paths(char **paths, int n)
         free(paths[i]);
 }
 
-/* What a stage's result depends on: soilmap's version, the whole config and
- * the contents of its inputs. */
-static void stage_key(const sm_config *cfg, const stage_def *st, char key[65])
+/* What a stage's result depends on: soilmap's version, the whole config,
+ * the contents of its inputs, and the keys of the stages before it. */
+static void stage_key(const sm_config *cfg, const stage_def *st, const char *before,
+                      char key[65])
 {
     char *paths[MAX_FILES];
     int n = st->inputs(cfg, paths);
-    size_t cap = strlen(cfg->json ? cfg->json : "") + 64 * ((size_t)n + 2) + 64;
+    size_t cap = strlen(cfg->json ? cfg->json : "") + strlen(before) + 66 * ((size_t)n + 2) + 64;
     char *text = malloc(cap);
-    int len = snprintf(text, cap, "%s\n%s\n%s\n", SM_VERSION, st->name, cfg->json ? cfg->json : "");
+    int len = snprintf(text, cap, "%s\n%s\n%s\n%s\n", SM_VERSION, st->name, before,
+                       cfg->json ? cfg->json : "");
     for (int i = 0; i < n; i++) {
         /* An unreadable input makes a key that matches nothing; the stage
          * itself then reports the problem in its own words. */
@@ -194,6 +285,9 @@ static json_object *current_record(json_object *old, const char *name, const cha
 
 /* ---- running ---- */
 
+/* Lists the stage's inputs, and its outputs and the earlier outputs it
+ * rewrote (measured now) in its record, so that a rerun can tell whether
+ * they are still as this stage left them. */
 static int record_files(const sm_config *cfg, const stage_def *st, sm_manifest *m,
                         json_object *rec)
 {
@@ -201,34 +295,35 @@ static int record_files(const sm_config *cfg, const stage_def *st, sm_manifest *
     int rc = SM_OK;
     int n = st->inputs(cfg, paths);
     for (int i = 0; i < n && rc == SM_OK; i++)
-        rc = sm_manifest_add_input(m, paths[i]);
+        rc = sm_manifest_add_input(m, paths[i]) ? SM_OK : sm_error_status();
     free_paths(paths, n);
     n = st->outputs(cfg, paths);
-    size_t first = json_object_array_length(m->outputs);
-    for (int i = 0; i < n && rc == SM_OK; i++)
-        rc = sm_manifest_add_output(m, paths[i]);
+    if (st->modifies)
+        n += st->modifies(cfg, paths + n);
     json_object *outs = json_object_new_array();
-    for (size_t i = first; i < json_object_array_length(m->outputs); i++)
-        json_object_array_add(outs, json_object_get(json_object_array_get_idx(m->outputs, i)));
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        json_object *f = sm_manifest_add_output(m, paths[i]);
+        if (f)
+            json_object_array_add(outs, json_object_get(f));
+        else
+            rc = sm_error_status();
+    }
     json_object_object_add(rec, "outputs", outs);
     free_paths(paths, n);
     return rc;
 }
 
-static int run_stage(const sm_config *cfg, const stage_def *st, const sm_run_options *opt,
-                     json_object *old, sm_manifest *m)
+static int run_stage(const sm_config *cfg, const stage_def *st, const char *key,
+                     const sm_run_options *opt, json_object *old, sm_manifest *m)
 {
-    char key[65];
     int rc;
-    stage_key(cfg, st, key);
     json_object *prev = opt->force ? NULL : current_record(old, st->name, key);
     if (prev) {
         sm_log(SM_LOG_INFO, "%s: up to date, skipped (--force redoes it)", st->name);
-        json_object_object_add(m->stages, st->name, json_object_get(prev));
-        json_object *scratch = json_object_new_object();
-        rc = record_files(cfg, st, m, scratch);
-        json_object_put(scratch);
-        return rc;
+        json_object *copy = NULL;
+        json_object_deep_copy(prev, &copy, NULL);
+        json_object_object_add(m->stages, st->name, copy);
+        return record_files(cfg, st, m, copy);
     }
     double t0 = sm_clock();
     json_object *rec = json_object_new_object();
@@ -242,6 +337,21 @@ static int run_stage(const sm_config *cfg, const stage_def *st, const sm_run_opt
     return rc;
 }
 
+/* A stage not run this time keeps its record from the last run, so that
+ * run.json always describes the whole output folder. */
+static void carry_over(const sm_config *cfg, const stage_def *st, json_object *old,
+                       sm_manifest *m)
+{
+    json_object *stages_o, *rec, *copy = NULL;
+    if (!old || !json_object_object_get_ex(old, "stages", &stages_o) ||
+        !json_object_object_get_ex(stages_o, st->name, &rec))
+        return;
+    json_object_deep_copy(rec, &copy, NULL);
+    json_object_object_add(m->stages, st->name, copy);
+    if (record_files(cfg, st, m, copy) != SM_OK) /* its files are gone: not current */
+        json_object_object_del(m->stages, st->name), sm_error_clear();
+}
+
 int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
 {
     int rc = sm_make_dirs(cfg->output);
@@ -251,10 +361,16 @@ int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
     json_object *old = json_object_from_file(manifest_path);
     sm_manifest m;
     sm_manifest_init(&m, cfg);
+    char before[N_STAGES * 65 + 1] = "";
     for (int i = 0; i < N_STAGES && rc == SM_OK; i++) {
-        if (stage && strcmp(stage, stages[i].name) != 0)
+        char key[65];
+        stage_key(cfg, &stages[i], before, key);
+        strcat(before, key);
+        if (stage && strcmp(stage, stages[i].name) != 0) {
+            carry_over(cfg, &stages[i], old, &m);
             continue;
-        rc = run_stage(cfg, &stages[i], opt, old, &m);
+        }
+        rc = run_stage(cfg, &stages[i], key, opt, old, &m);
         int wrc = sm_manifest_write(&m, manifest_path);
         if (rc == SM_OK)
             rc = wrc;

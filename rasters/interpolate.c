@@ -1,0 +1,500 @@
+#include "interpolate.h"
+#include "crs.h"
+#include "error.h"
+#include "idw.h"
+#include "kdtree.h"
+#include "kriging.h"
+#include "log.h"
+#include "outfile.h"
+#include "points.h"
+#include "progress.h"
+#include "surface.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double NODATA = -9999.0;
+
+/* Everything one contaminant's interpolation needs. */
+typedef struct {
+    const sm_config *cfg;
+    const sm_interp_config *ic;
+    const char *name;
+    sm_points pts; /* z on the interpolation scale (log if transformed) */
+    sm_kdtree tree;
+    sm_kriging kr;
+    sm_idw idw;
+    int kriging;
+    double constant; /* NAN unless every value is equal */
+    long nodata, singular; /* summed over threads */
+} job;
+
+/* ---- the variogram model ---- */
+
+static sm_vgm config_model(const sm_interp_config *ic, const sm_vgm *fallback)
+{
+    sm_vgm m = {.n = 0};
+    double nugget = !isnan(ic->nugget) ? ic->nugget : fallback ? fallback->part[0].psill : 0.0;
+    m.part[m.n++] = (sm_vgm_part){SM_VGM_NUG, nugget, 0, 0, 0, 1};
+    for (int i = 0; i < ic->n_structures; i++) {
+        const sm_structure_config *s = &ic->structures[i];
+        const sm_vgm_part *f = fallback && fallback->n > 1 ? &fallback->part[1] : NULL;
+        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type,
+                                      !isnan(s->psill) ? s->psill : f ? f->psill : 1.0,
+                                      !isnan(s->range) ? s->range : f ? f->range : 1.0,
+                                      s->kappa, s->anis_angle, s->anis_ratio};
+    }
+    return m;
+}
+
+/* Fits each candidate type (Sph, Exp, Gau for "auto"), keeps the lowest SSE. */
+static int fit_model(job *j, const sm_vario *v, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_vgm_type types[3] = {SM_VGM_SPH, SM_VGM_EXP, SM_VGM_GAU};
+    int ntypes = ic->model_auto ? 3 : 1;
+    int best = -1;
+    sm_vgm first_start = {.n = 0};
+    for (int t = 0; t < ntypes; t++) {
+        sm_vgm initial, start;
+        sm_vgm_type type = ic->model_auto ? types[t] : (sm_vgm_type)ic->structures[0].type;
+        sm_vgm_initial(v, type, ic->structures[0].kappa, &initial);
+        start = config_model(ic, &initial);
+        if (ic->model_auto)
+            start.part[1].type = type;
+        if (t == 0)
+            first_start = start;
+        sm_fit_result fit;
+        int rc = sm_vgm_fit(v, &start, (sm_fit_method)ic->fit_method, &fit);
+        if (rc)
+            return rc;
+        if (fit.converged && (best < 0 || fit.sse < res->fit.sse))
+            res->fit = fit, best = t;
+    }
+    res->fitted = best >= 0;
+    if (best >= 0) {
+        res->model = res->fit.model;
+        return SM_OK;
+    }
+    if (ic->fail_on_bad_fit)
+        return sm_error_set(SM_EDATA, "%s: the variogram fit did not converge; give the model "
+                                      "by hand (fit: none) or set on_fit_failure: start",
+                            j->name);
+    sm_log(SM_LOG_WARN, "interpolate: %s: the variogram fit did not converge; using the "
+                        "starting model",
+           j->name);
+    res->fit_fallback = 1;
+    res->model = first_start;
+    return SM_OK;
+}
+
+static int choose_model(job *j, const sm_vario *v, sm_interp_result *res)
+{
+    if (j->ic->fit_method == 0) {
+        res->model = config_model(j->ic, NULL);
+        return SM_OK;
+    }
+    return fit_model(j, v, res);
+}
+
+/* ---- variogram/<c>.json ---- */
+
+static json_object *lags_json(const sm_vario *v)
+{
+    json_object *a = json_object_new_array();
+    for (int l = 0; l < v->nlags; l++) {
+        if (v->np[l] == 0)
+            continue;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "np", json_object_new_int64(v->np[l]));
+        json_object_object_add(o, "dist", json_object_new_double(v->dist[l]));
+        json_object_object_add(o, "gamma", json_object_new_double(v->gamma[l]));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *model_json(const sm_vgm *m)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < m->n; i++) {
+        const sm_vgm_part *p = &m->part[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(p->type)));
+        json_object_object_add(o, "psill", json_object_new_double(p->psill));
+        json_object_object_add(o, "range", json_object_new_double(p->range));
+        if (p->type == SM_VGM_MAT)
+            json_object_object_add(o, "kappa", json_object_new_double(p->kappa));
+        if (p->anis_ratio < 1.0) {
+            json_object_object_add(o, "anis_angle", json_object_new_double(p->anis_angle));
+            json_object_object_add(o, "anis_ratio", json_object_new_double(p->anis_ratio));
+        }
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *directional_json(const job *j)
+{
+    const sm_interp_config *ic = j->ic;
+    json_object *a = json_object_new_array();
+    for (int d = 0; d < ic->n_directions; d++) {
+        sm_vario_params p = {ic->cutoff, ic->width, ic->cressie ? SM_VARIO_CRESSIE
+                                                                : SM_VARIO_MATHERON,
+                             1, ic->directions[d], ic->direction_tolerance};
+        sm_vario v;
+        if (sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &p, &v) != SM_OK)
+            continue;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "angle", json_object_new_double(ic->directions[d]));
+        json_object_object_add(o, "tolerance", json_object_new_double(ic->direction_tolerance));
+        json_object_object_add(o, "lags", lags_json(&v));
+        json_object_array_add(a, o);
+        sm_vario_free(&v);
+    }
+    return a;
+}
+
+static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp_result *res)
+{
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s/variogram", j->cfg->output);
+    int rc = sm_make_dirs(dir);
+    if (rc)
+        return rc;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "contaminant", json_object_new_string(j->name));
+    json_object_object_add(o, "transform",
+                           json_object_new_string(j->ic->log_transform ? "log" : "none"));
+    json_object_object_add(o, "samples", json_object_new_int(j->pts.n));
+    json_object_object_add(o, "estimator",
+                           json_object_new_string(j->ic->cressie ? "cressie" : "matheron"));
+    json_object_object_add(o, "cutoff", json_object_new_double(v->cutoff));
+    json_object_object_add(o, "width", json_object_new_double(v->width));
+    json_object_object_add(o, "lags", lags_json(v));
+    json_object_object_add(o, "model", model_json(&res->model));
+    json_object *fit = json_object_new_object();
+    json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
+    if (res->fitted) {
+        json_object_object_add(fit, "sse", json_object_new_double(res->fit.sse));
+        json_object_object_add(fit, "iterations", json_object_new_int(res->fit.iterations));
+        json_object_object_add(fit, "sills_fixed_at_zero",
+                               json_object_new_int(res->fit.fixed_sills));
+    }
+    json_object_object_add(fit, "fell_back_to_start", json_object_new_boolean(res->fit_fallback));
+    json_object_object_add(o, "fit", fit);
+    if (j->ic->n_directions)
+        json_object_object_add(o, "directional", directional_json(j));
+    snprintf(path, sizeof path, "%s/%s.json", dir, j->name);
+    sm_outfile out;
+    sm_outfile_begin(&out, path);
+    int bad = json_object_to_file_ext(out.tmp, o, JSON_C_TO_STRING_PRETTY |
+                                                      JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+    json_object_put(o);
+    if (bad) {
+        sm_outfile_abort(&out);
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot write", path);
+    }
+    return sm_outfile_commit(&out);
+}
+
+/* ---- the surface kernel ---- */
+
+static int nbands(const job *j)
+{
+    if (!j->kriging)
+        return 1;
+    return j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? 4 : 2;
+}
+
+static void *cell_scratch_new(void *ctx)
+{
+    job *j = ctx;
+    if (j->kriging)
+        return sm_kriging_scratch_new(&j->kr);
+    return malloc(((size_t)j->pts.n + 1) * sizeof(sm_neighbour));
+}
+
+static void cell_scratch_free_for(job *j, void *scratch)
+{
+    if (!j->kriging) {
+        free(scratch);
+        return;
+    }
+    sm_kriging_scratch *s = scratch;
+#pragma omp atomic
+    j->singular += s->singular_cells;
+    sm_kriging_scratch_free(s);
+}
+
+static job *current_job; /* scratch_free has no context argument */
+static void cell_scratch_free(void *scratch) { cell_scratch_free_for(current_job, scratch); }
+
+/* Lognormal back-transform: the unbiased predictor exp(Y + s2/2 - m)
+ * (Journel 1980; Cressie 1993, eq. 3.2.40) or the median exp(Y), and the
+ * variance of a lognormal variable with log-scale mean Y and variance s2. */
+static void back_transform(const job *j, double y, double s2, double m, double *pred,
+                           double *var)
+{
+    *pred = j->ic->back_transform == SM_BACK_EXP ? exp(y) : exp(y + 0.5 * s2 - m);
+    *var = expm1(s2) * exp(2.0 * y + s2);
+}
+
+static void cell(void *ctx, void *scratch, double x, double y, double *out)
+{
+    job *j = ctx;
+    int nb = nbands(j);
+    for (int b = 0; b < nb; b++)
+        out[b] = NAN;
+    if (!isnan(j->constant)) {
+        out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
+                                                                                : j->constant;
+        for (int b = 1; b < nb; b++)
+            out[b] = b == 2 ? j->constant : 0.0;
+        return;
+    }
+    if (!j->kriging) {
+        double v;
+        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) == 0)
+            out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(v) : v;
+        else {
+#pragma omp atomic
+            j->nodata++;
+        }
+        return;
+    }
+    sm_kriging_result r;
+    if (sm_kriging_predict(&j->kr, scratch, x, y, -1, &r) != 0) {
+#pragma omp atomic
+        j->nodata++;
+        return;
+    }
+    if (nb == 2) {
+        out[0] = r.pred, out[1] = r.var;
+        return;
+    }
+    back_transform(j, r.pred, r.var, r.lagrange, &out[0], &out[1]);
+    out[2] = r.pred, out[3] = r.var;
+}
+
+static void surface_paths(const sm_config *cfg, const char *name, int nb, char paths[][4200])
+{
+    static const char *const suffix[] = {"", "_var", "_log", "_logvar"};
+    for (int b = 0; b < nb; b++)
+        snprintf(paths[b], 4200, "%s/surfaces/%s%s.tif", cfg->output, name, suffix[b]);
+}
+
+static int render(job *j, const sm_grid *g)
+{
+    char paths[4][4200], dir[4200];
+    snprintf(dir, sizeof dir, "%s/surfaces", j->cfg->output);
+    int rc = sm_make_dirs(dir);
+    if (rc)
+        return rc;
+    int nb = nbands(j);
+    surface_paths(j->cfg, j->name, nb, paths);
+    sm_surface_spec spec = {.nbands = nb, .type = j->ic->float64 ? GDT_Float64 : GDT_Float32,
+                            .nodata = NODATA, .cog_options = j->ic->creation_options,
+                            .tile = j->ic->tile};
+    for (int b = 0; b < nb; b++)
+        spec.paths[b] = paths[b];
+    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell, j};
+    current_job = j;
+    OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
+    sm_progress_task task;
+    char label[96];
+    snprintf(label, sizeof label, "%s surface", j->name);
+    sm_progress_begin(&task, "interpolate", label);
+    rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    OSRDestroySpatialReference(srs);
+    return rc;
+}
+
+/* ---- cross-validation ---- */
+
+static int cross_validate(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_cv_setup s = {j->pts.n, j->pts.x, j->pts.y, j->pts.z, j->kriging, res->model,
+                     ic->power, ic->smoothing, ic->nmax, ic->nmin, ic->maxdist,
+                     ic->cv_folds, ic->cv_seed};
+    sm_cv cv;
+    int rc = sm_crossval(&s, &cv);
+    if (rc)
+        return rc;
+    char gpkg[4200];
+    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", j->cfg->output);
+    sm_cv_rows rows = {cv.pred, j->kriging ? cv.var : NULL, j->pts.z, cv.fold};
+    rc = sm_points_write_cv(gpkg, j->name, &j->pts, &rows);
+    res->cv = cv;
+    res->cv.pred = res->cv.var = NULL, res->cv.fold = NULL;
+    res->cv_done = 1;
+    sm_cv_free(&cv);
+    return rc;
+}
+
+/* ---- one contaminant ---- */
+
+static int load(job *j, const char *gpkg, sm_interp_result *res)
+{
+    int rc = sm_points_load(gpkg, j->name, &j->pts);
+    if (rc)
+        return rc;
+    res->n = j->pts.n;
+    if (j->pts.n == 0)
+        return sm_error_set(SM_EDATA, "%s: no samples with a value", j->name);
+    if (j->pts.n < j->ic->nmin)
+        return sm_error_set(SM_EDATA, "%s: %d samples, fewer than neighbours.min (%d)", j->name,
+                            j->pts.n, j->ic->nmin);
+    j->constant = j->pts.z[0];
+    for (int i = 0; i < j->pts.n; i++) {
+        if (j->ic->log_transform) {
+            if (!(j->pts.z[i] > 0))
+                return sm_error_set(SM_EDATA, "%s: sample %s has value %g; the log transform "
+                                              "needs values above 0 (use transform: none)",
+                                    j->name, j->pts.id[i], j->pts.z[i]);
+            j->pts.z[i] = log(j->pts.z[i]);
+        }
+        if (j->pts.z[i] != (j->ic->log_transform ? log(j->constant) : j->constant))
+            j->constant = NAN;
+    }
+    if (!isnan(j->constant) && j->ic->log_transform)
+        j->constant = log(j->constant);
+    res->constant = !isnan(j->constant);
+    return SM_OK;
+}
+
+static int prepare(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
+    if (rc || !isnan(j->constant))
+        return rc;
+    if (!j->kriging) {
+        j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
+                          ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
+        return SM_OK;
+    }
+    sm_vario_params vp = {ic->cutoff, ic->width,
+                          ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
+    sm_vario v;
+    rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
+    if (rc == SM_OK)
+        rc = choose_model(j, &v, res);
+    if (rc == SM_OK)
+        rc = write_variogram_json(j, &v, res);
+    sm_vario_free(&v);
+    if (rc == SM_OK)
+        rc = sm_kriging_init(&j->kr, &res->model, j->pts.n, j->pts.x, j->pts.y, j->pts.z,
+                             &j->tree, ic->nmax, ic->nmin, ic->maxdist);
+    return rc;
+}
+
+static void log_result(const job *j, const sm_interp_result *r)
+{
+    char model[256] = "";
+    if (j->kriging && !r->constant) {
+        const sm_vgm *m = &r->model;
+        int used = snprintf(model, sizeof model, ", model %g Nug", m->part[0].psill);
+        for (int i = 1; i < m->n; i++)
+            used += snprintf(model + used, sizeof model - (size_t)used, " + %g %s(%g)",
+                             m->part[i].psill, sm_vgm_type_name(m->part[i].type),
+                             m->part[i].range);
+    }
+    sm_log(SM_LOG_INFO, "interpolate: %s: %d samples, %s%s%s", j->name, r->n,
+           j->kriging ? "kriging" : "IDW", r->constant ? " (all values equal: flat surface)" : "",
+           model);
+    if (r->cv_done)
+        sm_log(SM_LOG_INFO, "interpolate: %s: cross-validation (%s): ME %.4g, MAE %.4g, RMSE %.4g, "
+                            "MSDR %.4g, R2 %.4g",
+               j->name, j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", r->cv.mean_error,
+               r->cv.mae, r->cv.rmse, r->cv.msdr, r->cv.r2);
+    if (r->nodata_cells)
+        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells have fewer than %d samples within "
+                            "the radius: left as nodata",
+               j->name, r->nodata_cells, j->ic->nmin);
+    if (r->singular_cells)
+        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells had a singular kriging system "
+                            "(coincident samples?) and were solved with a tiny added nugget",
+               j->name, r->singular_cells);
+}
+
+static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid *g,
+                           sm_interp_result *res)
+{
+    double t0 = sm_clock();
+    job j = {.cfg = cfg, .ic = &cfg->interpolation, .name = name,
+             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
+    char gpkg[4200];
+    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
+    res->name = name;
+    int rc = load(&j, gpkg, res);
+    if (rc == SM_OK)
+        rc = prepare(&j, res);
+    if (rc == SM_OK)
+        rc = render(&j, g);
+    res->nodata_cells = j.nodata;
+    res->singular_cells = j.singular;
+    if (rc == SM_OK && cfg->interpolation.cv_folds > 0 && isnan(j.constant))
+        rc = cross_validate(&j, res);
+    if (j.kriging)
+        sm_kriging_free(&j.kr);
+    sm_kdtree_free(&j.tree);
+    sm_points_free(&j.pts);
+    res->seconds = sm_clock() - t0;
+    if (rc == SM_OK)
+        log_result(&j, res);
+    return rc;
+}
+
+/* The contaminants to interpolate: the configured list, or all. */
+static int contaminant_names(const sm_config *cfg, const char **names)
+{
+    const sm_interp_config *ic = &cfg->interpolation;
+    int n = ic->n_contaminants ? ic->n_contaminants : cfg->samples.n_contaminants;
+    for (int i = 0; i < n && i < 64; i++)
+        names[i] = ic->n_contaminants ? ic->contaminants[i] : cfg->samples.contaminants[i].name;
+    return n < 64 ? n : 64;
+}
+
+int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    char gpkg[4200];
+    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
+    double bbox[4];
+    int rc = cfg->grid.from_samples ? sm_points_extent(gpkg, bbox) : SM_OK;
+    if (rc == SM_OK)
+        rc = sm_grid_make(&cfg->grid, cfg->grid.from_samples ? bbox : NULL, &out->grid);
+    const char *names[64];
+    int n = contaminant_names(cfg, names);
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        out->n = i + 1;
+        rc = interpolate_one(cfg, names[i], &out->grid, &out->per[i]);
+    }
+    return rc;
+}
+
+int sm_interpolate_outputs(const sm_config *cfg, char **paths, int max)
+{
+    const char *names[64];
+    int n = contaminant_names(cfg, names), count = 0;
+    job j = {.cfg = cfg, .ic = &cfg->interpolation,
+             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
+    for (int i = 0; i < n; i++) {
+        char p[4][4200];
+        int nb = nbands(&j);
+        surface_paths(cfg, names[i], nb, p);
+        for (int b = 0; b < nb && count < max; b++)
+            paths[count++] = strdup(p[b]);
+        if (j.kriging && count < max) {
+            char v[4200];
+            snprintf(v, sizeof v, "%s/variogram/%s.json", cfg->output, names[i]);
+            paths[count++] = strdup(v);
+        }
+    }
+    return count;
+}

@@ -1,0 +1,39 @@
+/* The interpolate stage: for each contaminant, the empirical variogram and
+ * its fitted model (kriging), the surfaces as Cloud Optimized GeoTIFFs, and
+ * cross-validation. Outputs under <out>/surfaces/ and <out>/variogram/, the
+ * per-sample cross-validation in layer cv_<c> of <out>/samples.gpkg. */
+#ifndef SM_INTERPOLATE_H
+#define SM_INTERPOLATE_H
+
+#include "config.h"
+#include "crossval.h"
+#include "grid.h"
+#include "vgfit.h"
+
+typedef struct {
+    const char *name;
+    int n;               /* samples with a value */
+    int constant;        /* every value equal: a flat surface, variance 0 */
+    sm_vgm model;        /* kriging */
+    int fitted;          /* the model came from a fit */
+    sm_fit_result fit;
+    int fit_fallback;    /* the fit failed; the starting model was used */
+    int cv_done;
+    sm_cv cv;            /* summary figures (arrays freed) */
+    long nodata_cells;   /* cells with too few neighbours */
+    long singular_cells; /* cells solved with the singular-system fallback */
+    double seconds;
+} sm_interp_result;
+
+typedef struct {
+    sm_grid grid;
+    sm_interp_result per[64];
+    int n;
+} sm_interp_summary;
+
+int sm_interpolate(const sm_config *cfg, sm_interp_summary *out);
+
+/* Files the stage writes for cfg (caller frees each); returns the count. */
+int sm_interpolate_outputs(const sm_config *cfg, char **paths, int max);
+
+#endif

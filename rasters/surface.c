@@ -1,0 +1,206 @@
+#include "surface.h"
+#include "error.h"
+#include "outfile.h"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const sm_grid *g;
+    const sm_surface_spec *spec;
+    int tile, ntx, nty;
+    GDALDatasetH staging[SM_SURFACE_MAXBANDS];
+    char staging_path[SM_SURFACE_MAXBANDS][4200];
+    sm_outfile out[SM_SURFACE_MAXBANDS];
+} render;
+
+/* Tile t's window in cells. */
+static void tile_window(const render *r, long t, int *x0, int *y0, int *w, int *h)
+{
+    int tx = (int)(t % r->ntx), ty = (int)(t / r->ntx);
+    *x0 = tx * r->tile;
+    *y0 = ty * r->tile;
+    *w = (int)(r->g->ncols - *x0 < r->tile ? r->g->ncols - *x0 : r->tile);
+    *h = (int)(r->g->nrows - *y0 < r->tile ? r->g->nrows - *y0 : r->tile);
+}
+
+static void compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
+                         double *buf)
+{
+    int x0, y0, w, h, nb = r->spec->nbands;
+    tile_window(r, t, &x0, &y0, &w, &h);
+    double out[SM_SURFACE_MAXBANDS];
+    size_t plane = (size_t)r->tile * r->tile;
+    for (int j = 0; j < h; j++) {
+        double y = r->g->ymax - (y0 + j + 0.5) * r->g->res;
+        for (int i = 0; i < w; i++) {
+            double x = r->g->xmin + (x0 + i + 0.5) * r->g->res;
+            k->cell(k->ctx, scratch, x, y, out);
+            for (int b = 0; b < nb; b++)
+                buf[b * plane + (size_t)j * w + i] = isnan(out[b]) ? r->spec->nodata : out[b];
+        }
+    }
+}
+
+static int write_tile(const render *r, long t, double *buf)
+{
+    int x0, y0, w, h;
+    tile_window(r, t, &x0, &y0, &w, &h);
+    size_t plane = (size_t)r->tile * r->tile;
+    for (int b = 0; b < r->spec->nbands; b++) {
+        GDALRasterBandH band = GDALGetRasterBand(r->staging[b], 1);
+        if (GDALRasterIO(band, GF_Write, x0, y0, w, h, buf + b * plane, w, h, GDT_Float64, 0, 0) !=
+            CE_None)
+            return sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->paths[b],
+                                CPLGetLastErrorMsg());
+    }
+    return SM_OK;
+}
+
+/* Tiles in batches: computed in parallel, then written in order. */
+static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc progress,
+                       void *arg)
+{
+    long ntiles = (long)r->ntx * r->nty;
+    int threads = omp_get_max_threads();
+    long batch = 8L * threads;
+    size_t tile_doubles = (size_t)r->spec->nbands * r->tile * r->tile;
+    double *buf = malloc((size_t)batch * tile_doubles * sizeof *buf);
+    if (!buf)
+        return sm_error_set(SM_EINTERNAL, "out of memory for %ld tiles", batch);
+    int rc = SM_OK;
+#pragma omp parallel
+    {
+        void *scratch = k->scratch_new ? k->scratch_new(k->ctx) : NULL;
+        for (long first = 0; first < ntiles; first += batch) {
+#pragma omp barrier
+            if (rc != SM_OK)
+                break;
+            long last = first + batch < ntiles ? first + batch : ntiles;
+#pragma omp for schedule(dynamic, 1)
+            for (long t = first; t < last; t++)
+                compute_tile(r, k, scratch, t, buf + (size_t)(t - first) * tile_doubles);
+#pragma omp single
+            {
+                for (long t = first; t < last && rc == SM_OK; t++)
+                    rc = write_tile(r, t, buf + (size_t)(t - first) * tile_doubles);
+                if (rc == SM_OK && progress && !progress(0.8 * last / ntiles, NULL, arg))
+                    rc = sm_error_set(SM_ECANCEL, "cancelled");
+            }
+        }
+        if (k->scratch_free)
+            k->scratch_free(scratch);
+    }
+    free(buf);
+    return rc;
+}
+
+static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
+{
+    const sm_grid *g = r->g;
+    snprintf(r->staging_path[b], sizeof r->staging_path[b], "%s.staging.tif", r->out[b].tmp);
+    char tile[16];
+    snprintf(tile, sizeof tile, "%d", r->tile);
+    char **opt = NULL;
+    opt = CSLSetNameValue(opt, "TILED", "YES");
+    opt = CSLSetNameValue(opt, "BLOCKXSIZE", tile);
+    opt = CSLSetNameValue(opt, "BLOCKYSIZE", tile);
+    opt = CSLSetNameValue(opt, "COMPRESS", "ZSTD"); /* fast; the COG step recompresses */
+    opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
+    opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    r->staging[b] = GDALCreate(drv, r->staging_path[b], (int)g->ncols, (int)g->nrows, 1,
+                               r->spec->type, opt);
+    CSLDestroy(opt);
+    if (!r->staging[b])
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", r->spec->paths[b],
+                            CPLGetLastErrorMsg());
+    double gt[6] = {g->xmin, g->res, 0, g->ymax, 0, -g->res};
+    GDALSetGeoTransform(r->staging[b], gt);
+    GDALSetSpatialRef(r->staging[b], srs);
+    GDALSetRasterNoDataValue(GDALGetRasterBand(r->staging[b], 1), r->spec->nodata);
+    return SM_OK;
+}
+
+static char **cog_options(const sm_surface_spec *spec)
+{
+    char **opt = NULL;
+    opt = CSLSetNameValue(opt, "COMPRESS", "DEFLATE");
+    opt = CSLSetNameValue(opt, "PREDICTOR", "YES");
+    opt = CSLSetNameValue(opt, "BLOCKSIZE", "256");
+    opt = CSLSetNameValue(opt, "OVERVIEWS", "AUTO");
+    opt = CSLSetNameValue(opt, "OVERVIEW_RESAMPLING", "AVERAGE");
+    opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
+    opt = CSLSetNameValue(opt, "NUM_THREADS", "ALL_CPUS");
+    for (char **o = spec->cog_options; o && *o; o++) {
+        char *key = NULL;
+        const char *value = CPLParseNameValue(*o, &key);
+        if (key && value)
+            opt = CSLSetNameValue(opt, key, value);
+        CPLFree(key);
+    }
+    return opt;
+}
+
+/* Staging GTiff -> COG under the final name's temporary, for each band. */
+static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
+{
+    GDALDriverH cog = GDALGetDriverByName("COG");
+    char **opt = cog_options(r->spec);
+    int rc = SM_OK;
+    int nb = r->spec->nbands;
+    for (int b = 0; b < nb && rc == SM_OK; b++) {
+        void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb,
+                                                           0.8 + 0.2 * (b + 1) / nb, progress, arg)
+                                : NULL;
+        GDALDatasetH ds = GDALCreateCopy(cog, r->out[b].tmp, r->staging[b], FALSE, opt,
+                                         scaled ? GDALScaledProgress : NULL, scaled);
+        if (scaled)
+            GDALDestroyScaledProgress(scaled);
+        if (!ds || sm_dataset_close(ds) != 0)
+            rc = sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->paths[b],
+                              CPLGetLastErrorMsg());
+    }
+    CSLDestroy(opt);
+    return rc;
+}
+
+static void close_staging(render *r)
+{
+    for (int b = 0; b < r->spec->nbands; b++)
+        if (r->staging[b]) {
+            GDALClose(r->staging[b]);
+            r->staging[b] = NULL;
+            remove(r->staging_path[b]);
+        }
+}
+
+int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,
+                      const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
+{
+    render r = {.g = g, .spec = spec, .tile = spec->tile > 0 ? spec->tile : 256};
+    r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
+    r.nty = (int)((g->nrows + r.tile - 1) / r.tile);
+    int rc = SM_OK;
+    for (int b = 0; b < spec->nbands && rc == SM_OK; b++) {
+        sm_outfile_begin(&r.out[b], spec->paths[b]);
+        rc = open_staging(&r, srs, b);
+    }
+    if (rc == SM_OK)
+        rc = compute_all(&r, k, progress, arg);
+    if (rc == SM_OK)
+        rc = make_cogs(&r, progress, arg);
+    close_staging(&r);
+    for (int b = 0; b < spec->nbands; b++) {
+        if (rc == SM_OK)
+            rc = sm_outfile_commit(&r.out[b]);
+        else
+            sm_outfile_abort(&r.out[b]);
+    }
+    return rc;
+}
