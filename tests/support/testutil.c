@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <gdal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +88,53 @@ void sm_test_rmtree(const char *name)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", sm_test_tmp(name));
     if (system(cmd) != 0)
         fail_msg("cannot remove %s", name);
+}
+
+void sm_test_read_csv(const char *path, sm_test_table *t)
+{
+    GDALAllRegister();
+    memset(t, 0, sizeof *t);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    if (!ds)
+        fail_msg("cannot open %s", path);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+    t->ncols = OGR_FD_GetFieldCount(defn);
+    t->nrows = (int)OGR_L_GetFeatureCount(l, TRUE);
+    t->names = calloc((size_t)t->ncols, sizeof *t->names);
+    t->v = malloc((size_t)t->ncols * t->nrows * sizeof *t->v);
+    for (int c = 0; c < t->ncols; c++)
+        t->names[c] = strdup(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)));
+    OGRFeatureH f;
+    int r = 0;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) && r < t->nrows) {
+        for (int c = 0; c < t->ncols; c++) {
+            const char *s = OGR_F_GetFieldAsString(f, c);
+            char *end;
+            double v = strtod(s, &end);
+            t->v[(size_t)c * t->nrows + r] = (end == s || *end) ? NAN : v;
+        }
+        OGR_F_Destroy(f);
+        r++;
+    }
+    GDALClose(ds);
+}
+
+const double *sm_test_col(const sm_test_table *t, const char *name)
+{
+    for (int c = 0; c < t->ncols; c++)
+        if (!strcmp(t->names[c], name))
+            return t->v + (size_t)c * t->nrows;
+    fail_msg("no column %s", name);
+    return NULL;
+}
+
+void sm_test_table_free(sm_test_table *t)
+{
+    for (int c = 0; c < t->ncols; c++)
+        free(t->names[c]);
+    free(t->names);
+    free(t->v);
+    memset(t, 0, sizeof *t);
 }

@@ -30,4 +30,17 @@ long sm_test_feature_count(const char *path, const char *layer);
 /* Removes a folder tree under the scratch folder. */
 void sm_test_rmtree(const char *name);
 
+
+/* A CSV file read through OGR as numbers: column c of row r is
+ * v[c * nrows + r]; "NA" and empty cells are NAN. */
+typedef struct {
+    int nrows, ncols;
+    char **names;
+    double *v;
+} sm_test_table;
+
+void sm_test_read_csv(const char *path, sm_test_table *t);
+/* The column named name (fails the test if absent). */
+const double *sm_test_col(const sm_test_table *t, const char *name);
+void sm_test_table_free(sm_test_table *t);
 #endif

@@ -212,10 +212,10 @@ static void test_later_sections_accepted(void **state)
     (void)state;
     sm_config cfg;
     int rc = load("grid: {resolution: 5}\n", base_samples,
-                  "interpolation: {method: kriging}\npublish: {viewer: true}\n", &cfg);
+                  "landuse: {path: x.gpkg}\npublish: {viewer: true}\n", &cfg);
     assert_int_equal(rc, SM_OK);
     assert_int_equal(cfg.n_later_present, 2);
-    assert_string_equal(cfg.later_present[0], "interpolation");
+    assert_string_equal(cfg.later_present[0], "landuse");
     sm_config_free(&cfg);
     rc = load("grid: {resolution: 5}\n", base_samples, "hotspots: 3\n", &cfg);
     assert_error(rc, SM_ECONFIG, "hotspots: expected a mapping of keys");
