@@ -46,6 +46,7 @@ static void predict_one(const predictor *p, void *scratch, int i, int exclude, s
     out->pred[i] = out->var[i] = NAN;
     if (s->kriging) {
         sm_kriging_result r;
+        sm_kriging_scratch_reset(scratch); /* the same result on any thread */
         if (sm_kriging_predict(&p->kr, scratch, s->x[i], s->y[i], exclude, &r) == 0)
             out->pred[i] = r.pred, out->var[i] = r.var;
     } else {

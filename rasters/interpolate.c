@@ -230,6 +230,12 @@ static void cell_scratch_free_for(job *j, void *scratch)
     sm_kriging_scratch_free(s);
 }
 
+static void cell_tile_begin(void *ctx, void *scratch)
+{
+    if (((job *)ctx)->kriging)
+        sm_kriging_scratch_reset(scratch);
+}
+
 static job *current_job; /* scratch_free has no context argument */
 static void cell_scratch_free(void *scratch) { cell_scratch_free_for(current_job, scratch); }
 
@@ -301,7 +307,7 @@ static int render(job *j, const sm_grid *g)
                             .tile = j->ic->tile};
     for (int b = 0; b < nb; b++)
         spec.paths[b] = paths[b];
-    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell, j};
+    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin, cell, j};
     current_job = j;
     OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;

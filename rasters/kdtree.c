@@ -121,29 +121,32 @@ static int worse(const sm_neighbour *a, const sm_neighbour *b)
     return a->dist > b->dist || (a->dist == b->dist && a->index > b->index);
 }
 
+/* Puts c at position i of the heap's first n entries and sifts it down. */
+static void sift_down(sm_neighbour *h, int n, int i, sm_neighbour c)
+{
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        const sm_neighbour *best = &c;
+        if (l < n && worse(&h[l], best))
+            m = l, best = &h[l];
+        if (r < n && worse(&h[r], best))
+            m = r;
+        if (m == i)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = c;
+}
+
 static void heap_offer(heap *hp, int index, double d2)
 {
     sm_neighbour c = {index, d2};
     if (d2 > hp->r2)
         return;
     if (hp->n == hp->k) {
-        if (!worse(&hp->h[0], &c))
-            return;
-        /* replace the root and sift down */
-        int i = 0;
-        for (;;) {
-            int l = 2 * i + 1, r = l + 1, m = i;
-            const sm_neighbour *best = &c;
-            if (l < hp->n && worse(&hp->h[l], best))
-                m = l, best = &hp->h[l];
-            if (r < hp->n && worse(&hp->h[r], best))
-                m = r;
-            if (m == i)
-                break;
-            hp->h[i] = hp->h[m];
-            i = m;
-        }
-        hp->h[i] = c;
+        if (worse(&hp->h[0], &c))
+            sift_down(hp->h, hp->n, 0, c); /* replaces the farthest */
         return;
     }
     int i = hp->n++;
@@ -182,23 +185,27 @@ static void search(const sm_kdtree *t, int node, int lo, int hi, double qx, doub
     }
 }
 
-static int by_dist(const void *a, const void *b)
-{
-    const sm_neighbour *x = a, *y = b;
-    return worse(x, y) ? 1 : worse(y, x) ? -1 : 0;
-}
-
-int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius,
-                  sm_neighbour *out)
+int sm_kdtree_knn_set(const sm_kdtree *t, double qx, double qy, int k, double radius,
+                      sm_neighbour *out)
 {
     if (k <= 0 || t->n == 0)
         return 0;
     heap hp = {out, 0, k, radius == HUGE_VAL ? HUGE_VAL : radius * radius};
     search(t, 0, 0, t->n, qx, qy, &hp);
-    /* Heap order to sorted order; then squared distances to distances. An
-     * insertion sort would do for small k, qsort keeps it simple. */
-    qsort(out, (size_t)hp.n, sizeof *out, by_dist);
-    for (int i = 0; i < hp.n; i++)
-        out[i].dist = sqrt(out[i].dist);
     return hp.n;
+}
+
+int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius,
+                  sm_neighbour *out)
+{
+    int n = sm_kdtree_knn_set(t, qx, qy, k, radius, out);
+    /* heap order to ascending order: move the farthest to the end, k log k */
+    for (int end = n - 1; end > 0; end--) {
+        sm_neighbour farthest = out[0];
+        sift_down(out, end, 0, out[end]);
+        out[end] = farthest;
+    }
+    for (int i = 0; i < n; i++)
+        out[i].dist = sqrt(out[i].dist);
+    return n;
 }

@@ -27,4 +27,9 @@ void sm_kdtree_free(sm_kdtree *t);
 int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius,
                   sm_neighbour *out);
 
+/* The same set, faster for callers that need no order: out is a max-heap
+ * (out[0] the farthest) and .dist holds squared distances. */
+int sm_kdtree_knn_set(const sm_kdtree *t, double qx, double qy, int k, double radius,
+                      sm_neighbour *out);
+
 #endif

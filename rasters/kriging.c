@@ -5,32 +5,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sm_cholesky(const double *A, double *L, int n)
+/* A rebuild after this many incremental changes keeps round-off from
+ * accumulating along a row of cells. */
+enum { MAX_UPDATES = 64 };
+
+int sm_cholesky(const double *A, double *L, int n, int ld)
 {
     for (int i = 0; i < n; i++) {
+        double *li = L + (size_t)i * ld;
         for (int j = 0; j <= i; j++) {
-            double s = A[i * n + j];
-            const double *li = L + (size_t)i * n, *lj = L + (size_t)j * n;
+            const double *lj = L + (size_t)j * ld;
+            double s = A[(size_t)i * ld + j];
             for (int k = 0; k < j; k++)
                 s -= li[k] * lj[k];
             if (i == j) {
                 /* relative test: a pivot lost to round-off means the system is
                  * singular (e.g. two points at one location) */
-                if (!(s > 1e-12 * A[i * n + i]))
+                if (!(s > 1e-12 * A[(size_t)i * ld + i]))
                     return -1;
-                L[i * n + i] = sqrt(s);
+                li[i] = sqrt(s);
             } else {
-                L[i * n + j] = s / lj[j];
+                li[j] = s / lj[j];
             }
         }
     }
     return 0;
 }
 
-void sm_forward_solve(const double *L, int n, double *b)
+void sm_forward_solve(const double *L, int n, int ld, double *b)
 {
     for (int i = 0; i < n; i++) {
-        const double *li = L + (size_t)i * n;
+        const double *li = L + (size_t)i * ld;
         double s = b[i];
         for (int k = 0; k < i; k++)
             s -= li[k] * b[k];
@@ -51,30 +56,33 @@ static double cov(const sm_kriging *k, int i, int j)
     return k->sill - sm_vgm_gamma(&k->model, k->x[i] - k->x[j], k->y[i] - k->y[j]);
 }
 
-/* Factors C (ids[0..n)) into L, adding a tiny nugget if C is singular; then
- * u = L^-1 1 and v = L^-1 z. Returns 1 if the fallback was needed. */
-static int factor(const sm_kriging *k, const int *ids, int n, double *C, double *L, double *u,
-                  double *v, double *uu, double *vu)
+/* u = L^-1 1 and v = L^-1 z for the samples in slot order. */
+static void solve_uv(const sm_kriging *k, const double *L, int n, int ld, const int *slot,
+                     double *u, double *v, double *uu, double *vu)
 {
-    int singular = 0;
-    if (sm_cholesky(C, L, n) != 0) {
-        singular = 1;
-        for (int i = 0; i < n; i++)
-            C[i * n + i] += 1e-10 * k->sill;
-        if (sm_cholesky(C, L, n) != 0) /* cannot happen for a valid model */
-            for (int i = 0; i < n; i++)
-                C[i * n + i] += 1e-6 * k->sill;
-        sm_cholesky(C, L, n);
-    }
     for (int i = 0; i < n; i++) {
         u[i] = 1.0;
-        v[i] = k->z[ids[i]];
+        v[i] = k->z[slot[i]];
     }
-    sm_forward_solve(L, n, u);
-    sm_forward_solve(L, n, v);
+    sm_forward_solve(L, n, ld, u);
+    sm_forward_solve(L, n, ld, v);
     *uu = dot(u, u, n);
     *vu = dot(v, u, n);
-    return singular;
+}
+
+/* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
+ * a nugget of 1e-10 of the sill on its diagonal. Returns 1 if it needed it. */
+static int factor(const sm_kriging *k, double *C, double *L, int n, int ld)
+{
+    if (sm_cholesky(C, L, n, ld) == 0)
+        return 0;
+    for (double eps = 1e-10; eps < 1; eps *= 100) {
+        for (int i = 0; i < n; i++)
+            C[(size_t)i * ld + i] += eps * k->sill;
+        if (sm_cholesky(C, L, n, ld) == 0)
+            break;
+    }
+    return 1;
 }
 
 int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, const double *y,
@@ -92,27 +100,32 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
                                       "equal?); use IDW or a model with a positive sill");
     if (k->nmax > 0 || maxdist < HUGE_VAL)
         return SM_OK;
+    if (n > 20000)
+        return sm_error_set(SM_ECONFIG, "kriging: a global neighbourhood of %d samples needs "
+                                        "a %d x %d matrix; set neighbours.max (e.g. 32)",
+                            n, n, n);
     /* Global: one factorisation serves every location. */
     size_t nn = (size_t)n * (size_t)n;
     double *C = malloc(nn * sizeof *C);
-    int *ids = malloc((size_t)n * sizeof *ids);
+    int *slot = malloc((size_t)n * sizeof *slot);
     k->L = malloc(nn * sizeof *k->L);
     k->u = malloc((size_t)n * sizeof *k->u);
     k->v = malloc((size_t)n * sizeof *k->v);
-    if (!C || !ids || !k->L || !k->u || !k->v) {
-        free(C), free(ids);
+    if (!C || !slot || !k->L || !k->u || !k->v) {
+        free(C), free(slot);
         sm_kriging_free(k);
         return sm_error_set(SM_EINTERNAL, "kriging: out of memory for the global system of %d "
-                                          "samples; use a local neighbourhood (neighbours.max)",
+                                          "samples; set neighbours.max",
                             n);
     }
     for (int i = 0; i < n; i++) {
-        ids[i] = i;
+        slot[i] = i;
         for (int j = 0; j <= i; j++)
             C[(size_t)i * n + j] = C[(size_t)j * n + i] = cov(k, i, j);
     }
-    k->global_singular = factor(k, ids, n, C, k->L, k->u, k->v, &k->uu, &k->vu);
-    free(C), free(ids);
+    k->global_singular = factor(k, C, k->L, n, n);
+    solve_uv(k, k->L, n, n, slot, k->u, k->v, &k->uu, &k->vu);
+    free(C), free(slot);
     return SM_OK;
 }
 
@@ -127,16 +140,17 @@ sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
     int cap = (k->nmax > 0 ? k->nmax : k->n) + 1;
     sm_kriging_scratch *s = calloc(1, sizeof *s);
     size_t c2 = (size_t)cap * (size_t)cap;
+    s->cap = cap;
     s->nb = malloc((size_t)cap * sizeof *s->nb);
     s->ids = malloc((size_t)cap * sizeof *s->ids);
-    s->prev_ids = malloc((size_t)cap * sizeof *s->prev_ids);
-    s->C = malloc(c2 * sizeof *s->C);
-    s->prevC = malloc(c2 * sizeof *s->prevC);
+    s->key = malloc((size_t)cap * sizeof *s->key);
+    s->slot = malloc((size_t)cap * sizeof *s->slot);
     s->L = malloc(c2 * sizeof *s->L);
+    s->C = malloc(c2 * sizeof *s->C);
     s->u = malloc((size_t)cap * sizeof *s->u);
     s->v = malloc((size_t)cap * sizeof *s->v);
     s->yv = malloc((size_t)cap * sizeof *s->yv);
-    s->zv = malloc((size_t)cap * sizeof *s->zv);
+    s->work = malloc((size_t)cap * sizeof *s->work);
     return s;
 }
 
@@ -144,15 +158,21 @@ void sm_kriging_scratch_free(sm_kriging_scratch *s)
 {
     if (!s)
         return;
-    free(s->nb), free(s->ids), free(s->prev_ids), free(s->C), free(s->prevC), free(s->L);
-    free(s->u), free(s->v), free(s->yv), free(s->zv);
+    free(s->nb), free(s->ids), free(s->key), free(s->slot), free(s->L), free(s->C);
+    free(s->u), free(s->v), free(s->yv), free(s->work);
     free(s);
 }
 
-static int cmp_int(const void *a, const void *b)
+void sm_kriging_scratch_reset(sm_kriging_scratch *s) { s->valid = s->have_last = 0; }
+
+static void sort_ids(int *a, int n)
 {
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
+    for (int i = 1; i < n; i++) { /* n is small: insertion sort */
+        int v = a[i], j = i - 1;
+        for (; j >= 0 && a[j] > v; j--)
+            a[j + 1] = a[j];
+        a[j + 1] = v;
+    }
 }
 
 /* The neighbour set for (x0, y0), as ascending sample indices in s->ids. */
@@ -162,47 +182,135 @@ static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, dou
     int n = 0;
     if (k->nmax > 0 || k->maxdist < HUGE_VAL) {
         int want = (k->nmax > 0 ? k->nmax : k->n) + (exclude >= 0);
-        int found = sm_kdtree_knn(k->tree, x0, y0, want, k->maxdist, s->nb);
-        for (int i = 0; i < found && n < want - (exclude >= 0); i++)
+        /* The k nearest here are no farther than the last search's farthest
+         * plus the step between the two points: a tighter, exact bound. */
+        double r = k->maxdist;
+        if (s->have_last && exclude < 0)
+            r = fmin(r, (s->last_r + hypot(x0 - s->last_x, y0 - s->last_y)) * (1 + 1e-12));
+        int found = sm_kdtree_knn_set(k->tree, x0, y0, want, r, s->nb);
+        /* Leaving a sample out asked for one more: drop the excluded sample,
+         * or else the farthest (the heap's root). */
+        int has_excluded = 0;
+        for (int i = 0; i < found; i++)
+            has_excluded |= s->nb[i].index == exclude;
+        int drop_root = exclude >= 0 && !has_excluded && found == want;
+        for (int i = drop_root; i < found; i++)
             if (s->nb[i].index != exclude)
                 s->ids[n++] = s->nb[i].index;
+        s->have_last = found == want && exclude < 0;
+        if (s->have_last)
+            s->last_x = x0, s->last_y = y0, s->last_r = sqrt(s->nb[0].dist);
+        sort_ids(s->ids, n);
     } else {
         for (int i = 0; i < k->n; i++)
             if (i != exclude)
                 s->ids[n++] = i;
     }
-    qsort(s->ids, (size_t)n, sizeof *s->ids, cmp_int);
     return n;
 }
 
-/* Covariance matrix of s->ids, copying the entries shared with the previous
- * set (both lists ascending) instead of evaluating the model again. */
-static void build_matrix(const sm_kriging *k, sm_kriging_scratch *s, int n)
+static void rebuild(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
-    int pos[n > 0 ? n : 1];
-    for (int i = 0, p = 0; i < n; i++) {
-        while (p < s->prev_k && s->prev_ids[p] < s->ids[i])
-            p++;
-        pos[i] = s->valid && p < s->prev_k && s->prev_ids[p] == s->ids[i] ? p : -1;
+    int ld = s->cap;
+    for (int i = 0; i < n; i++) {
+        s->slot[i] = s->ids[i];
+        for (int j = 0; j <= i; j++)
+            s->C[(size_t)i * ld + j] = s->C[(size_t)j * ld + i] = cov(k, s->ids[i], s->ids[j]);
     }
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double c = pos[i] >= 0 && pos[j] >= 0 ? s->prevC[pos[i] * s->prev_k + pos[j]]
-                                                  : cov(k, s->ids[i], s->ids[j]);
-            s->C[i * n + j] = s->C[j * n + i] = c;
+    s->singular = factor(k, s->C, s->L, n, ld);
+    s->k = n;
+    s->updates = 0;
+    s->rebuilds++;
+}
+
+/* Removes row and column j of the factor: the rows below keep their part
+ * left of j; the block right of j absorbs the removed column by a rank-1
+ * update. */
+static void delete_slot(sm_kriging_scratch *s, int j)
+{
+    int ld = s->cap, k = s->k;
+    double *x = s->work;
+    for (int i = j + 1; i < k; i++)
+        x[i] = s->L[(size_t)i * ld + j];
+    for (int i = j + 1; i < k; i++) { /* shift rows up and columns left */
+        double *dst = s->L + (size_t)(i - 1) * ld, *src = s->L + (size_t)i * ld;
+        memmove(dst, src, (size_t)j * sizeof *dst);
+        memmove(dst + j, src + j + 1, (size_t)(i - j) * sizeof *dst);
+    }
+    for (int c = j; c < k - 1; c++) { /* rank-1 update of the trailing block */
+        double *lc = s->L + (size_t)c * ld;
+        double xc = x[c + 1], r = hypot(lc[c], xc);
+        double cs = r / lc[c], sn = xc / lc[c];
+        lc[c] = r;
+        for (int i = c + 1; i < k - 1; i++) {
+            double *li = s->L + (size_t)i * ld;
+            li[c] = (li[c] + sn * x[i + 1]) / cs;
+            x[i + 1] = cs * x[i + 1] - sn * li[c];
         }
+    }
+    memmove(s->slot + j, s->slot + j + 1, (size_t)(k - j - 1) * sizeof *s->slot);
+    s->k = k - 1;
+}
+
+/* Appends sample id as the last row; -1 if it makes the system singular. */
+static int append_slot(const sm_kriging *k, sm_kriging_scratch *s, int id)
+{
+    int ld = s->cap, n = s->k;
+    double *row = s->L + (size_t)n * ld;
+    for (int i = 0; i < n; i++)
+        row[i] = cov(k, id, s->slot[i]);
+    sm_forward_solve(s->L, n, ld, row);
+    double d2 = k->sill - dot(row, row, n);
+    if (!(d2 > 1e-12 * k->sill))
+        return -1;
+    row[n] = sqrt(d2);
+    s->slot[n] = id;
+    s->k = n + 1;
+    return 0;
+}
+
+/* Moves the factor from key to ids by deletions and appends; 0 on success,
+ * -1 when a rebuild is the better (or the only) way. */
+static int update(const sm_kriging *k, sm_kriging_scratch *s, int n)
+{
+    int gone[64], added[64], ngone = 0, nadded = 0;
+    for (int a = 0, b = 0; a < s->k || b < n;) {
+        if (b >= n || (a < s->k && s->key[a] < s->ids[b])) {
+            if (ngone == 64)
+                return -1;
+            gone[ngone++] = s->key[a++];
+        } else if (a >= s->k || s->ids[b] < s->key[a]) {
+            if (nadded == 64)
+                return -1;
+            added[nadded++] = s->ids[b++];
+        } else
+            a++, b++;
+    }
+    /* each change costs about n^2 against a rebuild's n^3 / 6 */
+    if (s->singular || s->updates + ngone + nadded > MAX_UPDATES || 6 * (ngone + nadded) > n)
+        return -1;
+    for (int g = 0; g < ngone; g++) {
+        int j = 0;
+        while (s->slot[j] != gone[g])
+            j++;
+        delete_slot(s, j);
+    }
+    for (int a = 0; a < nadded; a++)
+        if (append_slot(k, s, added[a]) != 0)
+            return -1;
+    s->updates += ngone + nadded;
+    s->updated++;
+    return 0;
 }
 
 static void prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
-    if (s->valid && n == s->prev_k && memcmp(s->ids, s->prev_ids, (size_t)n * sizeof(int)) == 0)
+    if (s->valid && n == s->k && memcmp(s->ids, s->key, (size_t)n * sizeof(int)) == 0)
         return;
-    build_matrix(k, s, n);
-    /* keep C before factor() may add the fallback nugget to its diagonal */
-    memcpy(s->prevC, s->C, (size_t)n * n * sizeof *s->C);
-    memcpy(s->prev_ids, s->ids, (size_t)n * sizeof *s->ids);
-    s->prev_k = n;
-    s->singular = factor(k, s->ids, n, s->C, s->L, s->u, s->v, &s->uu, &s->vu);
+    if (!s->valid || update(k, s, n) != 0)
+        rebuild(k, s, n);
+    memcpy(s->key, s->ids, (size_t)n * sizeof *s->ids);
+    solve_uv(k, s->L, n, s->cap, s->slot, s->u, s->v, &s->uu, &s->vu);
     s->valid = 1;
 }
 
@@ -214,17 +322,17 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
     r->neighbours = n;
     if (n < k->nmin || n == 0)
         return 1;
-    const int *ids = global ? NULL : s->ids;
-    const double *L = global ? k->L : s->L, *u = global ? k->u : s->u, *v = global ? k->v : s->v;
     if (!global)
         prepare_local(k, s, n);
+    const double *L = global ? k->L : s->L, *u = global ? k->u : s->u, *v = global ? k->v : s->v;
+    const int ld = global ? k->n : s->cap;
     double uu = global ? k->uu : s->uu, vu = global ? k->vu : s->vu;
     double *y = s->yv;
     for (int i = 0; i < n; i++) {
-        int id = global ? i : ids[i];
+        int id = global ? i : s->slot[i];
         y[i] = k->sill - sm_vgm_gamma(&k->model, x0 - k->x[id], y0 - k->y[id]);
     }
-    sm_forward_solve(L, n, y);
+    sm_forward_solve(L, n, ld, y);
     double yu = dot(y, u, n);
     r->pred = dot(y, v, n) + (1.0 - yu) * vu / uu;
     r->var = k->sill - dot(y, y, n) + (1.0 - yu) * (1.0 - yu) / uu;

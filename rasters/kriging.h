@@ -27,17 +27,31 @@ typedef struct {
     int global_singular;
 } sm_kriging;
 
+/* Per-thread state: the neighbour search buffers and the Cholesky factor of
+ * the current neighbour set's covariance matrix. When the set changes by a few
+ * samples (as it does from one cell to the next), the factor is updated: a
+ * sample leaving is a row deletion with a rank-1 update, a sample joining a new
+ * last row; otherwise it is rebuilt. */
 typedef struct {
+    int cap;
     sm_neighbour *nb;
-    int *ids;        /* neighbour indices, ascending: the cache key */
-    int *prev_ids;
-    int k, prev_k;
-    double *C, *prevC; /* covariance matrices, k x k */
-    double *L, *u, *v, *yv, *zv;
+    int *ids;        /* the wanted set, ascending */
+    int *key;        /* the factored set, ascending */
+    int *slot;       /* sample index of each row of L */
+    int k;           /* size of the factored set */
+    double *L;       /* cap x cap, row-major, lower triangle */
+    double *C;       /* scratch for a rebuild */
+    double *u, *v, *yv, *work;
     double uu, vu;
-    int valid;       /* L, u, v hold the factorisation of prev_ids */
-    int singular;    /* the current factorisation needed the fallback */
+    int valid;       /* L holds the factor of key */
+    int updates;     /* incremental changes since the last rebuild */
+    int singular;    /* the factor needed the singular-system fallback */
     long singular_cells;
+    long rebuilds, updated; /* counters for tuning */
+    /* the last search: its point and the distance of its farthest neighbour,
+     * which bounds the next search (reset with the factor) */
+    double last_x, last_y, last_r;
+    int have_last;
 } sm_kriging_scratch;
 
 typedef struct {
@@ -55,6 +69,11 @@ void sm_kriging_free(sm_kriging *k);
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k);
 void sm_kriging_scratch_free(sm_kriging_scratch *s);
 
+/* Forgets the factorisation, so that the next prediction starts afresh. Call
+ * it where results must not depend on what was computed before (each tile,
+ * each cross-validation sample), which keeps them thread-count independent. */
+void sm_kriging_scratch_reset(sm_kriging_scratch *s);
+
 /* 0 and *r filled, or 1 when there are fewer than nmin neighbours. A
  * singular system (coincident points) is solved with a nugget of 1e-10 of
  * the sill added and counted in scratch->singular_cells. exclude (or -1)
@@ -62,10 +81,11 @@ void sm_kriging_scratch_free(sm_kriging_scratch *s);
 int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
                        int exclude, sm_kriging_result *r);
 
-/* Cholesky factorisation of the n x n matrix A (row-major) into L; returns 0,
- * or -1 when a pivot is not positive (singular within round-off). */
-int sm_cholesky(const double *A, double *L, int n);
-/* Solves L y = b in place. */
-void sm_forward_solve(const double *L, int n, double *b);
+/* Cholesky factorisation of the n x n matrix A (row-major, row stride ld)
+ * into L (same stride); returns 0, or -1 when a pivot is not positive
+ * (singular within round-off). */
+int sm_cholesky(const double *A, double *L, int n, int ld);
+/* Solves L y = b in place (row stride ld). */
+void sm_forward_solve(const double *L, int n, int ld, double *b);
 
 #endif

@@ -36,6 +36,8 @@ static void compute_tile(const render *r, const sm_surface_kernel *k, void *scra
     tile_window(r, t, &x0, &y0, &w, &h);
     double out[SM_SURFACE_MAXBANDS];
     size_t plane = (size_t)r->tile * r->tile;
+    if (k->tile_begin)
+        k->tile_begin(k->ctx, scratch);
     for (int j = 0; j < h; j++) {
         double y = r->g->ymax - (y0 + j + 0.5) * r->g->res;
         for (int i = 0; i < w; i++) {

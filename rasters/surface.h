@@ -15,6 +15,10 @@
 typedef struct {
     void *(*scratch_new)(void *ctx);   /* once per thread */
     void (*scratch_free)(void *scratch);
+    /* Before each tile (may be NULL): state carried from cell to cell must be
+     * reset here, so that a tile's values do not depend on which thread
+     * computed which tiles before it. */
+    void (*tile_begin)(void *ctx, void *scratch);
     /* Values of the cell centred at (x, y) into out[0..nbands); NAN for none. */
     void (*cell)(void *ctx, void *scratch, double x, double y, double *out);
     void *ctx;

@@ -73,6 +73,8 @@ static double reduced_distance(const sm_vgm_part *p, double dx, double dy)
 
 double sm_vgm_gamma(const sm_vgm *m, double dx, double dy)
 {
+    if (sm_vgm_isotropic(m)) /* one distance for all parts */
+        return sm_vgm_gamma_h(m, sqrt(dx * dx + dy * dy));
     double g = 0.0;
     for (int i = 0; i < m->n; i++) {
         const sm_vgm_part *p = &m->part[i];
@@ -83,10 +85,13 @@ double sm_vgm_gamma(const sm_vgm *m, double dx, double dy)
 
 double sm_vgm_gamma_h(const sm_vgm *m, double h)
 {
+    if (h <= 0.0)
+        return 0.0;
     double g = 0.0;
     for (int i = 0; i < m->n; i++) {
         const sm_vgm_part *p = &m->part[i];
-        g += p->psill * sm_vgm_unit(p->type, h, p->range, p->kappa);
+        g += p->type == SM_VGM_NUG ? p->psill
+                                   : p->psill * sm_vgm_unit(p->type, h, p->range, p->kappa);
     }
     return g;
 }
