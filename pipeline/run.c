@@ -264,9 +264,11 @@ static void stage_key(const sm_config *cfg, const stage_def *st, const char *bef
  * output it recorded is still there with the same contents. */
 static json_object *current_record(json_object *old, const char *name, const char *key)
 {
-    json_object *stages_o, *rec, *k, *outs;
+    json_object *stages_o, *rec, *k, *outs, *status;
     if (!old || !json_object_object_get_ex(old, "stages", &stages_o) ||
         !json_object_object_get_ex(stages_o, name, &rec) ||
+        !json_object_object_get_ex(rec, "status", &status) ||
+        strcmp(json_object_get_string(status), "ok") ||
         !json_object_object_get_ex(rec, "key", &k) || strcmp(json_object_get_string(k), key) ||
         !json_object_object_get_ex(rec, "outputs", &outs))
         return NULL;
@@ -334,6 +336,8 @@ static int run_stage(const sm_config *cfg, const stage_def *st, const char *key,
     json_object_put(rec);
     if (rc == SM_OK)
         rc = record_files(cfg, st, m, done);
+    if (rc != SM_OK) /* never taken for current by a later run */
+        json_object_object_add(done, "status", json_object_new_string("failed"));
     return rc;
 }
 

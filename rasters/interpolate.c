@@ -175,7 +175,9 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     json_object_object_add(o, "cutoff", json_object_new_double(v->cutoff));
     json_object_object_add(o, "width", json_object_new_double(v->width));
     json_object_object_add(o, "lags", lags_json(v));
-    json_object_object_add(o, "model", model_json(&res->model));
+    json_object_object_add(o, "all_values_equal", json_object_new_boolean(res->constant));
+    json_object_object_add(o, "model", res->constant ? json_object_new_null()
+                                                     : model_json(&res->model));
     json_object *fit = json_object_new_object();
     json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
     if (res->fitted) {
@@ -377,7 +379,7 @@ static int prepare(job *j, sm_interp_result *res)
 {
     const sm_interp_config *ic = j->ic;
     int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
-    if (rc || !isnan(j->constant))
+    if (rc)
         return rc;
     if (!j->kriging) {
         j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
@@ -388,12 +390,13 @@ static int prepare(job *j, sm_interp_result *res)
                           ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
     sm_vario v;
     rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
-    if (rc == SM_OK)
+    int flat = !isnan(j->constant); /* no model to fit: a zero variogram */
+    if (rc == SM_OK && !flat)
         rc = choose_model(j, &v, res);
     if (rc == SM_OK)
         rc = write_variogram_json(j, &v, res);
     sm_vario_free(&v);
-    if (rc == SM_OK)
+    if (rc == SM_OK && !flat)
         rc = sm_kriging_init(&j->kr, &res->model, j->pts.n, j->pts.x, j->pts.y, j->pts.z,
                              &j->tree, ic->nmax, ic->nmin, ic->maxdist);
     return rc;

@@ -203,9 +203,11 @@ int sm_vgm_fit(const sm_vario *v, const sm_vgm *start, sm_fit_method method, sm_
     for (int round = 0; round <= SM_VGM_MAXPARTS; round++) {
         params p;
         collect(&out->model, fixed, &p);
-        if (p.n > lags)
-            return sm_error_set(SM_EDATA, "variogram fit: %d parameters but only %d lags", p.n,
-                                lags);
+        if (p.n > lags) { /* underdetermined: as gstat, a singular fit */
+            out->singular = 1;
+            out->converged = 0;
+            break;
+        }
         int it = gauss_newton(v, &out->model, &p, w, method, wm, &out->sse);
         out->iterations += it > 0 ? it : 0;
         out->converged = it > 0 && it <= MAX_ITER;
