@@ -58,17 +58,22 @@ static void predict_one(const predictor *p, void *scratch, int i, int exclude, s
 
 static void *scratch_new(const predictor *p, int n)
 {
+    (void)n;
     if (p->s->kriging)
         return sm_kriging_scratch_new(&p->kr);
-    return malloc(((size_t)n + 1) * sizeof(sm_neighbour));
+    sm_nsearch *ns = malloc(sizeof *ns);
+    sm_idw_search_init(&p->idw, ns);
+    return ns;
 }
 
 static void scratch_free(const predictor *p, void *scratch)
 {
     if (p->s->kriging)
         sm_kriging_scratch_free(scratch);
-    else
+    else {
+        sm_nsearch_free(scratch);
         free(scratch);
+    }
 }
 
 static int leave_one_out(const sm_cv_setup *s, sm_cv *out)

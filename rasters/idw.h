@@ -5,6 +5,7 @@
 #define SM_IDW_H
 
 #include "kdtree.h"
+#include "nsearch.h"
 
 typedef struct {
     int n;
@@ -16,10 +17,13 @@ typedef struct {
     double maxdist; /* HUGE_VAL: unlimited */
 } sm_idw;
 
+/* A per-thread neighbour search for w (sm_nsearch_free it). */
+int sm_idw_search_init(const sm_idw *w, sm_nsearch *s);
+
 /* 0 and *pred set, or 1 when fewer than nmin samples are within maxdist.
- * nb must hold nmax + 1 (or n + 1) entries; exclude (or -1) leaves one
- * sample out, for cross-validation. */
-int sm_idw_predict(const sm_idw *w, sm_neighbour *nb, double x0, double y0, int exclude,
+ * exclude (or -1) leaves one sample out, for cross-validation. The weights
+ * are summed in sample order, so the result does not depend on the search. */
+int sm_idw_predict(const sm_idw *w, sm_nsearch *s, double x0, double y0, int exclude,
                    double *pred);
 
 #endif

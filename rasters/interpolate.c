@@ -217,12 +217,15 @@ static void *cell_scratch_new(void *ctx)
     job *j = ctx;
     if (j->kriging)
         return sm_kriging_scratch_new(&j->kr);
-    return malloc(((size_t)j->pts.n + 1) * sizeof(sm_neighbour));
+    sm_nsearch *ns = malloc(sizeof *ns);
+    sm_idw_search_init(&j->idw, ns);
+    return ns;
 }
 
 static void cell_scratch_free_for(job *j, void *scratch)
 {
     if (!j->kriging) {
+        sm_nsearch_free(scratch);
         free(scratch);
         return;
     }
@@ -232,10 +235,25 @@ static void cell_scratch_free_for(job *j, void *scratch)
     sm_kriging_scratch_free(s);
 }
 
+static sm_nsearch *search_of(job *j, void *scratch)
+{
+    return j->kriging ? &((sm_kriging_scratch *)scratch)->ns : scratch;
+}
+
 static void cell_tile_begin(void *ctx, void *scratch)
 {
-    if (((job *)ctx)->kriging)
+    job *j = ctx;
+    if (j->kriging)
         sm_kriging_scratch_reset(scratch);
+    else
+        sm_nsearch_reset(scratch);
+}
+
+static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
+{
+    job *j = ctx;
+    if (isnan(j->constant) && !(j->kriging && j->kr.L)) /* not flat, not global */
+        sm_nsearch_block(search_of(j, scratch), cx, cy, reach);
 }
 
 static job *current_job; /* scratch_free has no context argument */
@@ -309,7 +327,8 @@ static int render(job *j, const sm_grid *g)
                             .tile = j->ic->tile};
     for (int b = 0; b < nb; b++)
         spec.paths[b] = paths[b];
-    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin, cell, j};
+    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
+                           cell_block_begin, cell, j};
     current_job = j;
     OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;

@@ -209,3 +209,44 @@ int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius
         out[i].dist = sqrt(out[i].dist);
     return n;
 }
+
+typedef struct {
+    int **out;
+    int *cap;
+    int n;
+    double r2;
+} range_query;
+
+static void collect(const sm_kdtree *t, int node, int lo, int hi, double qx, double qy,
+                    range_query *q)
+{
+    if (hi - lo <= LEAF || node >= t->nnodes) {
+        for (int i = lo; i < hi; i++) {
+            int p = t->perm[i];
+            double dx = t->x[p] - qx, dy = t->y[p] - qy;
+            if (dx * dx + dy * dy > q->r2)
+                continue;
+            if (q->n == *q->cap) {
+                *q->cap = *q->cap ? 2 * *q->cap : 256;
+                *q->out = realloc(*q->out, (size_t)*q->cap * sizeof **q->out);
+            }
+            (*q->out)[q->n++] = p;
+        }
+        return;
+    }
+    int mid = lo + (hi - lo + 1) / 2;
+    double diff = (t->axis[node] ? qy : qx) - t->split[node];
+    if (diff <= 0 || diff * diff <= q->r2)
+        collect(t, 2 * node + 1, lo, mid, qx, qy, q);
+    if (diff >= 0 || diff * diff <= q->r2)
+        collect(t, 2 * node + 2, mid, hi, qx, qy, q);
+}
+
+int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out,
+                     int *cap)
+{
+    range_query q = {out, cap, 0, radius == HUGE_VAL ? HUGE_VAL : radius * radius};
+    if (t->n > 0)
+        collect(t, 0, 0, t->n, qx, qy, &q);
+    return q.n;
+}

@@ -32,4 +32,9 @@ int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius
 int sm_kdtree_knn_set(const sm_kdtree *t, double qx, double qy, int k, double radius,
                       sm_neighbour *out);
 
+/* Indices of every point within radius of (qx, qy), appended to *out (grown
+ * as needed, *cap its capacity), in no particular order; returns the count. */
+int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out,
+                     int *cap);
+
 #endif

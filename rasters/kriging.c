@@ -141,7 +141,7 @@ sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
     sm_kriging_scratch *s = calloc(1, sizeof *s);
     size_t c2 = (size_t)cap * (size_t)cap;
     s->cap = cap;
-    s->nb = malloc((size_t)cap * sizeof *s->nb);
+    sm_nsearch_init(&s->ns, k->tree, k->nmax > 0 ? k->nmax : k->n, k->maxdist);
     s->ids = malloc((size_t)cap * sizeof *s->ids);
     s->key = malloc((size_t)cap * sizeof *s->key);
     s->slot = malloc((size_t)cap * sizeof *s->slot);
@@ -158,54 +158,27 @@ void sm_kriging_scratch_free(sm_kriging_scratch *s)
 {
     if (!s)
         return;
-    free(s->nb), free(s->ids), free(s->key), free(s->slot), free(s->L), free(s->C);
+    sm_nsearch_free(&s->ns);
+    free(s->ids), free(s->key), free(s->slot), free(s->L), free(s->C);
     free(s->u), free(s->v), free(s->yv), free(s->work);
     free(s);
 }
 
-void sm_kriging_scratch_reset(sm_kriging_scratch *s) { s->valid = s->have_last = 0; }
-
-static void sort_ids(int *a, int n)
+void sm_kriging_scratch_reset(sm_kriging_scratch *s)
 {
-    for (int i = 1; i < n; i++) { /* n is small: insertion sort */
-        int v = a[i], j = i - 1;
-        for (; j >= 0 && a[j] > v; j--)
-            a[j + 1] = a[j];
-        a[j + 1] = v;
-    }
+    s->valid = 0;
+    sm_nsearch_reset(&s->ns);
 }
 
 /* The neighbour set for (x0, y0), as ascending sample indices in s->ids. */
 static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
                       int exclude)
 {
-    int n = 0;
-    if (k->nmax > 0 || k->maxdist < HUGE_VAL) {
-        int want = (k->nmax > 0 ? k->nmax : k->n) + (exclude >= 0);
-        /* The k nearest here are no farther than the last search's farthest
-         * plus the step between the two points: a tighter, exact bound. */
-        double r = k->maxdist;
-        if (s->have_last && exclude < 0)
-            r = fmin(r, (s->last_r + hypot(x0 - s->last_x, y0 - s->last_y)) * (1 + 1e-12));
-        int found = sm_kdtree_knn_set(k->tree, x0, y0, want, r, s->nb);
-        /* Leaving a sample out asked for one more: drop the excluded sample,
-         * or else the farthest (the heap's root). */
-        int has_excluded = 0;
-        for (int i = 0; i < found; i++)
-            has_excluded |= s->nb[i].index == exclude;
-        int drop_root = exclude >= 0 && !has_excluded && found == want;
-        for (int i = drop_root; i < found; i++)
-            if (s->nb[i].index != exclude)
-                s->ids[n++] = s->nb[i].index;
-        s->have_last = found == want && exclude < 0;
-        if (s->have_last)
-            s->last_x = x0, s->last_y = y0, s->last_r = sqrt(s->nb[0].dist);
-        sort_ids(s->ids, n);
-    } else {
-        for (int i = 0; i < k->n; i++)
-            if (i != exclude)
-                s->ids[n++] = i;
-    }
+    (void)k;
+    sm_neighbour *nb;
+    int n = sm_nsearch_find(&s->ns, x0, y0, exclude, &nb);
+    for (int i = 0; i < n; i++)
+        s->ids[i] = nb[i].index;
     return n;
 }
 

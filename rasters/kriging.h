@@ -10,6 +10,7 @@
 #define SM_KRIGING_H
 
 #include "kdtree.h"
+#include "nsearch.h"
 #include "vgmodel.h"
 
 typedef struct {
@@ -34,7 +35,7 @@ typedef struct {
  * last row; otherwise it is rebuilt. */
 typedef struct {
     int cap;
-    sm_neighbour *nb;
+    sm_nsearch ns;   /* the neighbour search */
     int *ids;        /* the wanted set, ascending */
     int *key;        /* the factored set, ascending */
     int *slot;       /* sample index of each row of L */
@@ -48,10 +49,6 @@ typedef struct {
     int singular;    /* the factor needed the singular-system fallback */
     long singular_cells;
     long rebuilds, updated; /* counters for tuning */
-    /* the last search: its point and the distance of its farthest neighbour,
-     * which bounds the next search (reset with the factor) */
-    double last_x, last_y, last_r;
-    int have_last;
 } sm_kriging_scratch;
 
 typedef struct {
@@ -69,9 +66,10 @@ void sm_kriging_free(sm_kriging *k);
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k);
 void sm_kriging_scratch_free(sm_kriging_scratch *s);
 
-/* Forgets the factorisation, so that the next prediction starts afresh. Call
- * it where results must not depend on what was computed before (each tile,
- * each cross-validation sample), which keeps them thread-count independent. */
+/* Forgets the factorisation and the search block, so that the next
+ * prediction starts afresh. Call it where results must not depend on what was
+ * computed before (each tile, each cross-validation sample), which keeps them
+ * thread-count independent. */
 void sm_kriging_scratch_reset(sm_kriging_scratch *s);
 
 /* 0 and *r filled, or 1 when there are fewer than nmin neighbours. A

@@ -29,24 +29,41 @@ static void tile_window(const render *r, long t, int *x0, int *y0, int *w, int *
     *h = (int)(r->g->nrows - *y0 < r->tile ? r->g->nrows - *y0 : r->tile);
 }
 
-static void compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
-                         double *buf)
+/* Cells are visited in blocks of BLOCK x BLOCK within the tile, so that a
+ * kernel can share work among near cells (block_begin). */
+enum { BLOCK = 16 };
+
+static void compute_block(const render *r, const sm_surface_kernel *k, void *scratch, int x0,
+                          int y0, int bx, int by, int bw, int bh, double *buf, int w)
 {
-    int x0, y0, w, h, nb = r->spec->nbands;
-    tile_window(r, t, &x0, &y0, &w, &h);
+    const sm_grid *g = r->g;
+    if (k->block_begin)
+        k->block_begin(k->ctx, scratch, g->xmin + (x0 + bx + 0.5 * bw) * g->res,
+                       g->ymax - (y0 + by + 0.5 * bh) * g->res,
+                       0.5 * hypot(bw, bh) * g->res);
     double out[SM_SURFACE_MAXBANDS];
     size_t plane = (size_t)r->tile * r->tile;
-    if (k->tile_begin)
-        k->tile_begin(k->ctx, scratch);
-    for (int j = 0; j < h; j++) {
-        double y = r->g->ymax - (y0 + j + 0.5) * r->g->res;
-        for (int i = 0; i < w; i++) {
-            double x = r->g->xmin + (x0 + i + 0.5) * r->g->res;
-            k->cell(k->ctx, scratch, x, y, out);
-            for (int b = 0; b < nb; b++)
+    for (int j = by; j < by + bh; j++) {
+        double y = g->ymax - (y0 + j + 0.5) * g->res;
+        for (int i = bx; i < bx + bw; i++) {
+            k->cell(k->ctx, scratch, g->xmin + (x0 + i + 0.5) * g->res, y, out);
+            for (int b = 0; b < r->spec->nbands; b++)
                 buf[b * plane + (size_t)j * w + i] = isnan(out[b]) ? r->spec->nodata : out[b];
         }
     }
+}
+
+static void compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
+                         double *buf)
+{
+    int x0, y0, w, h;
+    tile_window(r, t, &x0, &y0, &w, &h);
+    if (k->tile_begin)
+        k->tile_begin(k->ctx, scratch);
+    for (int by = 0; by < h; by += BLOCK)
+        for (int bx = 0; bx < w; bx += BLOCK)
+            compute_block(r, k, scratch, x0, y0, bx, by, bx + BLOCK < w ? BLOCK : w - bx,
+                          by + BLOCK < h ? BLOCK : h - by, buf, w);
 }
 
 static int write_tile(const render *r, long t, double *buf)

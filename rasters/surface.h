@@ -19,6 +19,9 @@ typedef struct {
      * reset here, so that a tile's values do not depend on which thread
      * computed which tiles before it. */
     void (*tile_begin)(void *ctx, void *scratch);
+    /* Before each block of cells within a tile (may be NULL): the cells that
+     * follow are all within reach of (cx, cy). */
+    void (*block_begin)(void *ctx, void *scratch, double cx, double cy, double reach);
     /* Values of the cell centred at (x, y) into out[0..nbands); NAN for none. */
     void (*cell)(void *ctx, void *scratch, double x, double y, double *out);
     void *ctx;

@@ -268,7 +268,8 @@ static void check_idw(const char *name, int log_values, double power, int nmax, 
     sm_kdtree tree;
     sm_kdtree_build(&tree, meuse.nrows, x, y);
     sm_idw w = {meuse.nrows, x, y, z, &tree, power, 0, nmax, nmin, maxdist};
-    sm_neighbour *nb = malloc((size_t)(meuse.nrows + 1) * sizeof *nb);
+    sm_nsearch ns, *nb = &ns;
+    sm_idw_search_init(&w, nb);
     const double *gx = sm_test_col(&g, "x"), *gy = sm_test_col(&g, "y"),
                  *pred = sm_test_col(&g, "pred");
     int na = 0;
@@ -282,7 +283,7 @@ static void check_idw(const char *name, int log_values, double power, int nmax, 
     }
     if (!strcmp(name, "idw_zinc_raw_p3_sparse.csv"))
         assert_int_equal(na, 681); /* as gstat: fewer than 3 samples within 250 m */
-    free(nb);
+    sm_nsearch_free(nb);
     free(z);
     sm_kdtree_free(&tree);
     sm_test_table_free(&g);
