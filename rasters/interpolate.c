@@ -230,6 +230,8 @@ static void cell_scratch_free_for(job *j, void *scratch)
         return;
     }
     sm_kriging_scratch *s = scratch;
+    sm_log(SM_LOG_DEBUG, "interpolate: %s: thread factorisations: %ld rebuilt, %ld updated",
+           j->name, s->rebuilds, s->updated);
 #pragma omp atomic
     j->singular += s->singular_cells;
     sm_kriging_scratch_free(s);
