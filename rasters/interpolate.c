@@ -215,6 +215,8 @@ static int nbands(const job *j)
 static void *cell_scratch_new(void *ctx)
 {
     job *j = ctx;
+    if (!isnan(j->constant)) /* a flat surface needs no search */
+        return NULL;
     if (j->kriging)
         return sm_kriging_scratch_new(&j->kr);
     sm_nsearch *ns = malloc(sizeof *ns);
@@ -224,6 +226,8 @@ static void *cell_scratch_new(void *ctx)
 
 static void cell_scratch_free_for(job *j, void *scratch)
 {
+    if (!scratch)
+        return;
     if (!j->kriging) {
         sm_nsearch_free(scratch);
         free(scratch);
@@ -245,6 +249,8 @@ static sm_nsearch *search_of(job *j, void *scratch)
 static void cell_tile_begin(void *ctx, void *scratch)
 {
     job *j = ctx;
+    if (!scratch)
+        return;
     if (j->kriging)
         sm_kriging_scratch_reset(scratch);
     else
