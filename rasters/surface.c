@@ -1,6 +1,7 @@
 #include "surface.h"
 #include "error.h"
 #include "outfile.h"
+#include "progress.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -15,7 +16,7 @@ typedef struct {
     const sm_surface_spec *spec;
     int tile, ntx, nty;
     GDALDatasetH staging[SM_SURFACE_MAXBANDS];
-    char staging_path[SM_SURFACE_MAXBANDS][4200];
+    sm_outfile staging_file[SM_SURFACE_MAXBANDS]; /* never committed: removed at the end */
     sm_outfile out[SM_SURFACE_MAXBANDS];
 } render;
 
@@ -122,7 +123,9 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
 static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
 {
     const sm_grid *g = r->g;
-    snprintf(r->staging_path[b], sizeof r->staging_path[b], "%s.staging.tif", r->out[b].tmp);
+    char staging[4200];
+    snprintf(staging, sizeof staging, "%s.staging.tif", r->spec->paths[b]);
+    sm_outfile_begin(&r->staging_file[b], staging);
     char tile[16];
     snprintf(tile, sizeof tile, "%d", r->tile);
     char **opt = NULL;
@@ -133,7 +136,7 @@ static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
     opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
     GDALDriverH drv = GDALGetDriverByName("GTiff");
-    r->staging[b] = GDALCreate(drv, r->staging_path[b], (int)g->ncols, (int)g->nrows, 1,
+    r->staging[b] = GDALCreate(drv, r->staging_file[b].tmp, (int)g->ncols, (int)g->nrows, 1,
                                r->spec->type, opt);
     CSLDestroy(opt);
     if (!r->staging[b])
@@ -181,7 +184,10 @@ static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
                                          scaled ? GDALScaledProgress : NULL, scaled);
         if (scaled)
             GDALDestroyScaledProgress(scaled);
-        if (!ds || sm_dataset_close(ds) != 0)
+        int failed = !ds || sm_dataset_close(ds) != 0;
+        if (failed && sm_progress_cancelled())
+            rc = sm_error_set(SM_ECANCEL, "%s: cancelled", r->spec->paths[b]);
+        else if (failed)
             rc = sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->paths[b],
                               CPLGetLastErrorMsg());
     }
@@ -195,7 +201,7 @@ static void close_staging(render *r)
         if (r->staging[b]) {
             GDALClose(r->staging[b]);
             r->staging[b] = NULL;
-            remove(r->staging_path[b]);
+            sm_outfile_abort(&r->staging_file[b]);
         }
 }
 
