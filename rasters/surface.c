@@ -31,7 +31,8 @@ static void tile_window(const render *r, long t, int *x0, int *y0, int *w, int *
 }
 
 /* Cells are visited in blocks of BLOCK x BLOCK within the tile, so that a
- * kernel can share work among near cells (block_begin). */
+ * kernel can share work among near cells (block_begin); blocks and the rows
+ * within them are walked back and forth. */
 enum { BLOCK = 16 };
 
 static void compute_block(const render *r, const sm_surface_kernel *k, void *scratch, int x0,
@@ -46,7 +47,10 @@ static void compute_block(const render *r, const sm_surface_kernel *k, void *scr
     size_t plane = (size_t)r->tile * r->tile;
     for (int j = by; j < by + bh; j++) {
         double y = g->ymax - (y0 + j + 0.5) * g->res;
-        for (int i = bx; i < bx + bw; i++) {
+        /* serpentine: every cell is next to the one before it, so the
+         * neighbour sets of consecutive cells differ little */
+        for (int step = 0; step < bw; step++) {
+            int i = (j - by) % 2 ? bx + bw - 1 - step : bx + step;
             k->cell(k->ctx, scratch, g->xmin + (x0 + i + 0.5) * g->res, y, out);
             for (int b = 0; b < r->spec->nbands; b++)
                 buf[b * plane + (size_t)j * w + i] = isnan(out[b]) ? r->spec->nodata : out[b];
@@ -61,10 +65,13 @@ static void compute_tile(const render *r, const sm_surface_kernel *k, void *scra
     tile_window(r, t, &x0, &y0, &w, &h);
     if (k->tile_begin)
         k->tile_begin(k->ctx, scratch);
-    for (int by = 0; by < h; by += BLOCK)
-        for (int bx = 0; bx < w; bx += BLOCK)
+    int nbx = (w + BLOCK - 1) / BLOCK;
+    for (int by = 0, row = 0; by < h; by += BLOCK, row++)
+        for (int step = 0; step < nbx; step++) {
+            int bx = (row % 2 ? nbx - 1 - step : step) * BLOCK;
             compute_block(r, k, scratch, x0, y0, bx, by, bx + BLOCK < w ? BLOCK : w - bx,
                           by + BLOCK < h ? BLOCK : h - by, buf, w);
+        }
 }
 
 static int write_tile(const render *r, long t, double *buf)
