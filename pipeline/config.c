@@ -10,20 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* Returns from the enclosing function when a getter failed. */
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ < 0)                                                                               \
-            return rc_;                                                                            \
-    } while (0)
-
 static const char *const later_sections[] = {SM_LATER_SECTIONS, NULL};
 
 static int load_crs(const sm_ynode *root, sm_config *cfg)
 {
     sm_ynode n;
-    TRY(sm_y_key_string(root, "crs", 1, &cfg->crs));
+    SM_TRY(sm_y_key_string(root, "crs", 1, &cfg->crs));
     sm_y_get(root, "crs", &n);
     OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
     if (!srs)
@@ -47,14 +39,14 @@ static int load_extent(const sm_ynode *grid, sm_grid_config *g)
     if (!sm_y_is_seq(&n)) {
         static const char *const words[] = {"from-samples", NULL};
         int which;
-        TRY(sm_y_choice(&n, words, &which));
+        SM_TRY(sm_y_choice(&n, words, &which));
         return SM_OK;
     }
     if (sm_y_seq_len(&n) != 4)
         return sm_y_error(&n, "expected 'from-samples' or [xmin, ymin, xmax, ymax]");
     for (int i = 0; i < 4; i++) {
         sm_ynode item = sm_y_seq_item(&n, i);
-        TRY(sm_y_number(&item, -HUGE_VAL, HUGE_VAL, &g->extent[i]));
+        SM_TRY(sm_y_number(&item, -HUGE_VAL, HUGE_VAL, &g->extent[i]));
     }
     if (g->extent[2] <= g->extent[0] || g->extent[3] <= g->extent[1])
         return sm_y_error(&n, "xmax must exceed xmin and ymax must exceed ymin");
@@ -68,10 +60,10 @@ static int load_grid(const sm_ynode *root, sm_grid_config *g)
     sm_ynode grid;
     if (!sm_y_get(root, "grid", &grid))
         return sm_y_error(root, "missing required key 'grid'");
-    TRY(sm_y_check_map(&grid, keys));
-    TRY(sm_y_key_number(&grid, "resolution", 1, 1e-6, HUGE_VAL, &g->resolution));
+    SM_TRY(sm_y_check_map(&grid, keys));
+    SM_TRY(sm_y_key_number(&grid, "resolution", 1, 1e-6, HUGE_VAL, &g->resolution));
     g->buffer = 0.0;
-    TRY(sm_y_key_number(&grid, "buffer", 0, 0.0, HUGE_VAL, &g->buffer));
+    SM_TRY(sm_y_key_number(&grid, "buffer", 0, 0.0, HUGE_VAL, &g->buffer));
     return load_extent(&grid, g);
 }
 
@@ -96,13 +88,13 @@ static int load_contaminant(const sm_ynode *n, const char *name, sm_contaminant 
                              "as they name output fields; got '%s'",
                           name);
     if (!sm_y_is_map(n)) /* shorthand "cd: Cd" */
-        TRY(sm_y_string(n, &c->column));
+        SM_TRY(sm_y_string(n, &c->column));
     else {
-        TRY(sm_y_check_map(n, keys));
-        TRY(sm_y_key_string(n, "column", 1, &c->column));
-        TRY(sm_y_key_string(n, "unit", 0, &c->unit));
-        TRY(sm_y_key_string(n, "limit_column", 0, &c->limit_column));
-        TRY(sm_y_key_number(n, "detection_limit", 0, 1e-12, HUGE_VAL, &c->detection_limit));
+        SM_TRY(sm_y_check_map(n, keys));
+        SM_TRY(sm_y_key_string(n, "column", 1, &c->column));
+        SM_TRY(sm_y_key_string(n, "unit", 0, &c->unit));
+        SM_TRY(sm_y_key_string(n, "limit_column", 0, &c->limit_column));
+        SM_TRY(sm_y_key_number(n, "detection_limit", 0, 1e-12, HUGE_VAL, &c->detection_limit));
     }
     if (sm_unit_to_mgkg(c->unit, &c->to_mgkg) != 0) {
         sm_ynode u = *n;
@@ -126,7 +118,7 @@ static int load_contaminants(const sm_ynode *samples, sm_samples_config *s)
         const char *name;
         sm_ynode item = sm_y_map_item(&map, i, &name);
         s->n_contaminants = i + 1;
-        TRY(load_contaminant(&item, name, &s->contaminants[i]));
+        SM_TRY(load_contaminant(&item, name, &s->contaminants[i]));
     }
     return SM_OK;
 }
@@ -187,22 +179,22 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
     sm_ynode n;
     if (!sm_y_get(root, "samples", &n))
         return sm_y_error(root, "missing required key 'samples'");
-    TRY(sm_y_check_map(&n, keys));
-    TRY(sm_y_key_path(&n, "path", 1, &s->path));
-    TRY(sm_y_key_string(&n, "layer", 0, &s->layer));
-    TRY(sm_y_key_string(&n, "crs", 0, &s->crs));
-    TRY(sm_y_key_string(&n, "x", 0, &s->x));
-    TRY(sm_y_key_string(&n, "y", 0, &s->y));
-    TRY(sm_y_key_string(&n, "wkt", 0, &s->wkt));
-    TRY(sm_y_key_string(&n, "id", 0, &s->id));
+    SM_TRY(sm_y_check_map(&n, keys));
+    SM_TRY(sm_y_key_path(&n, "path", 1, &s->path));
+    SM_TRY(sm_y_key_string(&n, "layer", 0, &s->layer));
+    SM_TRY(sm_y_key_string(&n, "crs", 0, &s->crs));
+    SM_TRY(sm_y_key_string(&n, "x", 0, &s->x));
+    SM_TRY(sm_y_key_string(&n, "y", 0, &s->y));
+    SM_TRY(sm_y_key_string(&n, "wkt", 0, &s->wkt));
+    SM_TRY(sm_y_key_string(&n, "id", 0, &s->id));
     if ((s->x == NULL) != (s->y == NULL))
         return sm_y_error(&n, "give both 'x' and 'y' columns, or neither");
     if (s->x && s->wkt)
         return sm_y_error(&n, "give either 'x'/'y' or 'wkt' columns, not both");
-    TRY(check_crs_key(&n, s->crs));
-    TRY(load_contaminants(&n, s));
-    TRY(sm_y_key_strings(&n, "attributes", &s->attributes, &s->n_attributes));
-    TRY(check_field_names(&n, s));
+    SM_TRY(check_crs_key(&n, s->crs));
+    SM_TRY(load_contaminants(&n, s));
+    SM_TRY(sm_y_key_strings(&n, "attributes", &s->attributes, &s->n_attributes));
+    SM_TRY(check_field_names(&n, s));
     int choice = 0;
     if (sm_y_key_choice(&n, "censored", censor_words, &choice) < 0)
         return SM_ECONFIG;
@@ -212,9 +204,9 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
         return SM_ECONFIG;
     s->duplicates = (sm_dup_policy)choice;
     s->duplicate_tolerance = 0.001;
-    TRY(sm_y_key_number(&n, "duplicate_tolerance", 0, 0.0, HUGE_VAL, &s->duplicate_tolerance));
+    SM_TRY(sm_y_key_number(&n, "duplicate_tolerance", 0, 0.0, HUGE_VAL, &s->duplicate_tolerance));
     s->max_reject_share = 0.10;
-    TRY(sm_y_key_number(&n, "max_reject_share", 0, 0.0, 1.0, &s->max_reject_share));
+    SM_TRY(sm_y_key_number(&n, "max_reject_share", 0, 0.0, 1.0, &s->max_reject_share));
     return SM_OK;
 }
 
@@ -222,16 +214,16 @@ static int load_source(const sm_ynode *n, sm_source_config *src)
 {
     static const char *const keys[] = {"path", "layer",      "crs",        "wkt",
                                        "type", "type_field", "name_field", "attributes", NULL};
-    TRY(sm_y_check_map(n, keys));
-    TRY(sm_y_key_path(n, "path", 1, &src->path));
-    TRY(sm_y_key_string(n, "layer", 0, &src->layer));
-    TRY(sm_y_key_string(n, "crs", 0, &src->crs));
-    TRY(check_crs_key(n, src->crs));
-    TRY(sm_y_key_string(n, "wkt", 0, &src->wkt));
-    TRY(sm_y_key_string(n, "type", 0, &src->type));
-    TRY(sm_y_key_string(n, "type_field", 0, &src->type_field));
-    TRY(sm_y_key_string(n, "name_field", 0, &src->name_field));
-    TRY(sm_y_key_strings(n, "attributes", &src->attributes, &src->n_attributes));
+    SM_TRY(sm_y_check_map(n, keys));
+    SM_TRY(sm_y_key_path(n, "path", 1, &src->path));
+    SM_TRY(sm_y_key_string(n, "layer", 0, &src->layer));
+    SM_TRY(sm_y_key_string(n, "crs", 0, &src->crs));
+    SM_TRY(check_crs_key(n, src->crs));
+    SM_TRY(sm_y_key_string(n, "wkt", 0, &src->wkt));
+    SM_TRY(sm_y_key_string(n, "type", 0, &src->type));
+    SM_TRY(sm_y_key_string(n, "type_field", 0, &src->type_field));
+    SM_TRY(sm_y_key_string(n, "name_field", 0, &src->name_field));
+    SM_TRY(sm_y_key_strings(n, "attributes", &src->attributes, &src->n_attributes));
     if (!src->type == !src->type_field)
         return sm_y_error(n, "give exactly one of 'type' (one type for the layer) or "
                              "'type_field' (the attribute that holds it)");
@@ -248,7 +240,7 @@ static int load_sources(const sm_ynode *root, sm_config *cfg)
     for (int i = 0; i < count; i++) {
         sm_ynode item = sm_y_is_seq(&n) ? sm_y_seq_item(&n, i) : n;
         cfg->n_sources = i + 1;
-        TRY(load_source(&item, &cfg->sources[i]));
+        SM_TRY(load_source(&item, &cfg->sources[i]));
     }
     return SM_OK;
 }
@@ -272,14 +264,14 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
                                        "grid",    "samples",       "sources",
                                        "interpolation", SM_LATER_SECTIONS, NULL};
     sm_ynode root = sm_yaml_root(doc);
-    TRY(sm_y_check_map(&root, keys));
-    TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
-    TRY(sm_y_key_path(&root, "output", 1, &cfg->output));
-    TRY(load_crs(&root, cfg));
-    TRY(load_grid(&root, &cfg->grid));
-    TRY(load_samples(&root, &cfg->samples));
-    TRY(load_sources(&root, cfg));
-    TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
+    SM_TRY(sm_y_check_map(&root, keys));
+    SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
+    SM_TRY(sm_y_key_path(&root, "output", 1, &cfg->output));
+    SM_TRY(load_crs(&root, cfg));
+    SM_TRY(load_grid(&root, &cfg->grid));
+    SM_TRY(load_samples(&root, &cfg->samples));
+    SM_TRY(load_sources(&root, cfg));
+    SM_TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
     return load_later_sections(&root, cfg);
 }
 

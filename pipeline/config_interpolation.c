@@ -8,13 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ < 0)                                                                               \
-            return rc_;                                                                            \
-    } while (0)
-
 static int load_int(const sm_ynode *map, const char *key, int lo, int hi, int *out)
 {
     double v = *out;
@@ -37,10 +30,10 @@ static int load_neighbours(const sm_ynode *sec, sm_interp_config *ic)
     ic->nmax = 0, ic->nmin = 1, ic->maxdist = HUGE_VAL;
     if (!sm_y_get(sec, "neighbours", &n))
         return SM_OK;
-    TRY(sm_y_check_map(&n, keys));
-    TRY(load_int(&n, "max", 1, 100000, &ic->nmax));
-    TRY(load_int(&n, "min", 1, 100000, &ic->nmin));
-    TRY(sm_y_key_number(&n, "radius", 0, 1e-9, HUGE_VAL, &ic->maxdist));
+    SM_TRY(sm_y_check_map(&n, keys));
+    SM_TRY(load_int(&n, "max", 1, 100000, &ic->nmax));
+    SM_TRY(load_int(&n, "min", 1, 100000, &ic->nmin));
+    SM_TRY(sm_y_key_number(&n, "radius", 0, 1e-9, HUGE_VAL, &ic->maxdist));
     if (ic->nmax > 0 && ic->nmin > ic->nmax)
         return sm_y_error(&n, "min (%d) exceeds max (%d)", ic->nmin, ic->nmax);
     return SM_OK;
@@ -53,9 +46,9 @@ static int load_anisotropy(const sm_ynode *map, sm_structure_config *s)
     s->anis_angle = 0, s->anis_ratio = 1;
     if (!sm_y_get(map, "anisotropy", &n))
         return SM_OK;
-    TRY(sm_y_check_map(&n, keys));
-    TRY(sm_y_key_number(&n, "angle", 1, -360, 360, &s->anis_angle));
-    TRY(sm_y_key_number(&n, "ratio", 1, 1e-6, 1, &s->anis_ratio));
+    SM_TRY(sm_y_check_map(&n, keys));
+    SM_TRY(sm_y_key_number(&n, "angle", 1, -360, 360, &s->anis_angle));
+    SM_TRY(sm_y_key_number(&n, "ratio", 1, 1e-6, 1, &s->anis_ratio));
     return SM_OK;
 }
 
@@ -66,7 +59,7 @@ static int load_model_name(const sm_ynode *map, int allow_auto, int *type, int *
     *is_auto = allow_auto;
     if (!sm_y_get(map, "model", &n))
         return SM_OK;
-    TRY(sm_y_string(&n, &name));
+    SM_TRY(sm_y_string(&n, &name));
     sm_vgm_type t;
     int rc = SM_OK;
     if (allow_auto && strcmp(name, "auto") == 0)
@@ -86,10 +79,10 @@ static int load_structure(const sm_ynode *map, sm_structure_config *s, int *is_a
                           int allow_auto)
 {
     s->type = SM_VGM_SPH, s->psill = NAN, s->range = NAN, s->kappa = 0.5;
-    TRY(load_model_name(map, allow_auto, &s->type, is_auto));
-    TRY(sm_y_key_number(map, "psill", 0, 0, HUGE_VAL, &s->psill));
-    TRY(sm_y_key_number(map, "range", 0, 1e-9, HUGE_VAL, &s->range));
-    TRY(sm_y_key_number(map, "kappa", 0, 0.05, 50, &s->kappa));
+    SM_TRY(load_model_name(map, allow_auto, &s->type, is_auto));
+    SM_TRY(sm_y_key_number(map, "psill", 0, 0, HUGE_VAL, &s->psill));
+    SM_TRY(sm_y_key_number(map, "range", 0, 1e-9, HUGE_VAL, &s->range));
+    SM_TRY(sm_y_key_number(map, "kappa", 0, 0.05, 50, &s->kappa));
     return load_anisotropy(map, s);
 }
 
@@ -106,8 +99,8 @@ static int load_structures(const sm_ynode *v, sm_interp_config *ic)
     for (int i = 0; i < n; i++) {
         sm_ynode item = sm_y_seq_item(&list, i);
         int is_auto;
-        TRY(sm_y_check_map(&item, keys));
-        TRY(load_structure(&item, &ic->structures[i], &is_auto, 0));
+        SM_TRY(sm_y_check_map(&item, keys));
+        SM_TRY(load_structure(&item, &ic->structures[i], &is_auto, 0));
     }
     ic->n_structures = n;
     ic->model_auto = 0;
@@ -121,7 +114,7 @@ static int load_fit(const sm_ynode *v, sm_interp_config *ic)
     ic->fit_method = 7;
     if (sm_y_get(v, "fit", &n)) {
         char *text = NULL;
-        TRY(sm_y_string(&n, &text));
+        SM_TRY(sm_y_string(&n, &text));
         int ok = 1;
         if (strcmp(text, "none") == 0)
             ic->fit_method = 0;
@@ -135,7 +128,7 @@ static int load_fit(const sm_ynode *v, sm_interp_config *ic)
             return sm_y_error(&n, "expected a gstat fit.method (1, 2, 6 or 7) or 'none'");
     }
     int fail = 0;
-    TRY(sm_y_key_choice(v, "on_fit_failure", failure_words, &fail));
+    SM_TRY(sm_y_key_choice(v, "on_fit_failure", failure_words, &fail));
     ic->fail_on_bad_fit = fail;
     return SM_OK;
 }
@@ -164,10 +157,10 @@ static int load_directions(const sm_ynode *v, sm_interp_config *ic)
     ic->n_directions = count;
     for (int i = 0; i < count; i++) {
         sm_ynode item = sm_y_seq_item(&n, i);
-        TRY(sm_y_number(&item, -360, 360, &ic->directions[i]));
+        SM_TRY(sm_y_number(&item, -360, 360, &ic->directions[i]));
     }
     ic->direction_tolerance = 90.0 / count;
-    TRY(sm_y_key_number(v, "direction_tolerance", 0, 0.1, 90, &ic->direction_tolerance));
+    SM_TRY(sm_y_key_number(v, "direction_tolerance", 0, 0.1, 90, &ic->direction_tolerance));
     return SM_OK;
 }
 
@@ -186,19 +179,19 @@ static int load_variogram(const sm_ynode *sec, sm_interp_config *ic)
     ic->fit_method = 7;
     if (!sm_y_get(sec, "variogram", &v))
         return SM_OK;
-    TRY(sm_y_check_map(&v, keys));
-    TRY(sm_y_key_choice(&v, "estimator", estimators, &ic->cressie));
-    TRY(sm_y_key_number(&v, "cutoff", 0, 1e-9, HUGE_VAL, &ic->cutoff));
-    TRY(sm_y_key_number(&v, "width", 0, 1e-9, HUGE_VAL, &ic->width));
-    TRY(load_directions(&v, ic));
-    TRY(sm_y_key_number(&v, "nugget", 0, 0, HUGE_VAL, &ic->nugget));
+    SM_TRY(sm_y_check_map(&v, keys));
+    SM_TRY(sm_y_key_choice(&v, "estimator", estimators, &ic->cressie));
+    SM_TRY(sm_y_key_number(&v, "cutoff", 0, 1e-9, HUGE_VAL, &ic->cutoff));
+    SM_TRY(sm_y_key_number(&v, "width", 0, 1e-9, HUGE_VAL, &ic->width));
+    SM_TRY(load_directions(&v, ic));
+    SM_TRY(sm_y_key_number(&v, "nugget", 0, 0, HUGE_VAL, &ic->nugget));
     sm_ynode tmp;
     if (sm_y_get(&v, "structures", &tmp) &&
         (sm_y_get(&v, "model", &tmp) || sm_y_get(&v, "psill", &tmp) || sm_y_get(&v, "range", &tmp)))
         return sm_y_error(&tmp, "give either 'structures' or one model's keys, not both");
-    TRY(load_structure(&v, &ic->structures[0], &ic->model_auto, 1));
-    TRY(load_structures(&v, ic));
-    TRY(load_fit(&v, ic));
+    SM_TRY(load_structure(&v, &ic->structures[0], &ic->model_auto, 1));
+    SM_TRY(load_structures(&v, ic));
+    SM_TRY(load_fit(&v, ic));
     return check_given_model(&v, ic);
 }
 
@@ -212,21 +205,21 @@ static int load_cross_validation(const sm_ynode *sec, sm_interp_config *ic)
         return SM_OK;
     if (!sm_y_is_map(&n)) {
         int which = 1;
-        TRY(sm_y_choice(&n, words, &which));
+        SM_TRY(sm_y_choice(&n, words, &which));
         ic->cv_folds = which;
         return SM_OK;
     }
-    TRY(sm_y_check_map(&n, keys));
+    SM_TRY(sm_y_check_map(&n, keys));
     int folds = 10, seed = 1;
-    TRY(load_int(&n, "folds", 2, 1000000, &folds));
-    TRY(load_int(&n, "seed", 0, 2147483647, &seed));
+    SM_TRY(load_int(&n, "folds", 2, 1000000, &folds));
+    SM_TRY(load_int(&n, "seed", 0, 2147483647, &seed));
     ic->cv_folds = folds, ic->cv_seed = (unsigned)seed;
     return SM_OK;
 }
 
 static int load_contaminant_list(const sm_ynode *sec, const sm_config *cfg, sm_interp_config *ic)
 {
-    TRY(sm_y_key_strings(sec, "contaminants", &ic->contaminants, &ic->n_contaminants));
+    SM_TRY(sm_y_key_strings(sec, "contaminants", &ic->contaminants, &ic->n_contaminants));
     for (int i = 0; i < ic->n_contaminants; i++) {
         int known = 0;
         for (int c = 0; c < cfg->samples.n_contaminants && !known; c++)
@@ -244,9 +237,9 @@ static int load_output_options(const sm_ynode *sec, sm_interp_config *ic)
 {
     static const char *const types[] = {"Float32", "Float64", NULL};
     ic->tile = 256;
-    TRY(load_int(sec, "tile_size", 16, 4096, &ic->tile));
-    TRY(sm_y_key_choice(sec, "data_type", types, &ic->float64));
-    TRY(sm_y_key_strings(sec, "creation_options", &ic->creation_options,
+    SM_TRY(load_int(sec, "tile_size", 16, 4096, &ic->tile));
+    SM_TRY(sm_y_key_choice(sec, "data_type", types, &ic->float64));
+    SM_TRY(sm_y_key_strings(sec, "creation_options", &ic->creation_options,
                          &ic->n_creation_options));
     for (int i = 0; i < ic->n_creation_options; i++)
         if (!strchr(ic->creation_options[i], '=')) {
@@ -264,9 +257,9 @@ static int load_idw(const sm_ynode *sec, sm_interp_config *ic)
     ic->power = 2.0, ic->smoothing = 0.0;
     if (!sm_y_get(sec, "idw", &n))
         return SM_OK;
-    TRY(sm_y_check_map(&n, keys));
-    TRY(sm_y_key_number(&n, "power", 0, 1e-6, 100, &ic->power));
-    TRY(sm_y_key_number(&n, "smoothing", 0, 0, HUGE_VAL, &ic->smoothing));
+    SM_TRY(sm_y_check_map(&n, keys));
+    SM_TRY(sm_y_key_number(&n, "power", 0, 1e-6, 100, &ic->power));
+    SM_TRY(sm_y_key_number(&n, "smoothing", 0, 0, HUGE_VAL, &ic->smoothing));
     return SM_OK;
 }
 
@@ -283,20 +276,20 @@ int sm_config_load_interpolation(const void *rootp, const sm_config *cfg, sm_int
     memset(ic, 0, sizeof *ic);
     if (!sm_y_get(root, "interpolation", &sec))
         return SM_OK;
-    TRY(sm_y_check_map(&sec, keys));
+    SM_TRY(sm_y_check_map(&sec, keys));
     ic->present = 1;
     int choice = SM_INTERP_KRIGING;
-    TRY(sm_y_key_choice(&sec, "method", methods, &choice));
+    SM_TRY(sm_y_key_choice(&sec, "method", methods, &choice));
     ic->method = (sm_interp_method)choice;
-    TRY(load_contaminant_list(&sec, cfg, ic));
-    TRY(sm_y_key_choice(&sec, "transform", transforms, &ic->log_transform));
+    SM_TRY(load_contaminant_list(&sec, cfg, ic));
+    SM_TRY(sm_y_key_choice(&sec, "transform", transforms, &ic->log_transform));
     choice = SM_BACK_UNBIASED;
-    TRY(sm_y_key_choice(&sec, "back_transform", backs, &choice));
+    SM_TRY(sm_y_key_choice(&sec, "back_transform", backs, &choice));
     ic->back_transform = (sm_back_transform)choice;
-    TRY(load_idw(&sec, ic));
-    TRY(load_neighbours(&sec, ic));
-    TRY(load_variogram(&sec, ic));
-    TRY(load_cross_validation(&sec, ic));
+    SM_TRY(load_idw(&sec, ic));
+    SM_TRY(load_neighbours(&sec, ic));
+    SM_TRY(load_variogram(&sec, ic));
+    SM_TRY(load_cross_validation(&sec, ic));
     return load_output_options(&sec, ic);
 }
 

@@ -4,6 +4,14 @@
 #ifndef SM_YAMLREAD_H
 #define SM_YAMLREAD_H
 
+/* Returns from the enclosing function when a getter failed. */
+#define SM_TRY(expr)                                                                               \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ < 0)                                                                               \
+            return rc_;                                                                            \
+    } while (0)
+
 struct fy_document;
 struct fy_node;
 

@@ -12,16 +12,7 @@
 
 static char err[1024];
 
-static json_object *get(json_object *o, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *save = NULL;
-    for (char *key = strtok_r(buf, ".", &save); key && o; key = strtok_r(NULL, ".", &save))
-        if (!json_object_object_get_ex(o, key, &o))
-            fail_msg("no '%s' in JSON (looking for %s)", key, path);
-    return o;
-}
+#define get sm_test_json
 
 static long get_long(json_object *o, const char *path) { return json_object_get_int64(get(o, path)); }
 
@@ -253,13 +244,6 @@ static void test_json_progress(void **state)
     free(out);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,5 +258,5 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_json_progress),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }

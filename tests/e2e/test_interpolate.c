@@ -14,15 +14,7 @@
 
 static char err[1024];
 
-static json_object *get(json_object *o, const char *path)
-{
-    char buf[256], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *key = strtok_r(buf, ".", &save); key && o; key = strtok_r(NULL, ".", &save))
-        if (!json_object_object_get_ex(o, key, &o))
-            fail_msg("no '%s' in JSON (looking for %s)", key, path);
-    return o;
-}
+#define get sm_test_json
 
 /* Writes a config NAME.yaml in the scratch folder and runs it; returns the
  * exit code. The output folder is out-NAME. */
@@ -491,13 +483,6 @@ static void test_terminated_run_leaves_nothing(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,5 +499,5 @@ int main(void)
         cmocka_unit_test(test_grid_larger_than_memory),
         cmocka_unit_test(test_terminated_run_leaves_nothing),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }

@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <gdal.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,4 +138,21 @@ void sm_test_table_free(sm_test_table *t)
     free(t->names);
     free(t->v);
     memset(t, 0, sizeof *t);
+}
+
+struct json_object *sm_test_json(struct json_object *o, const char *path)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *key = strtok_r(buf, ".", &save); key && o; key = strtok_r(NULL, ".", &save))
+        if (!json_object_object_get_ex(o, key, &o))
+            fail_msg("no '%s' in JSON (looking for %s)", key, path);
+    return o;
+}
+
+int sm_test_setup_gdal(void **state)
+{
+    (void)state;
+    GDALAllRegister();
+    return 0;
 }

@@ -43,4 +43,12 @@ void sm_test_read_csv(const char *path, sm_test_table *t);
 /* The column named name (fails the test if absent). */
 const double *sm_test_col(const sm_test_table *t, const char *name);
 void sm_test_table_free(sm_test_table *t);
+
+/* The JSON value at a dotted path ("stages.ingest.rows_read"); fails the
+ * test if a key is missing. */
+struct json_object;
+struct json_object *sm_test_json(struct json_object *o, const char *path);
+
+/* cmocka group setup that registers GDAL's drivers. */
+int sm_test_setup_gdal(void **state);
 #endif

@@ -308,13 +308,6 @@ static void test_wkt_column(void **state)
     sm_config_free(&cfg);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,5 +315,5 @@ int main(void)
         cmocka_unit_test(test_drop_policy), cmocka_unit_test(test_missing_column_suggests),
         cmocka_unit_test(test_csv_without_crs_refused), cmocka_unit_test(test_geojson_input),
         cmocka_unit_test(test_shapefile_and_geopackage_input), cmocka_unit_test(test_wkt_column)};
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }
