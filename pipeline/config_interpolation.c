@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int load_int(const sm_ynode *map, const char *key, int lo, int hi, int *out)
 {
@@ -62,7 +63,7 @@ static int load_model_name(const sm_ynode *map, int allow_auto, int *type, int *
     SM_TRY(sm_y_string(&n, &name));
     sm_vgm_type t;
     int rc = SM_OK;
-    if (allow_auto && strcmp(name, "auto") == 0)
+    if (allow_auto && strcasecmp(name, "auto") == 0)
         *is_auto = 1;
     else if (sm_vgm_type_parse(name, &t) == 0 && t != SM_VGM_NUG)
         *type = t, *is_auto = 0;
@@ -116,7 +117,7 @@ static int load_fit(const sm_ynode *v, sm_interp_config *ic)
         char *text = NULL;
         SM_TRY(sm_y_string(&n, &text));
         int ok = 1;
-        if (strcmp(text, "none") == 0)
+        if (strcasecmp(text, "none") == 0)
             ic->fit_method = 0;
         else if (!strcmp(text, "1") || !strcmp(text, "2") || !strcmp(text, "6") ||
                  !strcmp(text, "7"))

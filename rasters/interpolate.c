@@ -39,13 +39,16 @@ static sm_vgm config_model(const sm_interp_config *ic, const sm_vgm *fallback)
     sm_vgm m = {.n = 0};
     double nugget = !isnan(ic->nugget) ? ic->nugget : fallback ? fallback->part[0].psill : 0.0;
     m.part[m.n++] = (sm_vgm_part){SM_VGM_NUG, nugget, 0, 0, 0, 1};
-    for (int i = 0; i < ic->n_structures; i++) {
+    int ns = ic->n_structures;
+    for (int i = 0; i < ns; i++) {
         const sm_structure_config *s = &ic->structures[i];
         const sm_vgm_part *f = fallback && fallback->n > 1 ? &fallback->part[1] : NULL;
-        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type,
-                                      !isnan(s->psill) ? s->psill : f ? f->psill : 1.0,
-                                      !isnan(s->range) ? s->range : f ? f->range : 1.0,
-                                      s->kappa, s->anis_angle, s->anis_ratio};
+        /* nested structures without values share the sill and spread their
+         * ranges, short to long, so that the fit can tell them apart */
+        double psill = f ? f->psill / ns : 1.0, range = f ? f->range * 2.0 * (i + 1) / (ns + 1) : 1.0;
+        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type, !isnan(s->psill) ? s->psill : psill,
+                                      !isnan(s->range) ? s->range : range, s->kappa,
+                                      s->anis_angle, s->anis_ratio};
     }
     return m;
 }
@@ -398,6 +401,12 @@ static int load(job *j, const char *gpkg, sm_interp_result *res)
     }
     if (!isnan(j->constant) && j->ic->log_transform)
         j->constant = log(j->constant);
+    int folds = j->ic->cv_folds;
+    if (folds > 0 && isnan(j->constant) && (j->pts.n < 3 || folds > j->pts.n))
+        return sm_error_set(SM_EDATA, "%s: cross-validation needs at least 3 samples and no "
+                                      "more folds than samples (%d samples, %d folds); set "
+                                      "cross_validation: none",
+                            j->name, j->pts.n, folds);
     res->constant = !isnan(j->constant);
     return SM_OK;
 }
@@ -449,8 +458,8 @@ static void log_result(const job *j, const sm_interp_result *r)
                j->name, j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", r->cv.mean_error,
                r->cv.mae, r->cv.rmse, r->cv.msdr, r->cv.r2);
     if (r->nodata_cells)
-        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells have fewer than %d samples within "
-                            "the radius: left as nodata",
+        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells have too few samples within the "
+                            "radius (neighbours.min %d) or an unsolvable system: left as nodata",
                j->name, r->nodata_cells, j->ic->nmin);
     if (r->singular_cells)
         sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells had a singular kriging system "

@@ -72,6 +72,9 @@ static void solve_uv(const sm_kriging *k, const double *L, int n, int ld, const 
 
 /* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
  * a nugget of 1e-10 of the sill on its diagonal. Returns 1 if it needed it. */
+/* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
+ * a nugget of 1e-10 of the sill on its diagonal, more if needed. Returns 0,
+ * 1 if it needed the nugget, -1 if even that failed (no prediction). */
 static int factor(const sm_kriging *k, double *C, double *L, int n, int ld)
 {
     if (sm_cholesky(C, L, n, ld) == 0)
@@ -80,9 +83,9 @@ static int factor(const sm_kriging *k, double *C, double *L, int n, int ld)
         for (int i = 0; i < n; i++)
             C[(size_t)i * ld + i] += eps * k->sill;
         if (sm_cholesky(C, L, n, ld) == 0)
-            break;
+            return 1;
     }
-    return 1;
+    return -1;
 }
 
 int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, const double *y,
@@ -124,6 +127,13 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
             C[(size_t)i * n + j] = C[(size_t)j * n + i] = cov(k, i, j);
     }
     k->global_singular = factor(k, C, k->L, n, n);
+    if (k->global_singular < 0) {
+        free(C), free(slot);
+        sm_kriging_free(k);
+        return sm_error_set(SM_EDATA, "kriging: the covariance matrix of the %d samples is "
+                                      "singular even with a nugget; check the variogram model",
+                            n);
+    }
     solve_uv(k, k->L, n, n, slot, k->u, k->v, &k->uu, &k->vu);
     free(C), free(slot);
     return SM_OK;
@@ -135,22 +145,37 @@ void sm_kriging_free(sm_kriging *k)
     k->L = k->u = k->v = NULL;
 }
 
-sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
+/* Sizes the factor's arrays for n samples. */
+static int reserve(sm_kriging_scratch *s, int n)
 {
-    int cap = (k->nmax > 0 ? k->nmax : k->n) + 1;
-    sm_kriging_scratch *s = calloc(1, sizeof *s);
+    if (n + 1 <= s->cap)
+        return 0;
+    int cap = n + 1;
     size_t c2 = (size_t)cap * (size_t)cap;
-    s->cap = cap;
-    sm_nsearch_init(&s->ns, k->tree, k->nmax > 0 ? k->nmax : k->n, k->maxdist);
-    s->ids = malloc((size_t)cap * sizeof *s->ids);
-    s->key = malloc((size_t)cap * sizeof *s->key);
-    s->slot = malloc((size_t)cap * sizeof *s->slot);
+    free(s->L), free(s->C);
     s->L = malloc(c2 * sizeof *s->L);
     s->C = malloc(c2 * sizeof *s->C);
-    s->u = malloc((size_t)cap * sizeof *s->u);
-    s->v = malloc((size_t)cap * sizeof *s->v);
-    s->yv = malloc((size_t)cap * sizeof *s->yv);
-    s->work = malloc((size_t)cap * sizeof *s->work);
+    s->ids = realloc(s->ids, (size_t)cap * sizeof *s->ids);
+    s->key = realloc(s->key, (size_t)cap * sizeof *s->key);
+    s->slot = realloc(s->slot, (size_t)cap * sizeof *s->slot);
+    s->u = realloc(s->u, (size_t)cap * sizeof *s->u);
+    s->v = realloc(s->v, (size_t)cap * sizeof *s->v);
+    s->yv = realloc(s->yv, (size_t)cap * sizeof *s->yv);
+    s->work = realloc(s->work, (size_t)cap * sizeof *s->work);
+    s->valid = 0; /* L moved to a new stride */
+    s->cap = cap;
+    return s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work ? 0 : -1;
+}
+
+sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
+{
+    sm_kriging_scratch *s = calloc(1, sizeof *s);
+    sm_nsearch_init(&s->ns, k->tree, k->nmax > 0 ? k->nmax : k->n, k->maxdist);
+    /* A global neighbourhood uses the shared factor; its scratch grows only
+     * if leave-one-out asks for a local one. */
+    s->yv = malloc(((size_t)k->n + 1) * sizeof *s->yv);
+    if (!k->L)
+        reserve(s, k->nmax > 0 ? k->nmax : k->n);
     return s;
 }
 
@@ -177,6 +202,8 @@ static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, dou
     (void)k;
     sm_neighbour *nb;
     int n = sm_nsearch_find(&s->ns, x0, y0, exclude, &nb);
+    if (reserve(s, n) != 0)
+        return 0; /* out of memory: treated as no neighbours */
     for (int i = 0; i < n; i++)
         s->ids[i] = nb[i].index;
     return n;
@@ -276,15 +303,20 @@ static int update(const sm_kriging *k, sm_kriging_scratch *s, int n)
     return 0;
 }
 
-static void prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
+static int prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
+    if (reserve(s, n) != 0)
+        return -1;
     if (s->valid && n == s->k && memcmp(s->ids, s->key, (size_t)n * sizeof(int)) == 0)
-        return;
+        return s->singular < 0 ? -1 : 0;
     if (!s->valid || update(k, s, n) != 0)
         rebuild(k, s, n);
     memcpy(s->key, s->ids, (size_t)n * sizeof *s->ids);
-    solve_uv(k, s->L, n, s->cap, s->slot, s->u, s->v, &s->uu, &s->vu);
     s->valid = 1;
+    if (s->singular < 0)
+        return -1;
+    solve_uv(k, s->L, n, s->cap, s->slot, s->u, s->v, &s->uu, &s->vu);
+    return 0;
 }
 
 int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
@@ -295,8 +327,10 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
     r->neighbours = n;
     if (n < k->nmin || n == 0)
         return 1;
-    if (!global)
-        prepare_local(k, s, n);
+    if (!global && prepare_local(k, s, n) != 0) {
+        s->singular_cells++;
+        return 1;
+    }
     const double *L = global ? k->L : s->L, *u = global ? k->u : s->u, *v = global ? k->v : s->v;
     const int ld = global ? k->n : s->cap;
     double uu = global ? k->uu : s->uu, vu = global ? k->vu : s->vu;

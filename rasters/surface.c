@@ -165,7 +165,9 @@ static char **cog_options(const sm_surface_spec *spec)
     opt = CSLSetNameValue(opt, "OVERVIEWS", "AUTO");
     opt = CSLSetNameValue(opt, "OVERVIEW_RESAMPLING", "AVERAGE");
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
-    opt = CSLSetNameValue(opt, "NUM_THREADS", "ALL_CPUS");
+    char threads[16];
+    snprintf(threads, sizeof threads, "%d", omp_get_max_threads()); /* --threads */
+    opt = CSLSetNameValue(opt, "NUM_THREADS", threads);
     for (char **o = spec->cog_options; o && *o; o++) {
         char *key = NULL;
         const char *value = CPLParseNameValue(*o, &key);

@@ -200,6 +200,7 @@ int sm_vgm_fit(const sm_vario *v, const sm_vgm *start, sm_fit_method method, sm_
         if (out->model.part[i].psill == 0)
             out->model.part[i].psill = 1.0;
     const sm_vgm *wm = method == SM_FIT_NJ_GAMMA2 ? start : NULL;
+    sm_vgm restart;
     for (int round = 0; round <= SM_VGM_MAXPARTS; round++) {
         params p;
         collect(&out->model, fixed, &p);
@@ -226,6 +227,14 @@ int sm_vgm_fit(const sm_vario *v, const sm_vgm *start, sm_fit_method method, sm_
             break;
         for (int i = 0; i < out->model.n; i++)
             out->model.part[i].range = start->part[i].range;
+        /* R's fit.variogram calls itself again: method 2 takes its weights
+         * from this new starting model */
+        if (method == SM_FIT_NJ_GAMMA2) {
+            restart = out->model;
+            wm = &restart;
+            for (int j = 0; j < v->nlags; j++)
+                w[j] = v->np[j] > 0 ? weight(v, j, method, &restart) : 0.0;
+        }
     }
     for (int i = 0; i < out->model.n; i++)
         if (out->model.part[i].type != SM_VGM_NUG && !(out->model.part[i].range > 0))

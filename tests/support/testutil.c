@@ -1,6 +1,9 @@
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "testutil.h"
 
+#include <errno.h>
 #include <gdal.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,12 +11,24 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* Each test program has its own scratch folder, so that tests run in
+ * parallel (ctest -j) never share a file. */
+static const char *scratch_dir(void)
+{
+    static char dir[4096];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "%s/%s", SM_TEST_TMP, program_invocation_short_name);
+        mkdir(dir, 0777);
+    }
+    return dir;
+}
+
 const char *sm_test_tmp(const char *name)
 {
     static char buf[8][4096];
     static int slot;
     char *p = buf[slot++ % 8];
-    snprintf(p, 4096, "%s/%s", SM_TEST_TMP, name);
+    snprintf(p, 4096, "%s/%s", scratch_dir(), name);
     return p;
 }
 

@@ -55,7 +55,7 @@ static void test_valid_config(void **state)
     assert_true(fabs(cfg.samples.max_reject_share - 0.10) < 1e-12);
     /* relative paths resolve against the config file's folder */
     char expect[4096];
-    snprintf(expect, sizeof expect, "%s/data/s.csv", SM_TEST_TMP);
+    snprintf(expect, sizeof expect, "%s", sm_test_tmp("data/s.csv"));
     assert_string_equal(cfg.samples.path, expect);
     sm_config_free(&cfg);
 }
