@@ -244,6 +244,10 @@ static void setup(const cli_args *a)
     snprintf(text, sizeof text, "%d", threads);
     if (!CPLGetConfigOption("GDAL_NUM_THREADS", NULL))
         CPLSetConfigOption("GDAL_NUM_THREADS", text);
+    /* GDAL's block cache defaults to 5 % of RAM; a fixed cap keeps a run's
+     * memory independent of the grid size (--config GDAL_CACHEMAX raises it). */
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", NULL))
+        CPLSetConfigOption("GDAL_CACHEMAX", "256");
 }
 
 int sm_cli_main(int argc, char **argv)
