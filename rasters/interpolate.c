@@ -227,8 +227,9 @@ static void *cell_scratch_new(void *ctx)
     return ns;
 }
 
-static void cell_scratch_free_for(job *j, void *scratch)
+static void cell_scratch_free(void *ctx, void *scratch)
 {
+    job *j = ctx;
     if (!scratch)
         return;
     if (!j->kriging) {
@@ -267,8 +268,6 @@ static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, dou
         sm_nsearch_block(search_of(j, scratch), cx, cy, reach);
 }
 
-static job *current_job; /* scratch_free has no context argument */
-static void cell_scratch_free(void *scratch) { cell_scratch_free_for(current_job, scratch); }
 
 /* Lognormal back-transform: the unbiased predictor exp(Y + s2/2 - m)
  * (Journel 1980; Cressie 1993, eq. 3.2.40) or the median exp(Y), and the
@@ -340,7 +339,6 @@ static int render(job *j, const sm_grid *g)
         spec.paths[b] = paths[b];
     sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
                            cell_block_begin, cell, j};
-    current_job = j;
     OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;
     char label[96];

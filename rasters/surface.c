@@ -121,7 +121,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
             }
         }
         if (k->scratch_free)
-            k->scratch_free(scratch);
+            k->scratch_free(k->ctx, scratch);
     }
     free(buf);
     return rc;

@@ -14,7 +14,7 @@
 
 typedef struct {
     void *(*scratch_new)(void *ctx);   /* once per thread */
-    void (*scratch_free)(void *scratch);
+    void (*scratch_free)(void *ctx, void *scratch);
     /* Before each tile (may be NULL): state carried from cell to cell must be
      * reset here, so that a tile's values do not depend on which thread
      * computed which tiles before it. */

@@ -40,8 +40,8 @@ static int open_samples(const char *gpkg, int update, GDALDatasetH *ds, OGRLayer
 int sm_points_load(const char *gpkg, const char *field, sm_points *p)
 {
     memset(p, 0, sizeof *p);
-    GDALDatasetH ds;
-    OGRLayerH layer;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
     int rc = open_samples(gpkg, 0, &ds, &layer);
     if (rc)
         return rc;
@@ -137,8 +137,8 @@ static int write_cv_rows(OGRLayerH layer, const sm_points *p, const sm_cv_rows *
 int sm_points_write_cv(const char *gpkg, const char *contaminant, const sm_points *p,
                        const sm_cv_rows *rows)
 {
-    GDALDatasetH ds;
-    OGRLayerH samples;
+    GDALDatasetH ds = NULL;
+    OGRLayerH samples = NULL;
     int rc = open_samples(gpkg, 1, &ds, &samples);
     if (rc)
         return rc;
@@ -163,8 +163,8 @@ int sm_points_write_cv(const char *gpkg, const char *contaminant, const sm_point
 
 int sm_points_extent(const char *gpkg, double bbox[4])
 {
-    GDALDatasetH ds;
-    OGRLayerH layer;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
     int rc = open_samples(gpkg, 0, &ds, &layer);
     if (rc)
         return rc;

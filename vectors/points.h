@@ -26,7 +26,7 @@ typedef struct {
 int sm_points_write_cv(const char *gpkg, const char *contaminant, const sm_points *p,
                        const sm_cv_rows *rows);
 
-
 /* Bounding box (xmin, ymin, xmax, ymax) of every sample in samples.gpkg. */
 int sm_points_extent(const char *gpkg, double bbox[4]);
+
 #endif
