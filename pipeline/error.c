@@ -3,16 +3,20 @@
 
 #include <cpl_error.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char sm_errbuf[2048];
 static _Thread_local int sm_errstatus;
 
 int sm_error_set(int status, const char *fmt, ...)
 {
+    /* through a copy: callers may pass sm_error_message() to add context */
+    char text[sizeof sm_errbuf];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sm_errbuf, sizeof sm_errbuf, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    memcpy(sm_errbuf, text, sizeof text);
     sm_errstatus = status;
     return status;
 }

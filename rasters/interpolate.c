@@ -424,6 +424,8 @@ static int prepare(job *j, sm_interp_result *res)
                           ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
     sm_vario v;
     rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
+    if (rc) /* name the contaminant: the message alone does not */
+        return sm_error_set(rc, "%s: %s", j->name, sm_error_message());
     int flat = !isnan(j->constant); /* no model to fit: a zero variogram */
     if (rc == SM_OK && !flat)
         rc = choose_model(j, &v, res);
