@@ -144,19 +144,6 @@ static int interpolate_outputs(const sm_config *cfg, char **paths)
     return sm_interpolate_outputs(cfg, paths, MAX_FILES);
 }
 
-static json_object *model_json(const sm_vgm *m)
-{
-    json_object *a = json_object_new_array();
-    for (int i = 0; i < m->n; i++) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(m->part[i].type)));
-        json_object_object_add(o, "psill", json_object_new_double(m->part[i].psill));
-        json_object_object_add(o, "range", json_object_new_double(m->part[i].range));
-        json_object_array_add(a, o);
-    }
-    return a;
-}
-
 static json_object *cv_json(const sm_cv *cv)
 {
     json_object *o = json_object_new_object();
@@ -175,7 +162,7 @@ static json_object *interp_result_json(const sm_config *cfg, const sm_interp_res
     json_object_object_add(o, "samples", json_object_new_int(r->n));
     json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
     if (cfg->interpolation.method == SM_INTERP_KRIGING && !r->constant) {
-        json_object_object_add(o, "model", model_json(&r->model));
+        json_object_object_add(o, "model", sm_vgm_json(&r->model));
         json_object_object_add(o, "fitted", json_object_new_boolean(r->fitted));
         json_object_object_add(o, "fit_fell_back_to_start",
                                json_object_new_boolean(r->fit_fallback));

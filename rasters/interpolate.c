@@ -120,7 +120,7 @@ static json_object *lags_json(const sm_vario *v)
     return a;
 }
 
-static json_object *model_json(const sm_vgm *m)
+json_object *sm_vgm_json(const sm_vgm *m)
 {
     json_object *a = json_object_new_array();
     for (int i = 0; i < m->n; i++) {
@@ -180,7 +180,7 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     json_object_object_add(o, "lags", lags_json(v));
     json_object_object_add(o, "all_values_equal", json_object_new_boolean(res->constant));
     json_object_object_add(o, "model", res->constant ? json_object_new_null()
-                                                     : model_json(&res->model));
+                                                     : sm_vgm_json(&res->model));
     json_object *fit = json_object_new_object();
     json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
     if (res->fitted) {

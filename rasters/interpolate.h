@@ -33,6 +33,10 @@ typedef struct {
 
 int sm_interpolate(const sm_config *cfg, sm_interp_summary *out);
 
+/* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
+struct json_object;
+struct json_object *sm_vgm_json(const sm_vgm *m);
+
 /* Files the stage writes for cfg (caller frees each); returns the count. */
 int sm_interpolate_outputs(const sm_config *cfg, char **paths, int max);
 
