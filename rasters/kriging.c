@@ -51,9 +51,17 @@ static double dot(const double *a, const double *b, int n)
     return s;
 }
 
+/* Covariance for a separation (dx, dy). */
+static inline double cov_d(const sm_kriging *k, double dx, double dy)
+{
+    if (k->isotropic)
+        return k->sill - sm_vgm_gamma_h(&k->model, sqrt(dx * dx + dy * dy));
+    return k->sill - sm_vgm_gamma(&k->model, dx, dy);
+}
+
 static double cov(const sm_kriging *k, int i, int j)
 {
-    return k->sill - sm_vgm_gamma(&k->model, k->x[i] - k->x[j], k->y[i] - k->y[j]);
+    return cov_d(k, k->x[i] - k->x[j], k->y[i] - k->y[j]);
 }
 
 /* u = L^-1 1 and v = L^-1 z for the samples in slot order. */
@@ -70,8 +78,6 @@ static void solve_uv(const sm_kriging *k, const double *L, int n, int ld, const 
     *vu = dot(v, u, n);
 }
 
-/* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
- * a nugget of 1e-10 of the sill on its diagonal. Returns 1 if it needed it. */
 /* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
  * a nugget of 1e-10 of the sill on its diagonal, more if needed. Returns 0,
  * 1 if it needed the nugget, -1 if even that failed (no prediction). */
@@ -98,6 +104,7 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     k->nmin = nmin;
     k->maxdist = maxdist;
     k->sill = sm_vgm_sill(model);
+    k->isotropic = sm_vgm_isotropic(model);
     if (!(k->sill > 0))
         return sm_error_set(SM_EDATA, "kriging: the variogram model has no sill (all values "
                                       "equal?); use IDW or a model with a positive sill");
@@ -271,7 +278,7 @@ static int append_slot(const sm_kriging *k, sm_kriging_scratch *s, int id)
 
 /* Moves the factor from key to ids by deletions and appends; 0 on success,
  * -1 when a rebuild is the better (or the only) way. */
-static int update(const sm_kriging *k, sm_kriging_scratch *s, int n)
+static int update(const sm_kriging *k, sm_kriging_scratch *s, int n, int *from)
 {
     int gone[64], added[64], ngone = 0, nadded = 0;
     for (int a = 0, b = 0; a < s->k || b < n;) {
@@ -294,6 +301,8 @@ static int update(const sm_kriging *k, sm_kriging_scratch *s, int n)
         while (s->slot[j] != gone[g])
             j++;
         delete_slot(s, j);
+        if (j < *from)
+            *from = j;
     }
     for (int a = 0; a < nadded; a++)
         if (append_slot(k, s, added[a]) != 0)
@@ -303,19 +312,38 @@ static int update(const sm_kriging *k, sm_kriging_scratch *s, int n)
     return 0;
 }
 
+/* u and v of the local factor from row `from` on: rows above it did not
+ * change, and the arithmetic is that of a full forward solve. */
+static void solve_uv_from(const sm_kriging *k, sm_kriging_scratch *s, int n, int from)
+{
+    for (int i = from; i < n; i++) {
+        const double *li = s->L + (size_t)i * s->cap;
+        double su = 1.0, sv = k->z[s->slot[i]];
+        for (int m = 0; m < i; m++)
+            su -= li[m] * s->u[m], sv -= li[m] * s->v[m];
+        s->u[i] = su / li[i];
+        s->v[i] = sv / li[i];
+    }
+    s->uu = dot(s->u, s->u, n);
+    s->vu = dot(s->v, s->u, n);
+}
+
 static int prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
     if (reserve(s, n) != 0)
         return -1;
     if (s->valid && n == s->k && memcmp(s->ids, s->key, (size_t)n * sizeof(int)) == 0)
         return s->singular < 0 ? -1 : 0;
-    if (!s->valid || update(k, s, n) != 0)
+    int from = s->k; /* the first row of L that changed */
+    if (!s->valid || update(k, s, n, &from) != 0) {
         rebuild(k, s, n);
+        from = 0;
+    }
     memcpy(s->key, s->ids, (size_t)n * sizeof *s->ids);
     s->valid = 1;
     if (s->singular < 0)
         return -1;
-    solve_uv(k, s->L, n, s->cap, s->slot, s->u, s->v, &s->uu, &s->vu);
+    solve_uv_from(k, s, n, from);
     return 0;
 }
 
@@ -337,7 +365,7 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
     double *y = s->yv;
     for (int i = 0; i < n; i++) {
         int id = global ? i : s->slot[i];
-        y[i] = k->sill - sm_vgm_gamma(&k->model, x0 - k->x[id], y0 - k->y[id]);
+        y[i] = cov_d(k, x0 - k->x[id], y0 - k->y[id]);
     }
     sm_forward_solve(L, n, ld, y);
     double yu = dot(y, u, n);

@@ -22,6 +22,7 @@ typedef struct {
     int nmin;       /* fewer neighbours within maxdist: no prediction */
     double maxdist; /* HUGE_VAL: unlimited */
     double sill;
+    int isotropic;
     /* global neighbourhood: one factorisation for every location */
     double *L, *u, *v;
     double uu, vu;
