@@ -246,7 +246,7 @@ static void delete_slot(sm_kriging_scratch *s, int j)
     }
     for (int c = j; c < k - 1; c++) { /* rank-1 update of the trailing block */
         double *lc = s->L + (size_t)c * ld;
-        double xc = x[c + 1], r = hypot(lc[c], xc);
+        double xc = x[c + 1], r = sqrt(lc[c] * lc[c] + xc * xc); /* well scaled: no hypot */
         double cs = r / lc[c], sn = xc / lc[c];
         lc[c] = r;
         for (int i = c + 1; i < k - 1; i++) {

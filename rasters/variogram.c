@@ -41,9 +41,12 @@ static void accumulate_row(int i, int n, const double *x, const double *y, const
                            const sm_vario_params *p, int nlags, double cutoff, double width,
                            lag_sum *acc)
 {
+    double cutoff2 = cutoff * cutoff * (1.0 + 1e-12); /* the exact test follows */
     for (int j = i + 1; j < n; j++) {
-        double dx = x[j] - x[i], dy = y[j] - y[i];
-        double h = sqrt(dx * dx + dy * dy);
+        double dx = x[j] - x[i], dy = y[j] - y[i], d2 = dx * dx + dy * dy;
+        if (d2 > cutoff2) /* most pairs: no square root needed */
+            continue;
+        double h = sqrt(d2);
         if (h > cutoff || (p->directional && !in_direction(p, dx, dy)))
             continue;
         /* lags are (k w, (k+1) w]: a pair on a boundary goes to the lower lag */
