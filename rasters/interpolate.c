@@ -215,12 +215,14 @@ static int nbands(const job *j)
     return j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? 4 : 2;
 }
 
+/* Kriging needs a model; flat data has none, and uses IDW's search to find
+ * the cells that have samples within reach. */
+static int krige_cells(const job *j) { return j->kriging && isnan(j->constant); }
+
 static void *cell_scratch_new(void *ctx)
 {
     job *j = ctx;
-    if (!isnan(j->constant)) /* a flat surface needs no search */
-        return NULL;
-    if (j->kriging)
+    if (krige_cells(j))
         return sm_kriging_scratch_new(&j->kr);
     sm_nsearch *ns = malloc(sizeof *ns);
     sm_idw_search_init(&j->idw, ns);
@@ -230,9 +232,7 @@ static void *cell_scratch_new(void *ctx)
 static void cell_scratch_free(void *ctx, void *scratch)
 {
     job *j = ctx;
-    if (!scratch)
-        return;
-    if (!j->kriging) {
+    if (!krige_cells(j)) {
         sm_nsearch_free(scratch);
         free(scratch);
         return;
@@ -247,15 +247,13 @@ static void cell_scratch_free(void *ctx, void *scratch)
 
 static sm_nsearch *search_of(job *j, void *scratch)
 {
-    return j->kriging ? &((sm_kriging_scratch *)scratch)->ns : scratch;
+    return krige_cells(j) ? &((sm_kriging_scratch *)scratch)->ns : scratch;
 }
 
 static void cell_tile_begin(void *ctx, void *scratch)
 {
     job *j = ctx;
-    if (!scratch)
-        return;
-    if (j->kriging)
+    if (krige_cells(j))
         sm_kriging_scratch_reset(scratch);
     else
         sm_nsearch_reset(scratch);
@@ -264,7 +262,7 @@ static void cell_tile_begin(void *ctx, void *scratch)
 static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
 {
     job *j = ctx;
-    if (isnan(j->constant) && !(j->kriging && j->kr.L)) /* not flat, not global */
+    if (!(krige_cells(j) && j->kr.L)) /* the global neighbourhood needs no search */
         sm_nsearch_block(search_of(j, scratch), cx, cy, reach);
 }
 
@@ -285,7 +283,13 @@ static void cell(void *ctx, void *scratch, double x, double y, double *out)
     int nb = nbands(j);
     for (int b = 0; b < nb; b++)
         out[b] = NAN;
-    if (!isnan(j->constant)) {
+    if (!isnan(j->constant) && j->kriging) { /* flat: the value where samples reach */
+        double v;
+        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) != 0) {
+#pragma omp atomic
+            j->nodata++;
+            return;
+        }
         out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
                                                                                 : j->constant;
         for (int b = 1; b < nb; b++)
@@ -415,11 +419,10 @@ static int prepare(job *j, sm_interp_result *res)
     int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
     if (rc)
         return rc;
-    if (!j->kriging) {
-        j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
-                          ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
+    j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
+                      ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
+    if (!j->kriging)
         return SM_OK;
-    }
     sm_vario_params vp = {ic->cutoff, ic->width,
                           ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
     sm_vario v;

@@ -307,6 +307,14 @@ static void test_all_values_equal(void **state)
     assert_true(json_object_get_boolean(get(m, "stages.interpolate.contaminants.v.constant")));
     json_object_put(m);
     free(p.v), free(v.v);
+    /* with a radius, cells out of the samples' reach are nodata, as for any data */
+    small_config(cfg, sizeof cfg, points_csv("flat.csv", 30, 2),
+                 "  method: kriging\n  neighbours: {max: 16, radius: 60}\n");
+    assert_int_equal(run_config("flat-radius", cfg, NULL), 0);
+    m = manifest("flat-radius");
+    long nodata = json_object_get_int64(get(m, "stages.interpolate.contaminants.v.nodata_cells"));
+    assert_true(nodata > 0 && nodata < 2500);
+    json_object_put(m);
 }
 
 static void test_coincident_samples_fall_back(void **state)
