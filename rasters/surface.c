@@ -95,8 +95,11 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
 {
     long ntiles = (long)r->ntx * r->nty;
     int threads = omp_get_max_threads();
-    long batch = 8L * threads;
     size_t tile_doubles = (size_t)r->spec->nbands * r->tile * r->tile;
+    /* enough tiles to keep the threads busy, within 256 MB of buffers */
+    long batch = 8L * threads, cap = (long)((256u << 20) / (tile_doubles * sizeof(double)));
+    if (batch > cap)
+        batch = cap > threads ? cap : threads;
     double *buf = malloc((size_t)batch * tile_doubles * sizeof *buf);
     if (!buf)
         return sm_error_set(SM_EINTERNAL, "out of memory for %ld tiles", batch);
@@ -206,12 +209,13 @@ static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
 
 static void close_staging(render *r)
 {
-    for (int b = 0; b < r->spec->nbands; b++)
-        if (r->staging[b]) {
+    for (int b = 0; b < r->spec->nbands; b++) {
+        if (r->staging[b])
             GDALClose(r->staging[b]);
-            r->staging[b] = NULL;
+        r->staging[b] = NULL;
+        if (r->staging_file[b].tmp[0])
             sm_outfile_abort(&r->staging_file[b]);
-        }
+    }
 }
 
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,
