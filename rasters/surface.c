@@ -168,9 +168,10 @@ static char **cog_options(const sm_surface_spec *spec)
     opt = CSLSetNameValue(opt, "OVERVIEWS", "AUTO");
     opt = CSLSetNameValue(opt, "OVERVIEW_RESAMPLING", "AVERAGE");
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
-    char threads[16];
-    snprintf(threads, sizeof threads, "%d", omp_get_max_threads()); /* --threads */
-    opt = CSLSetNameValue(opt, "NUM_THREADS", threads);
+    /* One compression thread: GDAL 3.6 can deadlock when its worker threads
+     * compress tiles while the block cache flushes during overview building
+     * (seen with a 64 MB cache). creation_options NUM_THREADS overrides. */
+    opt = CSLSetNameValue(opt, "NUM_THREADS", "1");
     for (char **o = spec->cog_options; o && *o; o++) {
         char *key = NULL;
         const char *value = CPLParseNameValue(*o, &key);

@@ -442,7 +442,7 @@ static void test_grid_larger_than_memory(void **state)
                                       "5000,65000,2\n89000,89000,6\n"));
     const char *path = sm_test_write("big.yaml", cfg);
     sm_test_rmtree("out-big");
-    snprintf(cmd, sizeof cmd, "/usr/bin/time -f %%M -o %s %s run -q --config GDAL_CACHEMAX 64 -o %s %s",
+    snprintf(cmd, sizeof cmd, "timeout 600 /usr/bin/time -f %%M -o %s %s run -q -o %s %s",
              sm_test_tmp("big.rss"), SM_BINARY, sm_test_tmp("out-big"), path);
     assert_int_equal(system(cmd), 0);
     char *rss = sm_test_slurp(sm_test_tmp("big.rss"));

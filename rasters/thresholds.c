@@ -1,0 +1,193 @@
+#include "thresholds.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+static const char *const columns[] = {"regime", "contaminant", "substance", "cas",
+                                      "land_use", "tier", "tier_name", "condition",
+                                      "value", "verified", "source", "note", NULL};
+enum { C_REGIME, C_CONTAMINANT, C_SUBSTANCE, C_CAS, C_LAND_USE, C_TIER, C_TIER_NAME,
+       C_CONDITION, C_VALUE, C_VERIFIED, C_SOURCE, C_NOTE, C_COUNT };
+
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    while (isspace((unsigned char)*s))
+        s++;
+    *out = strtod(s, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    return end != s && *end == '\0' && isfinite(*out) ? 0 : -1;
+}
+
+int sm_ph_band_parse(const char *text, double *lo, double *hi)
+{
+    *lo = -HUGE_VAL, *hi = HUGE_VAL;
+    char buf[64];
+    int n = 0;
+    for (const char *p = text; *p && n < 63; p++) /* drop blanks */
+        if (!isspace((unsigned char)*p))
+            buf[n++] = *p;
+    buf[n] = '\0';
+    if (!n)
+        return 0;
+    char *ph = strstr(buf, "pH");
+    if (!ph)
+        return -1;
+    if (ph != buf) { /* "a<pH..." */
+        if (ph[-1] != '<')
+            return -1;
+        ph[-1] = '\0';
+        if (parse_number(buf, lo) != 0)
+            return -1;
+    }
+    const char *rest = ph + 2;
+    if (!*rest)
+        return *lo > -HUGE_VAL ? 0 : -1;
+    if (!strncmp(rest, "<=", 2))
+        return parse_number(rest + 2, hi);
+    if (rest[0] == '>' && ph == buf && rest[1] != '=')
+        return parse_number(rest + 1, lo);
+    return -1;
+}
+
+static char *field(OGRFeatureH f, const int *idx, int c)
+{
+    const char *s = OGR_F_GetFieldAsString(f, idx[c]);
+    while (isspace((unsigned char)*s))
+        s++;
+    return strdup(s);
+}
+
+static int bad(const sm_threshold_table *t, long row, int c, const char *what, const char *value)
+{
+    return sm_error_set(SM_EDATA, "%s: row %ld: %s: %s '%s'", t->path, row, columns[c], what,
+                        value);
+}
+
+static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_threshold *r)
+{
+    static const int required[] = {C_REGIME, C_CONTAMINANT, C_LAND_USE, C_TIER, C_VALUE,
+                                   C_VERIFIED, C_SOURCE};
+    r->row = (long)OGR_F_GetFID(f);
+    for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!OGR_F_GetFieldAsString(f, idx[required[i]])[0])
+            return bad(t, r->row, required[i], "is empty", "");
+    r->regime = field(f, idx, C_REGIME), r->contaminant = field(f, idx, C_CONTAMINANT);
+    r->substance = field(f, idx, C_SUBSTANCE), r->land_use = field(f, idx, C_LAND_USE);
+    r->tier_name = field(f, idx, C_TIER_NAME), r->condition = field(f, idx, C_CONDITION);
+    r->source = field(f, idx, C_SOURCE), r->note = field(f, idx, C_NOTE);
+    const char *tier = OGR_F_GetFieldAsString(f, idx[C_TIER]);
+    double v;
+    if (parse_number(tier, &v) != 0 || v < 1 || v > 9 || v != floor(v))
+        return bad(t, r->row, C_TIER, "must be a whole number from 1 to 9, got", tier);
+    r->tier = (int)v;
+    const char *value = OGR_F_GetFieldAsString(f, idx[C_VALUE]);
+    if (parse_number(value, &r->value) != 0 || r->value < 0)
+        return bad(t, r->row, C_VALUE, "must be a number of mg/kg >= 0, got", value);
+    const char *verified = OGR_F_GetFieldAsString(f, idx[C_VERIFIED]);
+    if (strcasecmp(verified, "yes") && strcasecmp(verified, "no"))
+        return bad(t, r->row, C_VERIFIED, "must be yes or no, got", verified);
+    r->verified = !strcasecmp(verified, "yes");
+    if (sm_ph_band_parse(r->condition, &r->ph_lo, &r->ph_hi) != 0 || r->ph_lo >= r->ph_hi)
+        return bad(t, r->row, C_CONDITION, "is not a pH band like \"5.5<pH<=6.5\", got",
+                   r->condition);
+    return SM_OK;
+}
+
+static int same_key(const sm_threshold *a, const sm_threshold *b)
+{
+    return !strcmp(a->regime, b->regime) && !strcmp(a->contaminant, b->contaminant) &&
+           !strcmp(a->land_use, b->land_use) && a->tier == b->tier &&
+           a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi; /* overlapping pH bands */
+}
+
+static int read_rows(sm_threshold_table *t, OGRLayerH layer)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    int idx[C_COUNT];
+    for (int c = 0; c < C_COUNT; c++)
+        if ((idx[c] = OGR_FD_GetFieldIndex(defn, columns[c])) < 0)
+            return sm_error_set(SM_EDATA, "%s: no column '%s' (see configs/thresholds/README.md)",
+                                t->path, columns[c]);
+    long total = (long)OGR_L_GetFeatureCount(layer, TRUE);
+    t->rows = calloc((size_t)(total > 0 ? total : 1), sizeof *t->rows);
+    OGRFeatureH f;
+    int rc = SM_OK;
+    OGR_L_ResetReading(layer);
+    while (rc == SM_OK && t->n < total && (f = OGR_L_GetNextFeature(layer))) {
+        sm_threshold *r = &t->rows[t->n++];
+        rc = read_row(t, f, idx, r);
+        for (int i = 0; rc == SM_OK && i < t->n - 1; i++)
+            if (same_key(&t->rows[i], r))
+                rc = sm_error_set(SM_EDATA, "%s: row %ld repeats row %ld (same regime, "
+                                            "contaminant, land use, tier and pH band)",
+                                  t->path, r->row, t->rows[i].row);
+        OGR_F_Destroy(f);
+    }
+    return rc;
+}
+
+int sm_thresholds_load(const char *path, sm_threshold_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->path = strdup(path);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open threshold table: %m", path);
+    /* every column as text: the checks above give the row-level messages */
+    const char *const open_options[] = {"AUTODETECT_TYPE=NO", NULL};
+    const char *const drivers[] = {"CSV", NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_options,
+                                 NULL);
+    if (!ds)
+        return sm_error_set(SM_EDATA, "%s: not a CSV table GDAL can read", path);
+    int rc = read_rows(t, GDALDatasetGetLayer(ds, 0));
+    GDALClose(ds);
+    return rc;
+}
+
+void sm_thresholds_free(sm_threshold_table *t)
+{
+    for (int i = 0; i < t->n; i++) {
+        sm_threshold *r = &t->rows[i];
+        free(r->regime), free(r->contaminant), free(r->substance), free(r->land_use);
+        free(r->tier_name), free(r->condition), free(r->source), free(r->note);
+    }
+    free(t->rows);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
+                         const char *land_use, double ph, double *values, int max_tiers)
+{
+    int top = 0;
+    for (int i = 0; i < max_tiers; i++)
+        values[i] = NAN;
+    for (int i = 0; i < t->n; i++) {
+        const sm_threshold *r = &t->rows[i];
+        if (strcmp(r->contaminant, contaminant) || strcmp(r->land_use, land_use) ||
+            r->tier > max_tiers)
+            continue;
+        int banded = r->ph_lo > -HUGE_VAL || r->ph_hi < HUGE_VAL;
+        if (banded && isnan(ph))
+            return sm_error_set(SM_EDATA, "%s: %s on %s depends on soil pH, which is not known "
+                                          "here",
+                                t->path, contaminant, land_use);
+        if (banded && !(ph > r->ph_lo && ph <= r->ph_hi))
+            continue;
+        values[r->tier - 1] = r->value;
+        if (r->tier > top)
+            top = r->tier;
+    }
+    return top;
+}
