@@ -240,10 +240,8 @@ static void setup(const cli_args *a)
     sm_outfile_install_signal_handlers();
     int threads = a->threads > 0 ? a->threads : omp_get_num_procs();
     omp_set_num_threads(threads);
-    char text[16];
-    snprintf(text, sizeof text, "%d", threads);
-    if (!CPLGetConfigOption("GDAL_NUM_THREADS", NULL))
-        CPLSetConfigOption("GDAL_NUM_THREADS", text);
+    /* GDAL_NUM_THREADS is left to the user (--config): GDAL 3.6's threaded
+     * TIFF compression can deadlock against its block cache. */
     /* GDAL's block cache defaults to 5 % of RAM; a fixed cap keeps a run's
      * memory independent of the grid size (--config GDAL_CACHEMAX raises it). */
     if (!CPLGetConfigOption("GDAL_CACHEMAX", NULL))
