@@ -56,9 +56,8 @@ static void predict_one(const predictor *p, void *scratch, int i, int exclude, s
     }
 }
 
-static void *scratch_new(const predictor *p, int n)
+static void *scratch_new(const predictor *p)
 {
-    (void)n;
     if (p->s->kriging)
         return sm_kriging_scratch_new(&p->kr);
     sm_nsearch *ns = malloc(sizeof *ns);
@@ -84,7 +83,7 @@ static int leave_one_out(const sm_cv_setup *s, sm_cv *out)
         return rc;
 #pragma omp parallel
     {
-        void *scratch = scratch_new(&p, s->n);
+        void *scratch = scratch_new(&p);
 #pragma omp for schedule(dynamic, 16)
         for (int i = 0; i < s->n; i++) {
             out->fold[i] = i + 1;
@@ -135,7 +134,7 @@ static int one_fold(const sm_cv_setup *s, int f, double *tx, double *ty, double 
         return rc;
 #pragma omp parallel
     {
-        void *scratch = scratch_new(&p, m);
+        void *scratch = scratch_new(&p);
 #pragma omp for schedule(dynamic, 16)
         for (int i = 0; i < s->n; i++)
             if (out->fold[i] == f)
