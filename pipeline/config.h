@@ -85,10 +85,68 @@ typedef struct {
     int n_creation_options;
 } sm_interp_config;
 
+/* The `landuse` section: a polygon layer with a class attribute, a raster
+ * of class codes, or one class for the whole area. */
+typedef struct {
+    char *path, *layer, *field; /* path NULL: every cell has default_class */
+    int all_touched;            /* rasterising: every cell a polygon touches */
+    char *default_class;
+    double *codes;              /* raster: cell value codes[i] is class code_class[i] */
+    char **code_class;
+    int n_codes;
+} sm_landuse_config;
+
+typedef struct {
+    char *contaminant, *land_use; /* land_use: a category of the regime */
+    int tier;
+    double value;
+} sm_threshold_override;
+
+typedef enum { SM_PH_NONE, SM_PH_VALUE, SM_PH_RASTER, SM_PH_SAMPLES } sm_ph_source;
+
+/* The `thresholds` section: which guideline values apply where. */
+typedef struct {
+    int present;
+    char *table, *regime;
+    char **classes;               /* the project's land-use classes ... */
+    char ***categories;           /* ... each onto regime categories (NULL-terminated):
+                                   * per contaminant, the first the table has applies */
+    int n_classes;
+    char **contaminants;          /* default: every interpolated one */
+    int n_contaminants;
+    sm_threshold_override *overrides;
+    int n_overrides;
+    sm_ph_source ph_source;
+    double ph_value;              /* SM_PH_VALUE */
+    char *ph_path;                /* SM_PH_RASTER */
+    char *ph_column;              /* SM_PH_SAMPLES: a samples.attributes column */
+    char **background_names;      /* reference values for the pollution load index */
+    double *background;
+    int n_background;
+} sm_thresholds_config;
+
+typedef enum { SM_WEIGHTS_CFG_DISTANCE, SM_WEIGHTS_CFG_KNN } sm_weights_cfg;
+
+/* The `hotspots` section. */
+typedef struct {
+    int present;
+    int by_probability;  /* else by the predicted value */
+    double probability;  /* P(exceed) at least this */
+    int tier;            /* the tier whose exceedance makes a hotspot */
+    double min_area_ha;
+    int connectivity;    /* 4 or 8 */
+    int statistics;      /* Gi* on the samples */
+    sm_weights_cfg weights;
+    double distance;     /* 0: the largest nearest-neighbour distance */
+    int k;
+    double fdr;          /* false-discovery rate for the Benjamini-Hochberg cut */
+    int local_moran;
+    int log_values;      /* statistics on log values */
+} sm_hotspots_config;
+
 /* Sections that later stages read; the loader checks only that they are
  * mappings, and `soilmap validate` says which are not used yet. */
-#define SM_LATER_SECTIONS                                                                          \
-    "landuse", "thresholds", "hotspots", "remediation", "screening", "publish"
+#define SM_LATER_SECTIONS "remediation", "screening", "publish"
 
 typedef struct {
     char *file; /* the config file as given */
@@ -101,6 +159,9 @@ typedef struct {
     sm_source_config *sources;
     int n_sources;
     sm_interp_config interpolation;
+    sm_landuse_config landuse;
+    sm_thresholds_config thresholds;
+    sm_hotspots_config hotspots;
     char *later_present[8]; /* names of later-stage sections present */
     int n_later_present;
 } sm_config;
@@ -110,6 +171,10 @@ int sm_config_load(const char *file, sm_config *cfg);
 /* The interpolation section (config_interpolation.c); root is a sm_ynode. */
 int sm_config_load_interpolation(const void *root, const sm_config *cfg, sm_interp_config *out);
 void sm_config_free_interpolation(sm_interp_config *ic);
+
+/* The landuse, thresholds and hotspots sections (config_classify.c). */
+int sm_config_load_classify(const void *root, sm_config *cfg);
+void sm_config_free_classify(sm_config *cfg);
 void sm_config_free(sm_config *cfg);
 
 #endif

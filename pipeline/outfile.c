@@ -56,9 +56,24 @@ void sm_outfile_begin(sm_outfile *f, const char *final_path)
     track(f->tmp, 1);
 }
 
+/* GDAL keeps what a GeoTIFF cannot hold (category names, statistics) in a
+ * ".aux.xml" beside it; it moves first, so the final name never appears
+ * without it. */
+static int commit_aux(sm_outfile *f)
+{
+    char tmp[4200], final[4200];
+    snprintf(tmp, sizeof tmp, "%s.aux.xml", f->tmp);
+    snprintf(final, sizeof final, "%s.aux.xml", f->final);
+    if (access(tmp, F_OK) != 0) {
+        remove_quietly(final); /* a stale one from an earlier run would describe the new file */
+        return 0;
+    }
+    return rename(tmp, final);
+}
+
 int sm_outfile_commit(sm_outfile *f)
 {
-    if (rename(f->tmp, f->final) != 0) {
+    if (commit_aux(f) != 0 || rename(f->tmp, f->final) != 0) {
         int err = errno;
         sm_outfile_abort(f);
         return sm_error_set(SM_EIO, "%s: cannot move finished output into place: %s", f->final,

@@ -7,6 +7,7 @@
 #include "manifest.h"
 #include "outfile.h"
 #include "progress.h"
+#include "stages.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -204,6 +205,8 @@ static int interpolate_modifies(const sm_config *cfg, char **paths)
 static const stage_def stages[] = {
     {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL},
     {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies},
+    {"classify", sm_stage_classify_inputs, sm_stage_classify_outputs, sm_stage_classify_run,
+     NULL},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 

@@ -327,6 +327,16 @@ static void surface_paths(const sm_config *cfg, const char *name, int nb, char p
         snprintf(paths[b], 4200, "%s/surfaces/%s%s.tif", cfg->output, name, suffix[b]);
 }
 
+void sm_interpolate_paths(const sm_config *cfg, const char *name, char *conc, char *mean,
+                          char *var, size_t size)
+{
+    const sm_interp_config *ic = &cfg->interpolation;
+    int log_files = ic->log_transform && ic->back_transform != SM_BACK_NONE;
+    snprintf(conc, size, "%s/surfaces/%s.tif", cfg->output, name);
+    snprintf(mean, size, "%s/surfaces/%s%s.tif", cfg->output, name, log_files ? "_log" : "");
+    snprintf(var, size, "%s/surfaces/%s%s.tif", cfg->output, name, log_files ? "_logvar" : "_var");
+}
+
 static int render(job *j, const sm_grid *g)
 {
     char paths[4][4200], dir[4200];
@@ -336,13 +346,13 @@ static int render(job *j, const sm_grid *g)
         return rc;
     int nb = nbands(j);
     surface_paths(j->cfg, j->name, nb, paths);
-    sm_surface_spec spec = {.nbands = nb, .type = j->ic->float64 ? GDT_Float64 : GDT_Float32,
-                            .nodata = NODATA, .cog_options = j->ic->creation_options,
+    sm_surface_spec spec = {.nfiles = nb, .cog_options = j->ic->creation_options,
                             .tile = j->ic->tile};
     for (int b = 0; b < nb; b++)
-        spec.paths[b] = paths[b];
+        spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
+                                          NODATA, 1};
     sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
-                           cell_block_begin, cell, j};
+                           cell_block_begin, cell, NULL, j};
     OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;
     char label[96];
@@ -499,7 +509,7 @@ static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid
 }
 
 /* The contaminants to interpolate: the configured list, or all. */
-static int contaminant_names(const sm_config *cfg, const char **names)
+int sm_interpolate_names(const sm_config *cfg, const char **names)
 {
     const sm_interp_config *ic = &cfg->interpolation;
     int n = ic->n_contaminants ? ic->n_contaminants : cfg->samples.n_contaminants;
@@ -508,17 +518,23 @@ static int contaminant_names(const sm_config *cfg, const char **names)
     return n < 64 ? n : 64;
 }
 
-int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
+int sm_interpolate_grid(const sm_config *cfg, sm_grid *g)
 {
-    memset(out, 0, sizeof *out);
     char gpkg[4200];
     snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
     double bbox[4];
     int rc = cfg->grid.from_samples ? sm_points_extent(gpkg, bbox) : SM_OK;
     if (rc == SM_OK)
-        rc = sm_grid_make(&cfg->grid, cfg->grid.from_samples ? bbox : NULL, &out->grid);
+        rc = sm_grid_make(&cfg->grid, cfg->grid.from_samples ? bbox : NULL, g);
+    return rc;
+}
+
+int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = sm_interpolate_grid(cfg, &out->grid);
     const char *names[64];
-    int n = contaminant_names(cfg, names);
+    int n = sm_interpolate_names(cfg, names);
     for (int i = 0; i < n && rc == SM_OK; i++) {
         out->n = i + 1;
         rc = interpolate_one(cfg, names[i], &out->grid, &out->per[i]);
@@ -529,7 +545,7 @@ int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
 int sm_interpolate_outputs(const sm_config *cfg, char **paths, int max)
 {
     const char *names[64];
-    int n = contaminant_names(cfg, names), count = 0;
+    int n = sm_interpolate_names(cfg, names), count = 0;
     job j = {.cfg = cfg, .ic = &cfg->interpolation,
              .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
     for (int i = 0; i < n; i++) {

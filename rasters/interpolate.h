@@ -10,6 +10,8 @@
 #include "grid.h"
 #include "vgfit.h"
 
+#include <stddef.h>
+
 typedef struct {
     const char *name;
     int n;               /* samples with a value */
@@ -32,6 +34,18 @@ typedef struct {
 } sm_interp_summary;
 
 int sm_interpolate(const sm_config *cfg, sm_interp_summary *out);
+
+/* The analysis grid of the run (the samples' extent needs samples.gpkg). */
+int sm_interpolate_grid(const sm_config *cfg, sm_grid *g);
+
+/* The contaminants the stage interpolates, in order (at most 64). */
+int sm_interpolate_names(const sm_config *cfg, const char **names);
+
+/* The surfaces of a contaminant: the concentration (mg/kg, or log-scale
+ * when back_transform is none), and for kriging the prediction and variance
+ * on the kriging scale (log when transformed). NULL-able outputs. */
+void sm_interpolate_paths(const sm_config *cfg, const char *name, char *conc, char *mean,
+                          char *var, size_t size);
 
 /* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
 struct json_object;

@@ -15,10 +15,28 @@ typedef struct {
     const sm_grid *g;
     const sm_surface_spec *spec;
     int tile, ntx, nty;
-    GDALDatasetH staging[SM_SURFACE_MAXBANDS];
-    sm_outfile staging_file[SM_SURFACE_MAXBANDS]; /* never committed: removed at the end */
-    sm_outfile out[SM_SURFACE_MAXBANDS];
+    int nbands;                          /* over all files */
+    int first_band[SM_SURFACE_MAXFILES]; /* each file's first band among them */
+    double nodata[SM_SURFACE_MAXBANDS];  /* per band, from its file */
+    GDALDatasetH staging[SM_SURFACE_MAXFILES];
+    sm_outfile staging_file[SM_SURFACE_MAXFILES]; /* never committed: removed at the end */
+    sm_outfile out[SM_SURFACE_MAXFILES];
 } render;
+
+static int file_bands(const sm_surface_file *f) { return f->nbands > 0 ? f->nbands : 1; }
+
+static int count_bands(render *r)
+{
+    for (int f = 0; f < r->spec->nfiles; f++) {
+        const sm_surface_file *file = &r->spec->files[f];
+        r->first_band[f] = r->nbands;
+        if (r->nbands + file_bands(file) > SM_SURFACE_MAXBANDS)
+            return sm_error_set(SM_EINTERNAL, "more than %d bands", SM_SURFACE_MAXBANDS);
+        for (int b = 0; b < file_bands(file); b++)
+            r->nodata[r->nbands++] = file->nodata;
+    }
+    return SM_OK;
+}
 
 /* Tile t's window in cells. */
 static void tile_window(const render *r, long t, int *x0, int *y0, int *w, int *h)
@@ -52,17 +70,31 @@ static void compute_block(const render *r, const sm_surface_kernel *k, void *scr
         for (int step = 0; step < bw; step++) {
             int i = (j - by) % 2 ? bx + bw - 1 - step : bx + step;
             k->cell(k->ctx, scratch, g->xmin + (x0 + i + 0.5) * g->res, y, out);
-            for (int b = 0; b < r->spec->nbands; b++)
-                buf[b * plane + (size_t)j * w + i] = isnan(out[b]) ? r->spec->nodata : out[b];
+            for (int b = 0; b < r->nbands; b++)
+                buf[b * plane + (size_t)j * w + i] = out[b];
         }
     }
 }
 
-static void compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
-                         double *buf)
+static void fill_nodata(const render *r, double *buf, int w, int h)
+{
+    size_t plane = (size_t)r->tile * r->tile;
+    for (int b = 0; b < r->nbands; b++)
+        for (size_t c = 0; c < (size_t)w * h; c++)
+            if (isnan(buf[b * plane + c]))
+                buf[b * plane + c] = r->nodata[b];
+}
+
+static int compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
+                        double *buf)
 {
     int x0, y0, w, h;
     tile_window(r, t, &x0, &y0, &w, &h);
+    if (k->tile) {
+        int rc = k->tile(k->ctx, scratch, x0, y0, w, h, buf, (size_t)r->tile * r->tile);
+        fill_nodata(r, buf, w, h);
+        return rc;
+    }
     if (k->tile_begin)
         k->tile_begin(k->ctx, scratch);
     int nbx = (w + BLOCK - 1) / BLOCK;
@@ -72,6 +104,8 @@ static void compute_tile(const render *r, const sm_surface_kernel *k, void *scra
             compute_block(r, k, scratch, x0, y0, bx, by, bx + BLOCK < w ? BLOCK : w - bx,
                           by + BLOCK < h ? BLOCK : h - by, buf, w);
         }
+    fill_nodata(r, buf, w, h);
+    return SM_OK;
 }
 
 static int write_tile(const render *r, long t, double *buf)
@@ -79,11 +113,13 @@ static int write_tile(const render *r, long t, double *buf)
     int x0, y0, w, h;
     tile_window(r, t, &x0, &y0, &w, &h);
     size_t plane = (size_t)r->tile * r->tile;
-    for (int b = 0; b < r->spec->nbands; b++) {
-        GDALRasterBandH band = GDALGetRasterBand(r->staging[b], 1);
-        if (GDALRasterIO(band, GF_Write, x0, y0, w, h, buf + b * plane, w, h, GDT_Float64, 0, 0) !=
-            CE_None)
-            return sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->paths[b],
+    for (int f = 0; f < r->spec->nfiles; f++) {
+        double *first = buf + r->first_band[f] * plane;
+        if (GDALDatasetRasterIO(r->staging[f], GF_Write, x0, y0, w, h, first, w, h, GDT_Float64,
+                                file_bands(&r->spec->files[f]), NULL, sizeof(double),
+                                (GSpacing)w * sizeof(double),
+                                (GSpacing)plane * sizeof(double)) != CE_None)
+            return sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->files[f].path,
                                 CPLGetLastErrorMsg());
     }
     return SM_OK;
@@ -95,7 +131,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
 {
     long ntiles = (long)r->ntx * r->nty;
     int threads = omp_get_max_threads();
-    size_t tile_doubles = (size_t)r->spec->nbands * r->tile * r->tile;
+    size_t tile_doubles = (size_t)r->nbands * r->tile * r->tile;
     /* enough tiles to keep the threads busy, within 256 MB of buffers */
     long batch = 8L * threads, cap = (long)((256u << 20) / (tile_doubles * sizeof(double)));
     if (batch > cap)
@@ -113,8 +149,14 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
                 break;
             long last = first + batch < ntiles ? first + batch : ntiles;
 #pragma omp for schedule(dynamic, 1)
-            for (long t = first; t < last; t++)
-                compute_tile(r, k, scratch, t, buf + (size_t)(t - first) * tile_doubles);
+            for (long t = first; t < last; t++) {
+                int trc = compute_tile(r, k, scratch, t, buf + (size_t)(t - first) * tile_doubles);
+                if (trc != SM_OK) {
+#pragma omp critical(sm_surface_error)
+                    if (rc == SM_OK)
+                        rc = trc;
+                }
+            }
 #pragma omp single
             {
                 for (long t = first; t < last && rc == SM_OK; t++)
@@ -133,8 +175,9 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
 static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
 {
     const sm_grid *g = r->g;
+    const sm_surface_file *file = &r->spec->files[b];
     char staging[4200];
-    snprintf(staging, sizeof staging, "%s.staging.tif", r->spec->paths[b]);
+    snprintf(staging, sizeof staging, "%s.staging.tif", file->path);
     sm_outfile_begin(&r->staging_file[b], staging);
     char tile[16];
     snprintf(tile, sizeof tile, "%d", r->tile);
@@ -146,16 +189,17 @@ static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
     opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
     GDALDriverH drv = GDALGetDriverByName("GTiff");
-    r->staging[b] = GDALCreate(drv, r->staging_file[b].tmp, (int)g->ncols, (int)g->nrows, 1,
-                               r->spec->type, opt);
+    r->staging[b] = GDALCreate(drv, r->staging_file[b].tmp, (int)g->ncols, (int)g->nrows,
+                               file_bands(file), file->type, opt);
     CSLDestroy(opt);
     if (!r->staging[b])
-        return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", r->spec->paths[b],
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", file->path,
                             CPLGetLastErrorMsg());
     double gt[6] = {g->xmin, g->res, 0, g->ymax, 0, -g->res};
     GDALSetGeoTransform(r->staging[b], gt);
     GDALSetSpatialRef(r->staging[b], srs);
-    GDALSetRasterNoDataValue(GDALGetRasterBand(r->staging[b], 1), r->spec->nodata);
+    for (int i = 1; i <= file_bands(file); i++)
+        GDALSetRasterNoDataValue(GDALGetRasterBand(r->staging[b], i), file->nodata);
     return SM_OK;
 }
 
@@ -182,14 +226,16 @@ static char **cog_options(const sm_surface_spec *spec)
     return opt;
 }
 
-/* Staging GTiff -> COG under the final name's temporary, for each band. */
+/* Staging GTiff -> COG under the final name's temporary, for each file. */
 static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
 {
     GDALDriverH cog = GDALGetDriverByName("COG");
     char **opt = cog_options(r->spec);
     int rc = SM_OK;
-    int nb = r->spec->nbands;
+    int nb = r->spec->nfiles;
     for (int b = 0; b < nb && rc == SM_OK; b++) {
+        if (r->spec->describe)
+            r->spec->describe(r->spec->describe_ctx, b, r->staging[b]);
         void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb,
                                                            0.8 + 0.2 * (b + 1) / nb, progress, arg)
                                 : NULL;
@@ -199,9 +245,9 @@ static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
             GDALDestroyScaledProgress(scaled);
         int failed = !ds || sm_dataset_close(ds) != 0;
         if (failed && sm_progress_cancelled())
-            rc = sm_error_set(SM_ECANCEL, "%s: cancelled", r->spec->paths[b]);
+            rc = sm_error_set(SM_ECANCEL, "%s: cancelled", r->spec->files[b].path);
         else if (failed)
-            rc = sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->paths[b],
+            rc = sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->files[b].path,
                               CPLGetLastErrorMsg());
     }
     CSLDestroy(opt);
@@ -210,7 +256,7 @@ static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
 
 static void close_staging(render *r)
 {
-    for (int b = 0; b < r->spec->nbands; b++) {
+    for (int b = 0; b < r->spec->nfiles; b++) {
         if (r->staging[b])
             GDALClose(r->staging[b]);
         r->staging[b] = NULL;
@@ -225,9 +271,9 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
     render r = {.g = g, .spec = spec, .tile = spec->tile > 0 ? spec->tile : 256};
     r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);
-    int rc = SM_OK;
-    for (int b = 0; b < spec->nbands && rc == SM_OK; b++) {
-        sm_outfile_begin(&r.out[b], spec->paths[b]);
+    int rc = count_bands(&r);
+    for (int b = 0; b < spec->nfiles && rc == SM_OK; b++) {
+        sm_outfile_begin(&r.out[b], spec->files[b].path);
         rc = open_staging(&r, srs, b);
     }
     if (rc == SM_OK)
@@ -235,7 +281,7 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
     if (rc == SM_OK)
         rc = make_cogs(&r, progress, arg);
     close_staging(&r);
-    for (int b = 0; b < spec->nbands; b++) {
+    for (int b = 0; b < spec->nfiles; b++) {
         if (rc == SM_OK)
             rc = sm_outfile_commit(&r.out[b]);
         else

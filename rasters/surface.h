@@ -24,18 +24,33 @@ typedef struct {
     void (*block_begin)(void *ctx, void *scratch, double cx, double cy, double reach);
     /* Values of the cell centred at (x, y) into out[0..nbands); NAN for none. */
     void (*cell)(void *ctx, void *scratch, double x, double y, double *out);
+    /* Instead of cell (raster algebra on other grids): the values of the
+     * w x h cells from column x0, row y0, band b's cell (i, j) into
+     * out[b * plane + j * w + i]; NAN for none. Returns 0, or an sm_status
+     * that stops the render. */
+    int (*tile)(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane);
     void *ctx;
 } sm_surface_kernel;
 
-enum { SM_SURFACE_MAXBANDS = 8 };
+enum { SM_SURFACE_MAXFILES = 8, SM_SURFACE_MAXBANDS = 16 };
 
 typedef struct {
-    int nbands;
-    const char *paths[SM_SURFACE_MAXBANDS]; /* one single-band COG per band */
-    GDALDataType type;                      /* GDT_Float32 (default) or GDT_Float64 */
+    const char *path;
+    GDALDataType type; /* GDT_Float32, GDT_Float64, GDT_Byte ... */
     double nodata;
-    char **cog_options;                     /* extra COG creation options (KEY=VALUE) */
-    int tile;                               /* tile edge in cells; 0: 256 */
+    int nbands;        /* 0 counts as 1; the kernel's bands run through the files in order */
+} sm_surface_file;
+
+typedef struct {
+    int nfiles;
+    sm_surface_file files[SM_SURFACE_MAXFILES]; /* one COG each */
+    char **cog_options; /* extra COG creation options (KEY=VALUE) */
+    int tile;           /* tile edge in cells; 0: 256 */
+    /* May be NULL: called with each file's finished staging dataset before
+     * it is copied to the COG, to add colour tables, category names and band
+     * descriptions. */
+    void (*describe)(void *ctx, int file, GDALDatasetH ds);
+    void *describe_ctx;
 } sm_surface_spec;
 
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,

@@ -1,5 +1,6 @@
 #include "thresholds.h"
 #include "error.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <gdal.h>
@@ -16,6 +17,12 @@ static const char *const columns[] = {"regime", "contaminant", "substance", "cas
                                       "value", "verified", "source", "note", NULL};
 enum { C_REGIME, C_CONTAMINANT, C_SUBSTANCE, C_CAS, C_LAND_USE, C_TIER, C_TIER_NAME,
        C_CONDITION, C_VALUE, C_VERIFIED, C_SOURCE, C_NOTE, C_COUNT };
+
+/* The codes configs/thresholds/README.md defines; a table using another is
+ * most likely misspelt ("cadmium" for "cd") and would silently never match. */
+static const char *const known_contaminants[] = {
+    "as", "cd", "cr", "cr6", "cu", "hg", "ni", "pb", "zn", "bap", "naphthalene", "pfos", "ddt",
+    "hch", "pcb", "pah10", "pah_h", "tph_c10_c40", "aliphatics_c16_c35", NULL};
 
 static int parse_number(const char *s, double *out)
 {
@@ -97,6 +104,12 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
     if (strcasecmp(verified, "yes") && strcasecmp(verified, "no"))
         return bad(t, r->row, C_VERIFIED, "must be yes or no, got", verified);
     r->verified = !strcasecmp(verified, "yes");
+    int known = 0;
+    for (int i = 0; known_contaminants[i] && !known; i++)
+        known = !strcmp(known_contaminants[i], r->contaminant);
+    if (!known)
+        return bad(t, r->row, C_CONTAMINANT,
+                   "is not a contaminant code of configs/thresholds/README.md:", r->contaminant);
     if (sm_ph_band_parse(r->condition, &r->ph_lo, &r->ph_hi) != 0 || r->ph_lo >= r->ph_hi)
         return bad(t, r->row, C_CONDITION, "is not a pH band like \"5.5<pH<=6.5\", got",
                    r->condition);
@@ -108,6 +121,22 @@ static int same_key(const sm_threshold *a, const sm_threshold *b)
     return !strcmp(a->regime, b->regime) && !strcmp(a->contaminant, b->contaminant) &&
            !strcmp(a->land_use, b->land_use) && a->tier == b->tier &&
            a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi; /* overlapping pH bands */
+}
+
+/* Within a regime, contaminant, land use and pH band, a higher tier may not
+ * have a lower value: class k means "above tier k" only if they increase. */
+static int check_order(const sm_threshold_table *t, const sm_threshold *a, const sm_threshold *b)
+{
+    if (strcmp(a->regime, b->regime) || strcmp(a->contaminant, b->contaminant) ||
+        strcmp(a->land_use, b->land_use) || !(a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi) ||
+        a->tier == b->tier)
+        return SM_OK;
+    const sm_threshold *lo = a->tier < b->tier ? a : b, *hi = a->tier < b->tier ? b : a;
+    if (lo->value <= hi->value)
+        return SM_OK;
+    return sm_error_set(SM_EDATA, "%s: row %ld: tier %d value %g is below tier %d value %g of "
+                                  "row %ld: tiers out of order",
+                        t->path, hi->row, hi->tier, hi->value, lo->tier, lo->value, lo->row);
 }
 
 static int read_rows(sm_threshold_table *t, OGRLayerH layer)
@@ -131,6 +160,8 @@ static int read_rows(sm_threshold_table *t, OGRLayerH layer)
                 rc = sm_error_set(SM_EDATA, "%s: row %ld repeats row %ld (same regime, "
                                             "contaminant, land use, tier and pH band)",
                                   t->path, r->row, t->rows[i].row);
+            else
+                rc = check_order(t, &t->rows[i], r);
         OGR_F_Destroy(f);
     }
     return rc;
@@ -190,4 +221,110 @@ int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
             top = r->tier;
     }
     return top;
+}
+
+int sm_thresholds_override(sm_threshold_table *t, const char *regime, const char *contaminant,
+                           const char *land_use, int tier, double value, double *old)
+{
+    int n = 0;
+    for (int i = 0; i < t->n; i++) {
+        sm_threshold *r = &t->rows[i];
+        if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
+            strcmp(r->land_use, land_use) || r->tier != tier)
+            continue;
+        *old = r->value;
+        r->value = value;
+        n++;
+    }
+    return n;
+}
+
+/* ---- the values per project land-use class, for per-cell lookups ---- */
+
+static int has_rows(const sm_threshold_table *t, const char *regime, const char *contaminant,
+                    const char *land_use)
+{
+    for (int i = 0; i < t->n; i++) {
+        const sm_threshold *r = &t->rows[i];
+        if ((!regime || !strcmp(r->regime, regime)) && !strcmp(r->contaminant, contaminant) &&
+            (!land_use || !strcmp(r->land_use, land_use)))
+            return 1;
+    }
+    return 0;
+}
+
+static sm_tier_band *band_for(sm_class_values *cv, const sm_threshold *r)
+{
+    for (int b = 0; b < cv->n_bands; b++)
+        if (cv->bands[b].ph_lo == r->ph_lo && cv->bands[b].ph_hi == r->ph_hi)
+            return &cv->bands[b];
+    cv->bands = realloc(cv->bands, (size_t)(cv->n_bands + 1) * sizeof *cv->bands);
+    sm_tier_band *band = &cv->bands[cv->n_bands++];
+    band->ph_lo = r->ph_lo, band->ph_hi = r->ph_hi;
+    for (int k = 0; k < SM_MAX_TIERS; k++)
+        band->v[k] = NAN;
+    return band;
+}
+
+static void resolve_class(const sm_threshold_table *t, const char *regime, const char *contaminant,
+                          char *const *categories, sm_class_values *cv, sm_guideline *g)
+{
+    for (; *categories && !cv->category; categories++)
+        if (has_rows(t, regime, contaminant, *categories))
+            cv->category = *categories;
+    for (int i = 0; cv->category && i < t->n; i++) {
+        const sm_threshold *r = &t->rows[i];
+        if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
+            strcmp(r->land_use, cv->category))
+            continue;
+        band_for(cv, r)->v[r->tier - 1] = r->value;
+        if (r->tier > g->ntiers)
+            g->ntiers = r->tier;
+        if (!g->tier_names[r->tier - 1])
+            g->tier_names[r->tier - 1] = r->tier_name;
+        g->needs_ph |= r->ph_lo > -HUGE_VAL || r->ph_hi < HUGE_VAL;
+        g->unverified |= !r->verified;
+    }
+}
+
+int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const char *contaminant,
+                         char *const *classes, char **const *categories, int n_classes,
+                         sm_guideline *g)
+{
+    memset(g, 0, sizeof *g);
+    if (!has_rows(t, regime, contaminant, NULL))
+        return sm_error_set(SM_EDATA, "%s has no %s%svalue for '%s'", t->path,
+                            regime ? regime : "", regime ? " " : "", contaminant);
+    g->n_classes = n_classes;
+    g->classes = calloc((size_t)n_classes, sizeof *g->classes);
+    for (int c = 0; c < n_classes; c++) {
+        resolve_class(t, regime, contaminant, categories[c], &g->classes[c], g);
+        if (!g->classes[c].category)
+            sm_log(SM_LOG_INFO, "%s: no %s value for land-use class '%s' (mapped to %s): its "
+                                "cells are not classified",
+                   t->path, contaminant, classes[c], categories[c][0]);
+    }
+    return SM_OK;
+}
+
+const double *sm_guideline_values(const sm_guideline *g, int cls, double ph)
+{
+    if (cls < 0 || cls >= g->n_classes)
+        return NULL;
+    const sm_class_values *cv = &g->classes[cls];
+    for (int b = 0; b < cv->n_bands; b++) {
+        const sm_tier_band *band = &cv->bands[b];
+        int any = band->ph_lo == -HUGE_VAL && band->ph_hi == HUGE_VAL;
+        if (any || (ph > band->ph_lo && ph <= band->ph_hi))
+            return band->v;
+    }
+    return NULL;
+}
+
+void sm_guideline_free(sm_guideline *g)
+{
+    for (int c = 0; c < g->n_classes; c++)
+        free(g->classes[c].bands);
+    free(g->classes);
+    memset(g, 0, sizeof *g);
 }

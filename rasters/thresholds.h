@@ -35,4 +35,44 @@ int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
  * any pH) into the band lo < pH <= hi; 0 on success. */
 int sm_ph_band_parse(const char *text, double *lo, double *hi);
 
+/* Replaces the value of every row (any pH band) for regime (NULL: any),
+ * contaminant, land-use category and tier; returns how many changed, with
+ * the last old value in *old. */
+int sm_thresholds_override(sm_threshold_table *t, const char *regime, const char *contaminant,
+                           const char *land_use, int tier, double value, double *old);
+
+/* The values of one contaminant on each of the project's land-use classes,
+ * resolved once so that a cell's lookup is a few comparisons. A class maps
+ * onto a list of regime categories; the first the table has for the
+ * contaminant applies (GB 15618 splits copper by orchard, the other metals
+ * by paddy). */
+enum { SM_MAX_TIERS = 9 };
+
+typedef struct {
+    double ph_lo, ph_hi;     /* -+HUGE_VAL: any pH */
+    double v[SM_MAX_TIERS];  /* per tier, NAN where the table has none */
+} sm_tier_band;
+
+typedef struct {
+    const char *category;    /* NULL: no value applies to the class */
+    sm_tier_band *bands;
+    int n_bands;
+} sm_class_values;
+
+typedef struct {
+    int ntiers;              /* the highest tier of any class */
+    const char *tier_names[SM_MAX_TIERS];
+    int needs_ph, unverified;
+    sm_class_values *classes;
+    int n_classes;
+} sm_guideline;
+
+/* SM_EDATA when the table has no value for the contaminant at all. */
+int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const char *contaminant,
+                         char *const *classes, char **const *categories, int n_classes,
+                         sm_guideline *g);
+/* The tier values for class cls at soil pH ph, or NULL when none applies. */
+const double *sm_guideline_values(const sm_guideline *g, int cls, double ph);
+void sm_guideline_free(sm_guideline *g);
+
 #endif

@@ -52,12 +52,21 @@ int sm_points_load(const char *gpkg, const char *field, sm_points *p)
         return sm_error_set(SM_EDATA, "%s: no field '%s' in layer samples; run ingest again",
                             gpkg, field);
     }
-    int cap = 0;
+    int cap = 0, text = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, iv)) == OFTString;
     OGRFeatureH f;
     OGR_L_ResetReading(layer);
     while ((f = OGR_L_GetNextFeature(layer))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (OGR_F_IsFieldSetAndNotNull(f, iv) && g && !OGR_G_IsEmpty(g)) {
+        int set = OGR_F_IsFieldSetAndNotNull(f, iv) && g && !OGR_G_IsEmpty(g);
+        double v = set && !text ? OGR_F_GetFieldAsDouble(f, iv) : NAN;
+        if (set && text) { /* an attribute kept as text: a number, or not used */
+            const char *s = OGR_F_GetFieldAsString(f, iv);
+            char *end;
+            v = strtod(s, &end);
+            if (end == s || *end || !isfinite(v))
+                set = 0, p->skipped += *s != '\0';
+        }
+        if (set) {
             if (p->n == cap && grow(p, cap = cap ? 2 * cap : 1024) != 0) {
                 OGR_F_Destroy(f);
                 GDALClose(ds);
@@ -65,7 +74,7 @@ int sm_points_load(const char *gpkg, const char *field, sm_points *p)
             }
             p->x[p->n] = OGR_G_GetX(g, 0);
             p->y[p->n] = OGR_G_GetY(g, 0);
-            p->z[p->n] = OGR_F_GetFieldAsDouble(f, iv);
+            p->z[p->n] = v;
             p->fid[p->n] = (long)OGR_F_GetFID(f);
             p->id[p->n++] = strdup(OGR_F_GetFieldAsString(f, iid));
         }

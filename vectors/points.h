@@ -8,9 +8,11 @@ typedef struct {
     double *x, *y, *z;
     long *fid;   /* feature id in the samples layer */
     char **id;   /* sample_id */
+    int skipped; /* text values that are not numbers (a text field only) */
 } sm_points;
 
-/* Samples whose field is not null; SM_ENOINPUT if samples.gpkg is missing
+/* Samples whose field is not null (a text field: holds a number);
+ * SM_ENOINPUT if samples.gpkg is missing
  * (run ingest first). */
 int sm_points_load(const char *gpkg, const char *field, sm_points *out);
 void sm_points_free(sm_points *p);

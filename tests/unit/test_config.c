@@ -212,13 +212,57 @@ static void test_later_sections_accepted(void **state)
     (void)state;
     sm_config cfg;
     int rc = load("grid: {resolution: 5}\n", base_samples,
-                  "landuse: {path: x.gpkg}\npublish: {viewer: true}\n", &cfg);
+                  "remediation: {store: x.sqlite}\npublish: {viewer: true}\n", &cfg);
     assert_int_equal(rc, SM_OK);
     assert_int_equal(cfg.n_later_present, 2);
-    assert_string_equal(cfg.later_present[0], "landuse");
+    assert_string_equal(cfg.later_present[0], "remediation");
     sm_config_free(&cfg);
-    rc = load("grid: {resolution: 5}\n", base_samples, "hotspots: 3\n", &cfg);
-    assert_error(rc, SM_ECONFIG, "hotspots: expected a mapping of keys");
+    rc = load("grid: {resolution: 5}\n", base_samples, "screening: 3\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "screening: expected a mapping of keys");
+}
+
+static void expect_classify_error(const char *sections, const char *fragment)
+{
+    sm_config cfg;
+    char extra[2000];
+    snprintf(extra, sizeof extra, "interpolation: {method: idw}\n%s", sections);
+    int rc = load("grid: {resolution: 5}\n", base_samples, extra, &cfg);
+    assert_error(rc, SM_ECONFIG, fragment);
+}
+
+/* The landuse, thresholds and hotspots sections: located errors. */
+static void test_classify_sections(void **state)
+{
+    (void)state;
+    const char *lu = "landuse: {default: farm}\n";
+    const char *th = "thresholds: {table: t.csv, classes: {farm: agricultural}}\n";
+    char buf[1000];
+    expect_classify_error("landuse: {field: class}\n", "landuse: give 'path'");
+    expect_classify_error("landuse: {path: lu.gpkg}\n", "landuse: give 'field'");
+    expect_classify_error("landuse: {path: lu.tif, codes: {ten: farm}}\n",
+                          "landuse.codes: 'ten' is not a number");
+    expect_classify_error("thresholds: {table: t.csv}\n", "thresholds: missing key 'classes'");
+    expect_classify_error("thresholds: {table: t.csv, classes: {farm: agricultural}}\n",
+                          "thresholds depend on land use");
+    snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, ph: {column: pH}}\n", lu);
+    expect_classify_error(buf, "thresholds.ph: column 'pH' is not in samples.attributes");
+    snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, ph: 15}\n", lu);
+    expect_classify_error(buf, "thresholds.ph:");
+    snprintf(buf, sizeof buf, "%s%shotspots: {basis: probability}\n", lu, th);
+    expect_classify_error(buf, "hotspots.basis: 'probability' needs the kriging variance");
+    snprintf(buf, sizeof buf, "%s%shotspots: {connectivity: 6}\n", lu, th);
+    expect_classify_error(buf, "connectivity 4 or 8");
+    expect_classify_error("hotspots: {basis: prediction}\n", "add a 'thresholds' section");
+    snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, overrides: [{contaminant: cd, land_use: a, value: -1}]}\n", lu);
+    expect_classify_error(buf, "thresholds.overrides[0].value");
+    sm_config cfg;
+    snprintf(buf, sizeof buf, "interpolation: {method: idw}\n%sthresholds: {table: t.csv, "
+             "classes: {farm: [other, orchard]}, ph: 6.5}\n", lu);
+    assert_int_equal(load("grid: {resolution: 5}\n", base_samples, buf, &cfg), SM_OK);
+    assert_string_equal(cfg.thresholds.categories[0][1], "orchard");
+    assert_null(cfg.thresholds.categories[0][2]);
+    assert_true(cfg.thresholds.ph_source == SM_PH_VALUE && cfg.thresholds.ph_value == 6.5);
+    sm_config_free(&cfg);
 }
 
 static void test_attribute_clash(void **state)
@@ -261,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_explicit_extent),
         cmocka_unit_test(test_bad_contaminant_name),
         cmocka_unit_test(test_later_sections_accepted),
+        cmocka_unit_test(test_classify_sections),
         cmocka_unit_test(test_attribute_clash),
         cmocka_unit_test(test_source_crs_checked),
     };

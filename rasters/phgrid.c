@@ -1,0 +1,192 @@
+#include "phgrid.h"
+#include "crs.h"
+#include "error.h"
+#include "idw.h"
+#include "outfile.h"
+#include "points.h"
+#include "progress.h"
+#include "surface.h"
+#include "window.h"
+
+#include <cpl_conv.h>
+#include <gdal_utils.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const double NODATA = -9999.0;
+
+/* ---- from a raster ---- */
+
+typedef struct {
+    const char *src, *label;
+    int tile;
+    long missing;
+} copy_job;
+
+static void *copy_scratch_new(void *ctx)
+{
+    copy_job *j = ctx;
+    sm_window *w = calloc(1, sizeof *w);
+    if (sm_window_open(w, j->src, j->tile) != SM_OK)
+        sm_window_close(w); /* leaves ds NULL: the tile reports it */
+    return w;
+}
+
+static void copy_scratch_free(void *ctx, void *scratch)
+{
+    (void)ctx;
+    sm_window_close(scratch);
+    free(scratch);
+}
+
+static int copy_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,
+                     size_t plane)
+{
+    (void)plane;
+    copy_job *j = ctx;
+    sm_window *win = scratch;
+    if (!win->ds)
+        return sm_error_set(SM_EIO, "%s: cannot open the warped pH raster", j->label);
+    int rc = sm_window_read(win, 1, x0, y0, w, h);
+    long missing = 0;
+    for (size_t i = 0; rc == SM_OK && i < (size_t)w * h; i++) {
+        out[i] = win->buf[i];
+        missing += isnan(out[i]);
+    }
+#pragma omp atomic
+    j->missing += missing;
+    return rc;
+}
+
+static int warp_bilinear(const char *src_path, const sm_grid *g, OGRSpatialReferenceH srs,
+                         const char *dst)
+{
+    GDALDatasetH src = GDALOpen(src_path, GA_ReadOnly);
+    if (!src)
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open the pH raster (thresholds.ph.raster)",
+                            src_path);
+    if (!GDALGetSpatialRef(src)) {
+        GDALClose(src);
+        return sm_error_set(SM_ECONFIG, "%s: the pH raster has no CRS", src_path);
+    }
+    char *wkt = NULL, te[4][32], ts[2][24];
+    OSRExportToWkt(srs, &wkt);
+    snprintf(te[0], 32, "%.17g", g->xmin), snprintf(te[1], 32, "%.17g", g->ymin);
+    snprintf(te[2], 32, "%.17g", g->xmax), snprintf(te[3], 32, "%.17g", g->ymax);
+    snprintf(ts[0], 24, "%ld", g->ncols), snprintf(ts[1], 24, "%ld", g->nrows);
+    char *argv[] = {"-of", "VRT", "-r", "bilinear", "-t_srs", wkt, "-te", te[0], te[1], te[2],
+                    te[3], "-ts", ts[0], ts[1], "-dstnodata", "-9999", NULL};
+    GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
+    int err = 0;
+    GDALDatasetH out = GDALWarp(dst, NULL, 1, &src, o, &err);
+    GDALWarpAppOptionsFree(o);
+    CPLFree(wkt);
+    GDALClose(src);
+    if (!out || sm_dataset_close(out) != 0)
+        return sm_error_set(SM_EIO, "%s: cannot warp onto the grid: %s", src_path,
+                            CPLGetLastErrorMsg());
+    return SM_OK;
+}
+
+static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
+                       const sm_surface_spec *spec)
+{
+    char vrt[4200];
+    snprintf(vrt, sizeof vrt, "%s.source.vrt", spec->files[0].path);
+    sm_outfile tmp;
+    sm_outfile_begin(&tmp, vrt);
+    copy_job j = {tmp.tmp, cfg->thresholds.ph_path, spec->tile, 0};
+    int rc = warp_bilinear(cfg->thresholds.ph_path, g, srs, tmp.tmp);
+    sm_surface_kernel k = {.scratch_new = copy_scratch_new, .scratch_free = copy_scratch_free,
+                           .tile = copy_tile, .ctx = &j};
+    sm_progress_task task;
+    sm_progress_begin(&task, "classify", "soil pH");
+    if (rc == SM_OK)
+        rc = sm_surface_render(g, srs, spec, &k, sm_progress, &task);
+    sm_outfile_abort(&tmp);
+    if (rc == SM_OK && j.missing) {
+        unlink(spec->files[0].path);
+        rc = sm_error_set(SM_EDATA, "%s: the pH raster does not cover the grid: %ld of %ld "
+                                    "cells have no pH",
+                          cfg->thresholds.ph_path, j.missing, g->ncols * g->nrows);
+    }
+    return rc;
+}
+
+/* ---- from the samples ---- */
+
+static void *idw_scratch_new(void *ctx)
+{
+    sm_nsearch *ns = malloc(sizeof *ns);
+    sm_idw_search_init(ctx, ns);
+    return ns;
+}
+
+static void idw_scratch_free(void *ctx, void *scratch)
+{
+    (void)ctx;
+    sm_nsearch_free(scratch);
+    free(scratch);
+}
+
+static void idw_tile_begin(void *ctx, void *scratch)
+{
+    (void)ctx;
+    sm_nsearch_reset(scratch);
+}
+
+static void idw_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
+{
+    (void)ctx;
+    sm_nsearch_block(scratch, cx, cy, reach);
+}
+
+static void idw_cell(void *ctx, void *scratch, double x, double y, double *out)
+{
+    if (sm_idw_predict(ctx, scratch, x, y, -1, out) != 0)
+        out[0] = NAN;
+}
+
+static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
+                        const sm_surface_spec *spec, sm_ph_summary *s)
+{
+    char gpkg[4200];
+    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
+    sm_points p;
+    int rc = sm_points_load(gpkg, cfg->thresholds.ph_column, &p);
+    s->samples = p.n, s->skipped = p.skipped;
+    if (rc == SM_OK && p.n < 3)
+        rc = sm_error_set(SM_EDATA, "%s: only %d samples have a pH in column '%s' "
+                                    "(thresholds.ph.column); at least 3 are needed",
+                          gpkg, p.n, cfg->thresholds.ph_column);
+    sm_kdtree tree = {0};
+    if (rc == SM_OK)
+        rc = sm_kdtree_build(&tree, p.n, p.x, p.y) == 0
+                 ? SM_OK
+                 : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
+    sm_idw idw = {p.n, p.x, p.y, p.z, &tree, 2.0, 0.0, 16, 1, HUGE_VAL};
+    sm_surface_kernel k = {idw_scratch_new, idw_scratch_free, idw_tile_begin, idw_block_begin,
+                           idw_cell, NULL, &idw};
+    sm_progress_task task;
+    sm_progress_begin(&task, "classify", "soil pH");
+    if (rc == SM_OK)
+        rc = sm_surface_render(g, srs, spec, &k, sm_progress, &task);
+    sm_kdtree_free(&tree);
+    sm_points_free(&p);
+    return rc;
+}
+
+int sm_ph_grid_make(const sm_config *cfg, const sm_grid *g, const char *path, sm_ph_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    sm_surface_spec spec = {.nfiles = 1, .tile = cfg->interpolation.tile};
+    spec.files[0] = (sm_surface_file){path, GDT_Float32, NODATA, 1};
+    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
+    int rc = cfg->thresholds.ph_source == SM_PH_RASTER ? from_raster(cfg, g, srs, &spec)
+                                                       : from_samples(cfg, g, srs, &spec, s);
+    OSRDestroySpatialReference(srs);
+    return rc;
+}
