@@ -207,6 +207,8 @@ static const stage_def stages[] = {
     {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies},
     {"classify", sm_stage_classify_inputs, sm_stage_classify_outputs, sm_stage_classify_run,
      NULL},
+    {"hotspots", sm_stage_hotspots_inputs, sm_stage_hotspots_outputs, sm_stage_hotspots_run,
+     NULL},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 
