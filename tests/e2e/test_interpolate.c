@@ -40,36 +40,6 @@ static json_object *manifest(const char *name)
     return o;
 }
 
-/* A raster's band 1 as doubles, with its geotransform. */
-typedef struct {
-    int w, h;
-    double gt[6], nodata;
-    double *v;
-} raster;
-
-static void read_raster(const char *path, raster *r)
-{
-    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
-    if (!ds)
-        fail_msg("cannot open %s", path);
-    r->w = GDALGetRasterXSize(ds), r->h = GDALGetRasterYSize(ds);
-    GDALGetGeoTransform(ds, r->gt);
-    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-    r->nodata = GDALGetRasterNoDataValue(b, NULL);
-    r->v = malloc((size_t)r->w * r->h * sizeof *r->v);
-    assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64, 0, 0),
-                     CE_None);
-    GDALClose(ds);
-}
-
-static double at(const raster *r, double x, double y)
-{
-    int c = (int)floor((x - r->gt[0]) / r->gt[1]), l = (int)floor((y - r->gt[3]) / r->gt[5]);
-    if (c < 0 || l < 0 || c >= r->w || l >= r->h)
-        fail_msg("(%g, %g) is outside the raster", x, y);
-    return r->v[(size_t)l * r->w + c];
-}
-
 static const char *out_file(const char *name, const char *file)
 {
     static char buf[512];
@@ -119,18 +89,18 @@ static void test_meuse_surfaces_equal_gstat(void **state)
     int rc = run_config("meuse-gstat", cfg, NULL);
     if (rc)
         fail_msg("exit %d: %s", rc, err);
-    raster pred, var;
-    read_raster(out_file("meuse-gstat", "surfaces/zn_log.tif"), &pred);
-    read_raster(out_file("meuse-gstat", "surfaces/zn_logvar.tif"), &var);
+    sm_test_raster pred, var;
+    sm_test_read_raster(out_file("meuse-gstat", "surfaces/zn_log.tif"), 1, &pred);
+    sm_test_read_raster(out_file("meuse-gstat", "surfaces/zn_logvar.tif"), 1, &var);
     const double *gp = sm_test_col(&g, "pred"), *gv = sm_test_col(&g, "var");
     int ties[3] = {921, 958, 1077}; /* k-th neighbour ties: gstat's pick is arbitrary */
     for (int i = 0; i < g.nrows; i++) {
         if (i + 1 == ties[0] || i + 1 == ties[1] || i + 1 == ties[2])
             continue;
-        if (fabs(at(&pred, gx[i], gy[i]) - gp[i]) > 1e-9 ||
-            fabs(at(&var, gx[i], gy[i]) - gv[i]) > 1e-9)
+        if (fabs(sm_test_raster_at(&pred, gx[i], gy[i]) - gp[i]) > 1e-9 ||
+            fabs(sm_test_raster_at(&var, gx[i], gy[i]) - gv[i]) > 1e-9)
             fail_msg("cell %d (%g, %g): %.12g / %.12g, gstat %.12g / %.12g", i, gx[i], gy[i],
-                     at(&pred, gx[i], gy[i]), at(&var, gx[i], gy[i]), gp[i], gv[i]);
+                     sm_test_raster_at(&pred, gx[i], gy[i]), sm_test_raster_at(&var, gx[i], gy[i]), gp[i], gv[i]);
     }
     /* the COG itself */
     GDALDatasetH ds = GDALOpen(out_file("meuse-gstat", "surfaces/zn.tif"), GA_ReadOnly);
@@ -173,11 +143,11 @@ static double rmse_against_truth(const char *name, const char *c, double constan
 {
     char file[256];
     snprintf(file, sizeof file, "data/demo/truth/%s.tif", c);
-    raster truth, pred = {0};
-    read_raster(sm_test_src(file), &truth);
+    sm_test_raster truth, pred = {0};
+    sm_test_read_raster(sm_test_src(file), 1, &truth);
     if (isnan(constant)) {
         snprintf(file, sizeof file, "surfaces/%s.tif", c);
-        read_raster(out_file(name, file), &pred);
+        sm_test_read_raster(out_file(name, file), 1, &pred);
         assert_int_equal(pred.w, truth.w);
         assert_int_equal(pred.h, truth.h);
     }
@@ -298,9 +268,9 @@ static void test_all_values_equal(void **state)
     small_config(cfg, sizeof cfg, points_csv("flat.csv", 30, 2),
                  "  method: kriging\n  neighbours: {max: 16}\n");
     assert_int_equal(run_config("flat", cfg, NULL), 0);
-    raster p, v;
-    read_raster(out_file("flat", "surfaces/v.tif"), &p);
-    read_raster(out_file("flat", "surfaces/v_var.tif"), &v);
+    sm_test_raster p, v;
+    sm_test_read_raster(out_file("flat", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(out_file("flat", "surfaces/v_var.tif"), 1, &v);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(p.v[i] == 5.0 && v.v[i] == 0.0);
     json_object *m = manifest("flat");
@@ -329,8 +299,8 @@ static void test_coincident_samples_fall_back(void **state)
     long singular = json_object_get_int64(get(m, "stages.interpolate.contaminants.v.singular_cells"));
     assert_true(singular > 0);
     json_object_put(m);
-    raster p;
-    read_raster(out_file("twin", "surfaces/v.tif"), &p);
+    sm_test_raster p;
+    sm_test_read_raster(out_file("twin", "surfaces/v.tif"), 1, &p);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(isfinite(p.v[i]) && p.v[i] != p.nodata);
     free(p.v);
@@ -343,8 +313,8 @@ static void test_collinear_samples(void **state)
     small_config(cfg, sizeof cfg, points_csv("line.csv", 30, 1),
                  "  method: kriging\n  neighbours: {max: 8}\n");
     assert_int_equal(run_config("line", cfg, NULL), 0);
-    raster p;
-    read_raster(out_file("line", "surfaces/v.tif"), &p);
+    sm_test_raster p;
+    sm_test_read_raster(out_file("line", "surfaces/v.tif"), 1, &p);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(isfinite(p.v[i]) && p.v[i] > 0);
     free(p.v);
@@ -364,8 +334,8 @@ static void test_too_few_samples_and_radius(void **state)
     assert_int_equal(run_config("sparse", cfg, NULL), 0);
     json_object *m = manifest("sparse");
     long nodata = json_object_get_int64(get(m, "stages.interpolate.contaminants.v.nodata_cells"));
-    raster p;
-    read_raster(out_file("sparse", "surfaces/v.tif"), &p);
+    sm_test_raster p;
+    sm_test_read_raster(out_file("sparse", "surfaces/v.tif"), 1, &p);
     long counted = 0;
     for (int i = 0; i < p.w * p.h; i++)
         counted += p.v[i] == p.nodata;
@@ -413,9 +383,9 @@ static void test_idw_exact_at_samples(void **state)
     const char *csv = sm_test_write("centres.csv", "x,y,v\n110,110,3\n510,730,8\n890,250,5\n");
     small_config(cfg, sizeof cfg, csv, "  method: idw\n  idw: {power: 2}\n");
     assert_int_equal(run_config("exact", cfg, NULL), 0);
-    raster p;
-    read_raster(out_file("exact", "surfaces/v.tif"), &p);
-    assert_true(at(&p, 110, 110) == 3 && at(&p, 510, 730) == 8 && at(&p, 890, 250) == 5);
+    sm_test_raster p;
+    sm_test_read_raster(out_file("exact", "surfaces/v.tif"), 1, &p);
+    assert_true(sm_test_raster_at(&p, 110, 110) == 3 && sm_test_raster_at(&p, 510, 730) == 8 && sm_test_raster_at(&p, 890, 250) == 5);
     free(p.v);
 }
 

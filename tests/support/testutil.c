@@ -171,3 +171,28 @@ int sm_test_setup_gdal(void **state)
     GDALAllRegister();
     return 0;
 }
+
+void sm_test_read_raster(const char *path, int band, sm_test_raster *r)
+{
+    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+    if (!ds)
+        fail_msg("cannot open %s", path);
+    r->w = GDALGetRasterXSize(ds), r->h = GDALGetRasterYSize(ds);
+    GDALGetGeoTransform(ds, r->gt);
+    GDALRasterBandH b = GDALGetRasterBand(ds, band);
+    if (!b)
+        fail_msg("%s has no band %d", path, band);
+    r->nodata = GDALGetRasterNoDataValue(b, NULL);
+    r->v = malloc((size_t)r->w * r->h * sizeof *r->v);
+    assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64, 0, 0),
+                     CE_None);
+    GDALClose(ds);
+}
+
+double sm_test_raster_at(const sm_test_raster *r, double x, double y)
+{
+    int c = (int)floor((x - r->gt[0]) / r->gt[1]), l = (int)floor((y - r->gt[3]) / r->gt[5]);
+    if (c < 0 || l < 0 || c >= r->w || l >= r->h)
+        fail_msg("(%g, %g) is outside the raster", x, y);
+    return r->v[(size_t)l * r->w + c];
+}

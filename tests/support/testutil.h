@@ -51,4 +51,16 @@ struct json_object *sm_test_json(struct json_object *o, const char *path);
 
 /* cmocka group setup that registers GDAL's drivers. */
 int sm_test_setup_gdal(void **state);
+
+/* A raster band as doubles, with its geotransform. */
+typedef struct {
+    int w, h;
+    double gt[6], nodata;
+    double *v;
+} sm_test_raster;
+
+/* Band `band` of path (fails the test if it cannot be read); free r->v. */
+void sm_test_read_raster(const char *path, int band, sm_test_raster *r);
+/* The value of the cell containing (x, y); fails the test outside. */
+double sm_test_raster_at(const sm_test_raster *r, double x, double y);
 #endif
