@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "classify.h"
 #include "config.h"
 #include "error.h"
 #include "ingest.h"
@@ -32,11 +33,16 @@ static const char usage_text[] =
     "A job is described by one YAML config file (see docs/config.md).\n"
     "\n"
     "Commands:\n"
-    "  run CONFIG        run every stage of the job (now: ingest, interpolate)\n"
+    "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
+    "                    hotspots)\n"
     "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
     "                    rows that cannot be used go to <output>/rejects.csv\n"
     "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
     "                    Cloud Optimized GeoTIFF) and cross-validation\n"
+    "  classify CONFIG   compare the surfaces with land-use guideline values:\n"
+    "                    <output>/classes/ (ratio, class, probability rasters)\n"
+    "  hotspots CONFIG   exceedance areas as polygons and Gi* on the samples:\n"
+    "                    <output>/hotspots.gpkg\n"
     "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
     "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
     "  help [COMMAND]    this text, or more about one command\n"
@@ -90,6 +96,27 @@ static const struct {
      "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
      "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
      "computed in tiles on all threads; the files are the same for any --threads.\n"},
+    {"classify",
+     "soilmap classify CONFIG\n\n"
+     "Compares each contaminant's surface with the guideline values of the table in\n"
+     "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
+     "a polygon layer, a raster of class codes or one class) and, where the values\n"
+     "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
+     "  <c>_ratio.tif  concentration / first-tier value\n"
+     "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
+     "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
+     "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
+     "  landuse.tif, ph.tif  the land use and soil pH as used\n"
+     "See docs/classification.md.\n"},
+    {"hotspots",
+     "soilmap hotspots CONFIG\n\n"
+     "Delineates hotspots: connected cells where a contaminant exceeds the tier in\n"
+     "'hotspots' (by its predicted value, or with probability >= the level set),\n"
+     "polygonised by GDAL, areas under min_area_ha removed. Each hotspot gets its\n"
+     "contaminants, tier, concentrations, ratios, probability, land use, samples and\n"
+     "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
+     "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
+     "sample_statistics. See docs/classification.md.\n"},
     {"validate", "soilmap validate CONFIG\n\n"
                  "Checks the config (every error names file:line:column and the key) and\n"
                  "that the sample and source files open with the configured columns and a\n"
@@ -105,7 +132,7 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "validate",
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "validate",
                                        "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
@@ -201,6 +228,8 @@ static int cmd_version(void)
 static int cmd_validate(const sm_config *cfg)
 {
     int rc = sm_ingest_check(cfg);
+    if (rc == SM_OK)
+        rc = sm_classify_check(cfg);
     if (rc)
         return rc;
     printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,

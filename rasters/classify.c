@@ -487,6 +487,38 @@ int sm_classify(const sm_config *cfg, sm_classify_summary *out)
     return rc;
 }
 
+static int check_opens(const char *path, unsigned flags, const char *key)
+{
+    GDALDatasetH ds = GDALOpenEx(path, flags | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds)
+        return sm_error_set(SM_ENOINPUT, "%s: %s cannot be opened", key, path);
+    GDALClose(ds);
+    return SM_OK;
+}
+
+int sm_classify_check(const sm_config *cfg)
+{
+    if (!cfg->thresholds.present)
+        return SM_OK;
+    sm_threshold_table t;
+    int rc = load_table(cfg, &t);
+    const char *names[64];
+    int n = sm_classify_names(cfg, names);
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        sm_guideline g;
+        rc = sm_guideline_resolve(&t, cfg->thresholds.regime, names[i], cfg->thresholds.classes,
+                                  cfg->thresholds.categories, cfg->thresholds.n_classes, &g);
+        sm_guideline_free(&g);
+    }
+    sm_thresholds_free(&t);
+    const sm_landuse_config *lu = &cfg->landuse;
+    if (rc == SM_OK && lu->path)
+        rc = check_opens(lu->path, lu->n_codes ? GDAL_OF_RASTER : GDAL_OF_VECTOR, "landuse.path");
+    if (rc == SM_OK && cfg->thresholds.ph_path)
+        rc = check_opens(cfg->thresholds.ph_path, GDAL_OF_RASTER, "thresholds.ph.raster");
+    return rc;
+}
+
 void sm_classify_summary_free(sm_classify_summary *s)
 {
     sm_landuse_summary_free(&s->landuse);

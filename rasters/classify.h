@@ -37,6 +37,10 @@ typedef struct {
 int sm_classify(const sm_config *cfg, sm_classify_summary *out);
 void sm_classify_summary_free(sm_classify_summary *s);
 
+/* For `validate`: the table loads and maps every class and contaminant, and
+ * the land-use and pH files open. Reads no cells. */
+int sm_classify_check(const sm_config *cfg);
+
 /* The contaminants classified (at most 64). */
 int sm_classify_names(const sm_config *cfg, const char **names);
 

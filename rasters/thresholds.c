@@ -85,9 +85,13 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
     static const int required[] = {C_REGIME, C_CONTAMINANT, C_LAND_USE, C_TIER, C_VALUE,
                                    C_VERIFIED, C_SOURCE};
     r->row = (long)OGR_F_GetFID(f);
-    for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!OGR_F_GetFieldAsString(f, idx[required[i]])[0])
+    for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++) {
+        const char *s = OGR_F_GetFieldAsString(f, idx[required[i]]);
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s)
             return bad(t, r->row, required[i], "is empty", "");
+    }
     r->regime = field(f, idx, C_REGIME), r->contaminant = field(f, idx, C_CONTAMINANT);
     r->substance = field(f, idx, C_SUBSTANCE), r->land_use = field(f, idx, C_LAND_USE);
     r->tier_name = field(f, idx, C_TIER_NAME), r->condition = field(f, idx, C_CONDITION);
@@ -287,6 +291,24 @@ static void resolve_class(const sm_threshold_table *t, const char *regime, const
     }
 }
 
+/* A value for any pH (GB 15618's control values, say) holds in every pH
+ * band the class has; once folded in, the any-pH entry is only kept when
+ * there are no bands, so a lookup finds one complete set of tiers. */
+static void fold_any_ph(sm_class_values *cv)
+{
+    int any = -1;
+    for (int b = 0; b < cv->n_bands; b++)
+        if (cv->bands[b].ph_lo == -HUGE_VAL && cv->bands[b].ph_hi == HUGE_VAL)
+            any = b;
+    if (any < 0 || cv->n_bands == 1)
+        return;
+    for (int b = 0; b < cv->n_bands; b++)
+        for (int k = 0; k < SM_MAX_TIERS && b != any; k++)
+            if (isnan(cv->bands[b].v[k]))
+                cv->bands[b].v[k] = cv->bands[any].v[k];
+    cv->bands[any] = cv->bands[--cv->n_bands];
+}
+
 int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const char *contaminant,
                          char *const *classes, char **const *categories, int n_classes,
                          sm_guideline *g)
@@ -299,8 +321,9 @@ int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const 
     g->classes = calloc((size_t)n_classes, sizeof *g->classes);
     for (int c = 0; c < n_classes; c++) {
         resolve_class(t, regime, contaminant, categories[c], &g->classes[c], g);
+        fold_any_ph(&g->classes[c]);
         if (!g->classes[c].category)
-            sm_log(SM_LOG_INFO, "%s: no %s value for land-use class '%s' (mapped to %s): its "
+            sm_log(SM_LOG_INFO, "classify: %s: no %s value for land-use class '%s' (mapped to %s): its "
                                 "cells are not classified",
                    t->path, contaminant, classes[c], categories[c][0]);
     }
