@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "classify.h"
+#include "cli_store.h"
 #include "config.h"
 #include "error.h"
 #include "ingest.h"
@@ -22,6 +23,8 @@ typedef struct {
     const char *config;
     const char *topic;  /* for "help TOPIC" */
     const char *output; /* overrides the config's output folder */
+    const char *sub;    /* store SUB */
+    const char *extra;  /* store import FILE, store export DIR, store list WHAT */
     sm_run_options run;
     int threads;
 } cli_args;
@@ -43,6 +46,9 @@ static const char usage_text[] =
     "                    <output>/classes/ (ratio, class, probability rasters)\n"
     "  hotspots CONFIG   exceedance areas as polygons and Gi* on the samples:\n"
     "                    <output>/hotspots.gpkg\n"
+    "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
+    "                    list [technologies|cases|countries|contaminants], coverage,\n"
+    "                    export DIR\n"
     "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
     "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
     "  help [COMMAND]    this text, or more about one command\n"
@@ -117,6 +123,22 @@ static const struct {
      "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
      "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
      "sample_statistics. See docs/classification.md.\n"},
+    {"store",
+     "soilmap store SUB CONFIG [ARG]\n\n"
+     "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
+     "technologies, their applicability and sustainability scores, countries and case\n"
+     "studies (docs/remediation.md):\n"
+     "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
+     "                  default: soilmap's data/remediation/)\n"
+     "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
+     "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
+     "                  case_contaminants). Any bad row rejects the whole file, the store\n"
+     "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
+     "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
+     "  coverage        countries with real case studies, share of UN member states\n"
+     "                  against INSOP's 60 % target, per region\n"
+     "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
+     "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
     {"validate", "soilmap validate CONFIG\n\n"
                  "Checks the config (every error names file:line:column and the key) and\n"
                  "that the sample and source files open with the configured columns and a\n"
@@ -132,7 +154,7 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "validate",
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "store", "validate",
                                        "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
@@ -185,8 +207,12 @@ static int parse_args(int argc, char **argv, cli_args *a)
             a->command = argv[i];
         } else if (!strcmp(a->command, "help") && !a->topic) {
             a->topic = argv[i];
+        } else if (!strcmp(a->command, "store") && !a->sub) {
+            a->sub = argv[i];
         } else if (!a->config) {
             a->config = argv[i];
+        } else if (!strcmp(a->command, "store") && !a->extra) {
+            a->extra = argv[i];
         } else {
             return usage_error("unexpected argument '%s'", argv[i]);
         }
@@ -256,6 +282,8 @@ static int with_config(const cli_args *a)
     }
     if (!strcmp(a->command, "validate"))
         rc = cmd_validate(&cfg);
+    else if (!strcmp(a->command, "store"))
+        rc = sm_cli_store(&cfg, a->sub, a->extra, a->run.force);
     else
         rc = sm_run(&cfg, !strcmp(a->command, "run") ? NULL : a->command, &a->run);
     sm_config_free(&cfg);

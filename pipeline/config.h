@@ -144,9 +144,20 @@ typedef struct {
     int log_values;      /* statistics on log values */
 } sm_hotspots_config;
 
+/* The `remediation` section: the store and how technologies are ranked. */
+typedef struct {
+    int present;
+    char *store;      /* the SpatiaLite file */
+    char *catalogue;  /* folder of the catalogue CSVs `store init` loads */
+    double w_env, w_social, w_econ; /* sustainability weights, summing to 1 */
+    double nature_bonus;            /* added to a nature-based option's score (0-1 scale) */
+    int cases;                      /* nearest comparable case studies per recommendation */
+    int top;                        /* recommendations kept per hotspot */
+} sm_remediation_config;
+
 /* Sections that later stages read; the loader checks only that they are
  * mappings, and `soilmap validate` says which are not used yet. */
-#define SM_LATER_SECTIONS "remediation", "screening", "publish"
+#define SM_LATER_SECTIONS "screening", "publish"
 
 typedef struct {
     char *file; /* the config file as given */
@@ -162,6 +173,7 @@ typedef struct {
     sm_landuse_config landuse;
     sm_thresholds_config thresholds;
     sm_hotspots_config hotspots;
+    sm_remediation_config remediation;
     char *later_present[8]; /* names of later-stage sections present */
     int n_later_present;
 } sm_config;
@@ -175,6 +187,10 @@ void sm_config_free_interpolation(sm_interp_config *ic);
 /* The landuse, thresholds and hotspots sections (config_classify.c). */
 int sm_config_load_classify(const void *root, sm_config *cfg);
 void sm_config_free_classify(sm_config *cfg);
+
+/* The remediation section (config_remediation.c). */
+int sm_config_load_remediation(const void *root, sm_config *cfg);
+void sm_config_free_remediation(sm_config *cfg);
 void sm_config_free(sm_config *cfg);
 
 #endif

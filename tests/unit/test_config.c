@@ -212,10 +212,10 @@ static void test_later_sections_accepted(void **state)
     (void)state;
     sm_config cfg;
     int rc = load("grid: {resolution: 5}\n", base_samples,
-                  "remediation: {store: x.sqlite}\npublish: {viewer: true}\n", &cfg);
+                  "screening: {sites: s.csv}\npublish: {viewer: true}\n", &cfg);
     assert_int_equal(rc, SM_OK);
     assert_int_equal(cfg.n_later_present, 2);
-    assert_string_equal(cfg.later_present[0], "remediation");
+    assert_string_equal(cfg.later_present[0], "screening");
     sm_config_free(&cfg);
     rc = load("grid: {resolution: 5}\n", base_samples, "screening: 3\n", &cfg);
     assert_error(rc, SM_ECONFIG, "screening: expected a mapping of keys");

@@ -1,0 +1,69 @@
+/* The `remediation` section of the run config (docs/remediation.md). */
+#include "config.h"
+#include "error.h"
+#include "version.h"
+#include "yamlread.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int load_weights(const sm_ynode *sec, sm_remediation_config *rc)
+{
+    static const char *const keys[] = {"environmental", "social", "economic", NULL};
+    sm_ynode n;
+    rc->w_env = 0.4, rc->w_social = 0.3, rc->w_econ = 0.3;
+    if (!sm_y_get(sec, "weights", &n))
+        return SM_OK;
+    SM_TRY(sm_y_check_map(&n, keys));
+    SM_TRY(sm_y_key_number(&n, "environmental", 1, 0, 1, &rc->w_env));
+    SM_TRY(sm_y_key_number(&n, "social", 1, 0, 1, &rc->w_social));
+    SM_TRY(sm_y_key_number(&n, "economic", 1, 0, 1, &rc->w_econ));
+    double sum = rc->w_env + rc->w_social + rc->w_econ;
+    if (fabs(sum - 1.0) > 1e-9)
+        return sm_y_error(&n, "the weights must sum to 1 (they sum to %g)", sum);
+    return SM_OK;
+}
+
+static int load_whole(const sm_ynode *sec, const char *key, int lo, int hi, int *out)
+{
+    double v = *out;
+    int rc = sm_y_key_number(sec, key, 0, lo, hi, &v);
+    if (rc > 0 && v != floor(v)) {
+        sm_ynode n;
+        sm_y_get(sec, key, &n);
+        return sm_y_error(&n, "expected a whole number, got %g", v);
+    }
+    *out = (int)v;
+    return rc < 0 ? rc : SM_OK;
+}
+
+int sm_config_load_remediation(const void *rootp, sm_config *cfg)
+{
+    static const char *const keys[] = {"store", "catalogue", "weights", "nature_based_bonus",
+                                       "cases", "top", NULL};
+    const sm_ynode *root = rootp;
+    sm_remediation_config *rc = &cfg->remediation;
+    sm_ynode sec;
+    rc->nature_bonus = 0.1, rc->cases = 3, rc->top = 3;
+    rc->w_env = 0.4, rc->w_social = 0.3, rc->w_econ = 0.3;
+    if (!sm_y_get(root, "remediation", &sec))
+        return SM_OK;
+    SM_TRY(sm_y_check_map(&sec, keys));
+    rc->present = 1;
+    SM_TRY(sm_y_key_path(&sec, "store", 1, &rc->store));
+    SM_TRY(sm_y_key_path(&sec, "catalogue", 0, &rc->catalogue));
+    if (!rc->catalogue)
+        rc->catalogue = strdup(SM_DATA_DIR "/remediation");
+    SM_TRY(load_weights(&sec, rc));
+    SM_TRY(sm_y_key_number(&sec, "nature_based_bonus", 0, 0, 1, &rc->nature_bonus));
+    SM_TRY(load_whole(&sec, "cases", 0, 100, &rc->cases));
+    return load_whole(&sec, "top", 1, 100, &rc->top);
+}
+
+void sm_config_free_remediation(sm_config *cfg)
+{
+    free(cfg->remediation.store);
+    free(cfg->remediation.catalogue);
+    memset(&cfg->remediation, 0, sizeof cfg->remediation);
+}
