@@ -444,49 +444,59 @@ static const char upsert_case[] =
     "reference = excluded.reference, illustrative = excluded.illustrative, "
     "location = excluded.location";
 
-static int exists(sm_store *s, const char *id)
+/* The import's statements, prepared once. */
+typedef struct {
+    sqlite3_stmt *exists, *upsert, *clear, *insert_cc;
+} statements;
+
+static int prepare_all(sm_store *s, statements *q)
 {
-    sqlite3_stmt *st;
-    int found = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM cases WHERE id = ?1", -1, &st, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-        found = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-    }
-    return found;
+    const char *sql[4] = {"SELECT 1 FROM cases WHERE id = ?1", upsert_case,
+                          "DELETE FROM case_contaminants WHERE case_id = ?1",
+                          "INSERT INTO case_contaminants VALUES (?1, ?2, ?3, ?4, ?5)"};
+    sqlite3_stmt **st[4] = {&q->exists, &q->upsert, &q->clear, &q->insert_cc};
+    for (int i = 0; i < 4; i++)
+        if (sqlite3_prepare_v2(s->db, sql[i], -1, st[i], NULL) != SQLITE_OK)
+            return sm_error_set(SM_EIO, "%s: cannot prepare the import: %s", s->path,
+                                sqlite3_errmsg(s->db));
+    return SM_OK;
 }
 
-/* Empty text is NULL in the store. */
-static void nulls_for_empty(char *const *v, int n, const char **out)
+static void finalize_all(statements *q)
 {
+    sqlite3_finalize(q->exists), sqlite3_finalize(q->upsert);
+    sqlite3_finalize(q->clear), sqlite3_finalize(q->insert_cc);
+}
+
+/* Binds the values (empty text is NULL in the store) and runs st once;
+ * returns the sqlite3_step result. */
+static int run(sqlite3_stmt *st, char *const *v, int n)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     for (int c = 0; c < n; c++)
-        out[c] = v[c] && *v[c] ? v[c] : NULL;
+        if (v[c] && *v[c])
+            sqlite3_bind_text(st, c + 1, v[c], -1, SQLITE_STATIC);
+    return sqlite3_step(st);
 }
 
-static int write_case(sm_store *s, const survey *sv, char *const *v, sm_import_summary *sum)
+static int write_case(sm_store *s, const statements *q, const survey *sv, char *const *v,
+                      sm_import_summary *sum)
 {
     const table *ccs = sv->ccs;
-    const char *vals[NCASE];
-    nulls_for_empty(v, NCASE, vals);
-    if (exists(s, v[C_ID]))
+    if (run(q->exists, v, 1) == SQLITE_ROW)
         sum->updated++;
     else
         sum->inserted++;
-    int rc = sm_store_exec(s, upsert_case, NCASE, vals);
-    const char *id[] = {v[C_ID]};
-    if (rc == SM_OK)
-        rc = sm_store_exec(s, "DELETE FROM case_contaminants WHERE case_id = ?1", 1, id);
+    int ok = run(q->upsert, v, NCASE) == SQLITE_DONE && run(q->clear, v, 1) == SQLITE_DONE;
     int pos = lower_bound(ccs, sv->cc_idx, v[C_ID]);
-    for (; pos >= 0 && pos < ccs->n && rc == SM_OK &&
+    for (; ok && pos >= 0 && pos < ccs->n &&
            !compare_text(ccs->rows[sv->cc_idx[pos]].v[0], v[C_ID]);
-         pos++) {
-        const char *cv[NCC];
-        nulls_for_empty(ccs->rows[sv->cc_idx[pos]].v, NCC, cv);
-        rc = sm_store_exec(s, "INSERT INTO case_contaminants VALUES (?1, ?2, ?3, ?4, ?5)", NCC,
-                           cv);
-    }
-    return rc;
+         pos++)
+        ok = run(q->insert_cc, ccs->rows[sv->cc_idx[pos]].v, NCC) == SQLITE_DONE;
+    return ok ? SM_OK
+              : sm_error_set(SM_EIO, "%s: cannot write case %s: %s", s->path, v[C_ID],
+                             sqlite3_errmsg(s->db));
 }
 
 static int write_all(sm_store *s, const survey *sv, sm_import_summary *sum)
@@ -494,17 +504,18 @@ static int write_all(sm_store *s, const survey *sv, sm_import_summary *sum)
     const table *cases = sv->cases;
     sm_progress_task task;
     sm_progress_begin(&task, "store", "import");
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) == SQLITE_OK
-                 ? SM_OK
-                 : sm_error_set(SM_EIO, "%s: cannot start the import: %s", s->path, msg);
-    sqlite3_free(msg);
+    statements q = {0};
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+                 ? prepare_all(s, &q)
+                 : sm_error_set(SM_EIO, "%s: cannot start the import: %s", s->path,
+                                sqlite3_errmsg(s->db));
     for (int i = 0; i < cases->n && rc == SM_OK; i++) {
-        rc = write_case(s, sv, cases->rows[i].v, sum);
+        rc = write_case(s, &q, sv, cases->rows[i].v, sum);
         if (rc == SM_OK && (i % 256 == 0 || i == cases->n - 1) &&
             !sm_progress((double)(i + 1) / cases->n, NULL, &task))
             rc = sm_error_set(SM_ECANCEL, "import cancelled; the store is unchanged");
     }
+    finalize_all(&q);
     if (rc == SM_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = sm_error_set(SM_EIO, "%s: cannot commit the import: %s", s->path,
                           sqlite3_errmsg(s->db));
