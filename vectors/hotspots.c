@@ -468,7 +468,8 @@ static OGRLayerH create_hotspot_layer(const inputs *in, GDALDatasetH ds,
             snprintf(name, sizeof name, "%s_%s", in->names[i], stats[k]);
             add_field(l, name, OFTReal);
         }
-    add_field(l, "landuse", OFTString), add_field(l, "n_samples", OFTInteger);
+    add_field(l, "landuse", OFTString), add_field(l, "main_landuse", OFTString);
+    add_field(l, "n_samples", OFTInteger);
     add_field(l, "sample_ids", OFTString), add_field(l, "source_name", OFTString);
     add_field(l, "source_type", OFTString), add_field(l, "source_distance_m", OFTReal);
     return l;
@@ -507,6 +508,13 @@ static void set_contaminant_fields(const inputs *in, const zone *z, OGRFeatureH 
 static void set_landuse_field(const sm_config *cfg, const zone *z, OGRFeatureH f)
 {
     char text[1000] = "";
+    int main = -1;
+    for (int c = 0; c < cfg->thresholds.n_classes; c++)
+        if (z->landuse[c] && (main < 0 || z->landuse[c] > z->landuse[main]))
+            main = c;
+    if (main >= 0)
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "main_landuse"),
+                             cfg->thresholds.classes[main]);
     for (int c = 0; c < cfg->thresholds.n_classes; c++)
         if (z->landuse[c]) {
             double ha = z->landuse[c] * cfg->grid.resolution * cfg->grid.resolution / 1e4;
