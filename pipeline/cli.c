@@ -37,7 +37,7 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
-    "                    hotspots)\n"
+    "                    hotspots, remediate)\n"
     "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
     "                    rows that cannot be used go to <output>/rejects.csv\n"
     "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
@@ -46,6 +46,8 @@ static const char usage_text[] =
     "                    <output>/classes/ (ratio, class, probability rasters)\n"
     "  hotspots CONFIG   exceedance areas as polygons and Gi* on the samples:\n"
     "                    <output>/hotspots.gpkg\n"
+    "  remediate CONFIG  remediation options for each hotspot from the store, ranked,\n"
+    "                    with nearest case studies: <output>/recommendations.csv\n"
     "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
     "                    list [technologies|cases|countries|contaminants], coverage,\n"
     "                    export DIR\n"
@@ -123,6 +125,17 @@ static const struct {
      "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
      "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
      "sample_statistics. See docs/classification.md.\n"},
+    {"remediate",
+     "soilmap remediate CONFIG\n\n"
+     "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
+     "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
+     "covers its contaminant groups, ranked by a score whose every component is shown:\n"
+     "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
+     "(cost against area, duration against land use) and a nature-based bonus; a check\n"
+     "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
+     "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
+     "<output>/recommendations.csv and tables recommendations, action_plans in\n"
+     "hotspots.gpkg. See docs/remediation.md.\n"},
     {"store",
      "soilmap store SUB CONFIG [ARG]\n\n"
      "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
@@ -154,7 +167,7 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "store", "validate",
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "store", "validate",
                                        "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)

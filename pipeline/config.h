@@ -153,6 +153,8 @@ typedef struct {
     double nature_bonus;            /* added to a nature-based option's score (0-1 scale) */
     int cases;                      /* nearest comparable case studies per recommendation */
     int top;                        /* recommendations kept per hotspot */
+    char **urgent;                  /* land-use classes where slow options score lower */
+    int n_urgent;
 } sm_remediation_config;
 
 /* Sections that later stages read; the loader checks only that they are

@@ -41,7 +41,7 @@ static int load_whole(const sm_ynode *sec, const char *key, int lo, int hi, int 
 int sm_config_load_remediation(const void *rootp, sm_config *cfg)
 {
     static const char *const keys[] = {"store", "catalogue", "weights", "nature_based_bonus",
-                                       "cases", "top", NULL};
+                                       "cases", "top", "urgent_land_uses", NULL};
     const sm_ynode *root = rootp;
     sm_remediation_config *rc = &cfg->remediation;
     sm_ynode sec;
@@ -58,12 +58,22 @@ int sm_config_load_remediation(const void *rootp, sm_config *cfg)
     SM_TRY(load_weights(&sec, rc));
     SM_TRY(sm_y_key_number(&sec, "nature_based_bonus", 0, 0, 1, &rc->nature_bonus));
     SM_TRY(load_whole(&sec, "cases", 0, 100, &rc->cases));
-    return load_whole(&sec, "top", 1, 100, &rc->top);
+    SM_TRY(load_whole(&sec, "top", 1, 100, &rc->top));
+    SM_TRY(sm_y_key_strings(&sec, "urgent_land_uses", &rc->urgent, &rc->n_urgent));
+    if (!rc->urgent) {
+        rc->urgent = calloc(3, sizeof *rc->urgent);
+        rc->urgent[0] = strdup("residential"), rc->urgent[1] = strdup("parkland");
+        rc->n_urgent = 2;
+    }
+    return SM_OK;
 }
 
 void sm_config_free_remediation(sm_config *cfg)
 {
     free(cfg->remediation.store);
     free(cfg->remediation.catalogue);
+    for (int i = 0; i < cfg->remediation.n_urgent; i++)
+        free(cfg->remediation.urgent[i]);
+    free(cfg->remediation.urgent);
     memset(&cfg->remediation, 0, sizeof cfg->remediation);
 }

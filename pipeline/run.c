@@ -209,6 +209,8 @@ static const stage_def stages[] = {
      NULL},
     {"hotspots", sm_stage_hotspots_inputs, sm_stage_hotspots_outputs, sm_stage_hotspots_run,
      NULL},
+    {"remediate", sm_stage_remediate_inputs, sm_stage_remediate_outputs, sm_stage_remediate_run,
+     sm_stage_remediate_modifies},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 

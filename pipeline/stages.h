@@ -15,4 +15,9 @@ int sm_stage_hotspots_inputs(const sm_config *cfg, char **paths);
 int sm_stage_hotspots_outputs(const sm_config *cfg, char **paths);
 int sm_stage_hotspots_run(const sm_config *cfg, json_object *record);
 
+int sm_stage_remediate_inputs(const sm_config *cfg, char **paths);
+int sm_stage_remediate_outputs(const sm_config *cfg, char **paths);
+int sm_stage_remediate_modifies(const sm_config *cfg, char **paths);
+int sm_stage_remediate_run(const sm_config *cfg, json_object *record);
+
 #endif
