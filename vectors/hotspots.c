@@ -4,6 +4,7 @@
 #include "error.h"
 #include "interpolate.h"
 #include "log.h"
+#include "nearest_source.h"
 #include "outfile.h"
 #include "progress.h"
 #include "surface.h"
@@ -375,74 +376,6 @@ static int count_samples(const inputs *in, const char *ids, zone *zones)
     return SM_OK;
 }
 
-/* ---- the nearest pollution source ---- */
-
-typedef struct {
-    OGRGeometryH *geoms;
-    OGREnvelope *env;
-    char **name, **type;
-    int n;
-} sources;
-
-static void sources_load(const sm_config *cfg, sources *s)
-{
-    memset(s, 0, sizeof *s);
-    char gpkg[PATH];
-    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
-    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "sources") : NULL;
-    long total = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
-    s->geoms = calloc((size_t)total + 1, sizeof *s->geoms);
-    s->env = calloc((size_t)total + 1, sizeof *s->env);
-    s->name = calloc((size_t)total + 1, sizeof *s->name);
-    s->type = calloc((size_t)total + 1, sizeof *s->type);
-    OGRFeatureH f;
-    while (l && s->n < total && (f = OGR_L_GetNextFeature(l))) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (g && !OGR_G_IsEmpty(g)) {
-            s->geoms[s->n] = OGR_G_Clone(g);
-            OGR_G_GetEnvelope(g, &s->env[s->n]);
-            s->name[s->n] = strdup(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "name")));
-            s->type[s->n++] = strdup(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "type")));
-        }
-        OGR_F_Destroy(f);
-    }
-    if (ds)
-        GDALClose(ds);
-}
-
-static void sources_free(sources *s)
-{
-    for (int i = 0; i < s->n; i++)
-        OGR_G_DestroyGeometry(s->geoms[i]), free(s->name[i]), free(s->type[i]);
-    free(s->geoms), free(s->env), free(s->name), free(s->type);
-}
-
-static double envelope_gap(const OGREnvelope *a, const OGREnvelope *b)
-{
-    double dx = fmax(0, fmax(a->MinX - b->MaxX, b->MinX - a->MaxX));
-    double dy = fmax(0, fmax(a->MinY - b->MaxY, b->MinY - a->MaxY));
-    return hypot(dx, dy);
-}
-
-/* Index of the nearest source (-1: none) and its distance; the envelope gap
- * is a lower bound that skips most exact (GEOS) distances. */
-static int nearest_source(const sources *s, OGRGeometryH g, double *dist)
-{
-    OGREnvelope e;
-    OGR_G_GetEnvelope(g, &e);
-    int best = -1;
-    *dist = HUGE_VAL;
-    for (int i = 0; i < s->n; i++) {
-        if (envelope_gap(&e, &s->env[i]) >= *dist)
-            continue;
-        double d = OGR_G_Distance(g, s->geoms[i]);
-        if (d >= 0 && d < *dist)
-            *dist = d, best = i;
-    }
-    return best;
-}
-
 /* ---- the output layer ---- */
 
 static void add_field(OGRLayerH l, const char *name, OGRFieldType type)
@@ -525,7 +458,7 @@ static void set_landuse_field(const sm_config *cfg, const zone *z, OGRFeatureH f
 }
 
 static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, const zone *z,
-                         const sources *src)
+                         const sm_sources *src)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetGeometry(f, a->geoms[i]);
@@ -537,7 +470,7 @@ static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, 
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples"), z->samples);
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "sample_ids"), z->sample_ids);
     double d;
-    int s = nearest_source(src, a->geoms[i], &d);
+    int s = sm_sources_nearest(src, a->geoms[i], &d);
     if (s >= 0) {
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_name"), src->name[s]);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_type"), src->type[s]);
@@ -557,12 +490,12 @@ static int write_hotspots(const inputs *in, GDALDatasetH ds, OGRSpatialReference
     if (!l)
         return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer hotspots: %s",
                             CPLGetLastErrorMsg());
-    sources src;
-    sources_load(in->cfg, &src);
+    sm_sources src;
+    sm_sources_load(in->cfg, &src);
     int rc = SM_OK;
     for (long i = 0; i < a->n && rc == SM_OK; i++)
         rc = write_hotspot(in, l, a, i, &zones[i + 1], &src);
-    sources_free(&src);
+    sm_sources_free(&src);
     return rc;
 }
 

@@ -25,11 +25,14 @@ static int run_demo(const char *name, const char *replace, const char *with)
     snprintf(table, sizeof table, "%s", sm_test_src("configs/thresholds/"));
     snprintf(out, sizeof out, "out-%s", name);
     sm_test_rmtree(out);
-    const char *from[] = {"../data/", "thresholds/ccme.csv", "../out/demo", replace};
-    char ccme[700];
+    const char *from[] = {"../data/", "thresholds/ccme.csv", "../out/demo",
+                          "../out/remediation.sqlite", replace};
+    char ccme[700], store[600], outdir[600];
     snprintf(ccme, sizeof ccme, "%sccme.csv", table);
-    const char *to[] = {data, ccme, sm_test_tmp(out), with};
-    for (int i = 0; i < 4 && from[i]; i++) {
+    snprintf(store, sizeof store, "%s", sm_test_tmp("demo-store.sqlite"));
+    snprintf(outdir, sizeof outdir, "%s", sm_test_tmp(out));
+    const char *to[] = {data, ccme, outdir, store, with};
+    for (int i = 0; i < 5 && from[i]; i++) {
         char *at = strstr(text, from[i]);
         assert_non_null(at);
         for (; at; at = strstr(at, from[i])) { /* every occurrence */
@@ -42,9 +45,14 @@ static int run_demo(const char *name, const char *replace, const char *with)
     }
     char file[128], args[600];
     snprintf(file, sizeof file, "%s.yaml", name);
-    snprintf(args, sizeof args, "run -q %s", sm_test_write(file, text));
+    char config[600];
+    snprintf(config, sizeof config, "%s", sm_test_write(file, text));
     free(text);
+    snprintf(args, sizeof args, "store init --force -q %s", config);
     int rc = sm_test_cli(args, err, sizeof err);
+    snprintf(args, sizeof args, "run -q %s", config);
+    if (rc == 0)
+        rc = sm_test_cli(args, err, sizeof err);
     if (rc)
         print_message("%s: %s\n", name, err);
     return rc;
