@@ -25,6 +25,7 @@ typedef struct {
     const char *output; /* overrides the config's output folder */
     const char *sub;    /* store SUB */
     const char *extra;  /* store import FILE, store export DIR, store list WHAT */
+    const char *sites;  /* screen --sites FILE */
     sm_run_options run;
     int threads;
 } cli_args;
@@ -37,7 +38,7 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
-    "                    hotspots, remediate)\n"
+    "                    hotspots, remediate, screen)\n"
     "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
     "                    rows that cannot be used go to <output>/rejects.csv\n"
     "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
@@ -48,6 +49,9 @@ static const char usage_text[] =
     "                    <output>/hotspots.gpkg\n"
     "  remediate CONFIG  remediation options for each hotspot from the store, ranked,\n"
     "                    with nearest case studies: <output>/recommendations.csv\n"
+    "  screen CONFIG [--sites FILE]  rank a registry of candidate sites by their\n"
+    "                    probability of exceeding the guideline values:\n"
+    "                    <output>/sites_screened.gpkg and .csv\n"
     "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
     "                    list [technologies|cases|countries|contaminants], coverage,\n"
     "                    export DIR\n"
@@ -57,6 +61,7 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -o, --output DIR    write results to DIR instead of the config's output\n"
+    "  --sites FILE        screen: the site registry to rank\n"
     "  --config KEY VALUE  set a GDAL configuration option (e.g. GDAL_CACHEMAX 512)\n"
     "  --threads N         worker threads (default: all cores)\n"
     "  --force             redo stages whose outputs are already current\n"
@@ -136,6 +141,20 @@ static const struct {
      "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
      "<output>/recommendations.csv and tables recommendations, action_plans in\n"
      "hotspots.gpkg. See docs/remediation.md.\n"},
+    {"screen",
+     "soilmap screen CONFIG [--sites FILE]\n\n"
+     "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
+     "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
+     "contaminant: the predicted concentration and its standard deviation (mean and\n"
+     "maximum over a polygon), the probability of exceeding each tier for the site's\n"
+     "land use, samples within screening.sample_distance, the nearest pollution\n"
+     "source, overlapping hotspots with their first recommendations, and a priority:\n"
+     "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
+     "  2 medium    P(above the first tier) >= 0.5\n"
+     "  3 low       P(above the first tier) >= 0.2\n"
+     "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
+     "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
+     "without a usable geometry go to <output>/sites_rejects.csv.\n"},
     {"store",
      "soilmap store SUB CONFIG [ARG]\n\n"
      "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
@@ -167,7 +186,7 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "store", "validate",
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "screen", "store", "validate",
                                        "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
@@ -198,6 +217,10 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a)
         if (*i + 1 >= argc)
             return usage_error("%s needs a folder", o);
         a->output = argv[++*i];
+    } else if (!strcmp(o, "--sites")) {
+        if (*i + 1 >= argc)
+            return usage_error("--sites needs a FILE", "");
+        a->sites = argv[++*i];
     } else if (!strcmp(o, "--config")) {
         if (*i + 2 >= argc)
             return usage_error("--config needs KEY and VALUE", "");
@@ -292,6 +315,13 @@ static int with_config(const cli_args *a)
     if (a->output) {
         free(cfg.output);
         cfg.output = strdup(a->output);
+    }
+    if (a->sites) { /* screen --sites FILE: this registry instead of the config's */
+        free(cfg.screening.sites);
+        cfg.screening.sites = strdup(a->sites);
+        cfg.screening.present = 1;
+        if (cfg.screening.sample_distance <= 0)
+            cfg.screening.sample_distance = 500;
     }
     if (!strcmp(a->command, "validate"))
         rc = cmd_validate(&cfg);

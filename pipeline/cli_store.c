@@ -125,7 +125,8 @@ static int export_table(const char *store, const char *dir, const char *name, co
     GDALDatasetH src = GDALOpenEx(store, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!src)
         return sm_error_set(SM_ENOINPUT, "%s: GDAL cannot open the store", store);
-    char *argv[] = {"-f", "CSV", "-sql", (char *)sql, "-nln", (char *)name, NULL};
+    char *argv[] = {"-f",  "CSV",         "-sql", (char *)sql, "-nln", (char *)name,
+                    "-lco", "STRING_QUOTING=IF_NEEDED", NULL};
     GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
     int err = 0;
     GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);

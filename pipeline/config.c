@@ -263,7 +263,8 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     static const char *const keys[] = {"project", "output",        "crs",
                                        "grid",    "samples",       "sources",
                                        "interpolation", "landuse",     "thresholds",
-                                       "hotspots",      "remediation", SM_LATER_SECTIONS, NULL};
+                                       "hotspots",      "remediation", "screening",
+                                       SM_LATER_SECTIONS, NULL};
     sm_ynode root = sm_yaml_root(doc);
     SM_TRY(sm_y_check_map(&root, keys));
     SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
@@ -275,6 +276,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     SM_TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
     SM_TRY(sm_config_load_classify(&root, cfg));
     SM_TRY(sm_config_load_remediation(&root, cfg));
+    SM_TRY(sm_config_load_screening(&root, cfg));
     return load_later_sections(&root, cfg);
 }
 
@@ -325,6 +327,7 @@ void sm_config_free(sm_config *cfg)
     sm_config_free_interpolation(&cfg->interpolation);
     sm_config_free_classify(cfg);
     sm_config_free_remediation(cfg);
+    sm_config_free_screening(cfg);
     for (int i = 0; i < cfg->n_later_present; i++)
         free(cfg->later_present[i]);
     free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output), free(cfg->crs);

@@ -157,9 +157,19 @@ typedef struct {
     int n_urgent;
 } sm_remediation_config;
 
+/* The `screening` section: a registry of candidate sites. */
+typedef struct {
+    int present;
+    char *sites, *layer, *crs;  /* crs: for a CSV (default EPSG:4326) */
+    char *x, *y;                /* CSV coordinate columns (default lon, lat) */
+    char *id, *name;            /* attributes naming a site */
+    char *landuse;              /* attribute with the site's land-use class (else landuse.tif) */
+    double sample_distance;     /* metres: samples counted around a site */
+} sm_screening_config;
+
 /* Sections that later stages read; the loader checks only that they are
  * mappings, and `soilmap validate` says which are not used yet. */
-#define SM_LATER_SECTIONS "screening", "publish"
+#define SM_LATER_SECTIONS "publish"
 
 typedef struct {
     char *file; /* the config file as given */
@@ -176,6 +186,7 @@ typedef struct {
     sm_thresholds_config thresholds;
     sm_hotspots_config hotspots;
     sm_remediation_config remediation;
+    sm_screening_config screening;
     char *later_present[8]; /* names of later-stage sections present */
     int n_later_present;
 } sm_config;
@@ -193,6 +204,10 @@ void sm_config_free_classify(sm_config *cfg);
 /* The remediation section (config_remediation.c). */
 int sm_config_load_remediation(const void *root, sm_config *cfg);
 void sm_config_free_remediation(sm_config *cfg);
+
+/* The screening section (config_remediation.c). */
+int sm_config_load_screening(const void *root, sm_config *cfg);
+void sm_config_free_screening(sm_config *cfg);
 void sm_config_free(sm_config *cfg);
 
 #endif

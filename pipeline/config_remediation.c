@@ -1,4 +1,5 @@
-/* The `remediation` section of the run config (docs/remediation.md). */
+/* The `remediation` and `screening` sections of the run config
+ * (docs/remediation.md). */
 #include "config.h"
 #include "error.h"
 #include "version.h"
@@ -76,4 +77,39 @@ void sm_config_free_remediation(sm_config *cfg)
         free(cfg->remediation.urgent[i]);
     free(cfg->remediation.urgent);
     memset(&cfg->remediation, 0, sizeof cfg->remediation);
+}
+
+int sm_config_load_screening(const void *rootp, sm_config *cfg)
+{
+    static const char *const keys[] = {"sites", "layer", "crs",     "x", "y", "id",
+                                       "name",  "landuse", "sample_distance", NULL};
+    const sm_ynode *root = rootp;
+    sm_screening_config *sc = &cfg->screening;
+    sm_ynode sec;
+    sc->sample_distance = 500;
+    if (!sm_y_get(root, "screening", &sec))
+        return SM_OK;
+    SM_TRY(sm_y_check_map(&sec, keys));
+    sc->present = 1;
+    SM_TRY(sm_y_key_path(&sec, "sites", 0, &sc->sites));
+    SM_TRY(sm_y_key_string(&sec, "layer", 0, &sc->layer));
+    SM_TRY(sm_y_key_string(&sec, "crs", 0, &sc->crs));
+    SM_TRY(sm_y_key_string(&sec, "x", 0, &sc->x));
+    SM_TRY(sm_y_key_string(&sec, "y", 0, &sc->y));
+    SM_TRY(sm_y_key_string(&sec, "id", 0, &sc->id));
+    SM_TRY(sm_y_key_string(&sec, "name", 0, &sc->name));
+    SM_TRY(sm_y_key_string(&sec, "landuse", 0, &sc->landuse));
+    SM_TRY(sm_y_key_number(&sec, "sample_distance", 0, 0, HUGE_VAL, &sc->sample_distance));
+    if (!cfg->thresholds.present)
+        return sm_y_error(&sec, "screening compares sites with guideline values: add a "
+                                "'thresholds' section");
+    return SM_OK;
+}
+
+void sm_config_free_screening(sm_config *cfg)
+{
+    sm_screening_config *sc = &cfg->screening;
+    free(sc->sites), free(sc->layer), free(sc->crs), free(sc->x), free(sc->y);
+    free(sc->id), free(sc->name), free(sc->landuse);
+    memset(sc, 0, sizeof *sc);
 }

@@ -20,4 +20,8 @@ int sm_stage_remediate_outputs(const sm_config *cfg, char **paths);
 int sm_stage_remediate_modifies(const sm_config *cfg, char **paths);
 int sm_stage_remediate_run(const sm_config *cfg, json_object *record);
 
+int sm_stage_screen_inputs(const sm_config *cfg, char **paths);
+int sm_stage_screen_outputs(const sm_config *cfg, char **paths);
+int sm_stage_screen_run(const sm_config *cfg, json_object *record);
+
 #endif

@@ -364,7 +364,8 @@ static OGRLayerH create_table(GDALDatasetH ds, const char *name, int plans)
             idx = i;
     if (idx >= 0)
         GDALDatasetDeleteLayer(ds, idx);
-    OGRLayerH l = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, NULL);
+    const char *options[] = {"STRING_QUOTING=IF_NEEDED", NULL}; /* CSV; GPKG ignores it */
+    OGRLayerH l = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, (char **)options);
     for (int i = 0; l && i < (plans ? 1 : NREC); i++) {
         OGRFieldDefnH f = OGR_Fld_Create(plans ? "hotspot_id" : rec_fields[i].name,
                                          plans ? OFTInteger : rec_fields[i].type);

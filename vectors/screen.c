@@ -1,0 +1,746 @@
+#include "screen.h"
+#include "classify.h"
+#include "crs.h"
+#include "error.h"
+#include "interpolate.h"
+#include "kdtree.h"
+#include "log.h"
+#include "nearest_source.h"
+#include "outfile.h"
+#include "progress.h"
+#include "rejects.h"
+#include "thresholds.h"
+
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_alg.h>
+#include <gdal_utils.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAXC = 64, PATH = 4200, MAXCELLS = 1 << 20 };
+
+int sm_screen_priority(double p1, double ptop, double ratio)
+{
+    if (isnan(p1)) /* no kriging variance: by the predicted ratio */
+        return ratio >= 2 ? 1 : ratio >= 1 ? 2 : ratio >= 0.5 ? 3 : 4;
+    if (ptop >= 0.5 || p1 >= 0.8)
+        return 1;
+    return p1 >= 0.5 ? 2 : p1 >= 0.2 ? 3 : 4;
+}
+
+static const char *const priority_names[] = {"", "high", "medium", "low", "very low"};
+
+/* ---- what the run produced ---- */
+
+typedef struct {
+    GDALDatasetH conc, mean, var, sd; /* sd: the variance in mg/kg^2 (kriging) */
+    sm_guideline gl;
+} contaminant;
+
+typedef struct {
+    const sm_config *cfg;
+    sm_grid grid;
+    int n, prob, log, exp_conc;
+    const char *names[MAXC];
+    contaminant c[MAXC];
+    sm_threshold_table table;
+    GDALDatasetH landuse, ph;
+    double *sx, *sy;
+    int nsamples;
+    sm_kdtree tree;
+    sm_sources sources;
+    OGRGeometryH *hotspots;
+    long *hotspot_ids;
+    int nhotspots;
+    char **recs; /* per hotspot: its first recommendations */
+} run;
+
+static GDALDatasetH open_raster(const char *path, int *rc)
+{
+    GDALDatasetH ds = *rc == SM_OK ? GDALOpen(path, GA_ReadOnly) : NULL;
+    if (!ds && *rc == SM_OK)
+        *rc = sm_error_set(SM_ENOINPUT, "%s: missing; run the interpolate and classify stages",
+                           path);
+    return ds;
+}
+
+static int open_contaminant(run *r, int i)
+{
+    const sm_config *cfg = r->cfg;
+    const sm_thresholds_config *tc = &cfg->thresholds;
+    char conc[PATH], mean[PATH], var[PATH], sd[PATH];
+    sm_interpolate_paths(cfg, r->names[i], conc, mean, var, PATH);
+    snprintf(sd, sizeof sd, "%s/surfaces/%s_var.tif", cfg->output, r->names[i]);
+    int rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->classes, tc->categories,
+                                  tc->n_classes, &r->c[i].gl);
+    r->c[i].conc = open_raster(conc, &rc);
+    if (r->prob) {
+        r->c[i].mean = open_raster(mean, &rc);
+        r->c[i].var = open_raster(var, &rc);
+        r->c[i].sd = open_raster(sd, &rc);
+    }
+    return rc;
+}
+
+static int load_samples(run *r)
+{
+    char gpkg[PATH];
+    snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", r->cfg->output);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "samples") : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return sm_error_set(SM_ENOINPUT, "%s: no samples; run ingest", gpkg);
+    }
+    long total = (long)OGR_L_GetFeatureCount(l, TRUE);
+    r->sx = malloc(((size_t)total + 1) * sizeof *r->sx);
+    r->sy = malloc(((size_t)total + 1) * sizeof *r->sy);
+    OGRFeatureH f;
+    while (r->nsamples < total && (f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && !OGR_G_IsEmpty(g))
+            r->sx[r->nsamples] = OGR_G_GetX(g, 0), r->sy[r->nsamples++] = OGR_G_GetY(g, 0);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return sm_kdtree_build(&r->tree, r->nsamples, r->sx, r->sy) == 0
+               ? SM_OK
+               : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
+}
+
+/* "phytoextraction, capping" for each hotspot, from hotspots.gpkg. */
+static void load_recommendations(run *r, GDALDatasetH ds)
+{
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "recommendations");
+    OGRFeatureH f;
+    while (l && (f = OGR_L_GetNextFeature(l))) {
+        long id = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "hotspot_id"));
+        for (int h = 0; h < r->nhotspots; h++)
+            if (r->hotspot_ids[h] == id) {
+                const char *t = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "technology"));
+                size_t len = r->recs[h] ? strlen(r->recs[h]) : 0;
+                r->recs[h] = realloc(r->recs[h], len + strlen(t) + 3);
+                snprintf(r->recs[h] + len, strlen(t) + 3, "%s%s", len ? ", " : "", t);
+            }
+        OGR_F_Destroy(f);
+    }
+}
+
+static void load_hotspots(run *r)
+{
+    char gpkg[PATH];
+    snprintf(gpkg, sizeof gpkg, "%s/hotspots.gpkg", r->cfg->output);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
+    long total = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
+    r->hotspots = calloc((size_t)total + 1, sizeof *r->hotspots);
+    r->hotspot_ids = calloc((size_t)total + 1, sizeof *r->hotspot_ids);
+    r->recs = calloc((size_t)total + 1, sizeof *r->recs);
+    OGRFeatureH f;
+    while (l && r->nhotspots < total && (f = OGR_L_GetNextFeature(l))) {
+        r->hotspot_ids[r->nhotspots] = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "id"));
+        r->hotspots[r->nhotspots++] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGR_F_Destroy(f);
+    }
+    if (ds) {
+        load_recommendations(r, ds);
+        GDALClose(ds);
+    }
+}
+
+static int open_run(const sm_config *cfg, run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    const sm_interp_config *ic = &cfg->interpolation;
+    r->prob = ic->method == SM_INTERP_KRIGING;
+    r->log = ic->log_transform;
+    r->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
+    r->n = sm_classify_names(cfg, r->names);
+    int rc = sm_interpolate_grid(cfg, &r->grid);
+    if (rc == SM_OK)
+        rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
+    for (int i = 0; i < r->n && rc == SM_OK; i++)
+        rc = open_contaminant(r, i);
+    char path[PATH];
+    snprintf(path, sizeof path, "%s/classes/landuse.tif", cfg->output);
+    r->landuse = open_raster(path, &rc);
+    snprintf(path, sizeof path, "%s/classes/ph.tif", cfg->output);
+    if (cfg->thresholds.ph_source == SM_PH_RASTER || cfg->thresholds.ph_source == SM_PH_SAMPLES)
+        r->ph = open_raster(path, &rc);
+    if (rc == SM_OK)
+        rc = load_samples(r);
+    sm_sources_load(cfg, &r->sources);
+    load_hotspots(r);
+    return rc;
+}
+
+static void close_run(run *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        GDALDatasetH ds[] = {r->c[i].conc, r->c[i].mean, r->c[i].var, r->c[i].sd};
+        for (int k = 0; k < 4; k++)
+            if (ds[k])
+                GDALClose(ds[k]);
+        sm_guideline_free(&r->c[i].gl);
+    }
+    if (r->landuse)
+        GDALClose(r->landuse);
+    if (r->ph)
+        GDALClose(r->ph);
+    sm_thresholds_free(&r->table);
+    sm_kdtree_free(&r->tree);
+    free(r->sx), free(r->sy);
+    sm_sources_free(&r->sources);
+    for (int h = 0; h < r->nhotspots; h++)
+        OGR_G_DestroyGeometry(r->hotspots[h]), free(r->recs[h]);
+    free(r->hotspots), free(r->hotspot_ids), free(r->recs);
+}
+
+/* ---- the cells of a site ---- */
+
+typedef struct {
+    int x0, y0, w, h, n;
+    unsigned char *mask; /* w x h: 1 for the site's cells */
+} cells;
+
+static int cell_of(const sm_grid *g, double x, double y, int *col, int *row)
+{
+    *col = (int)floor((x - g->xmin) / g->res), *row = (int)floor((g->ymax - y) / g->res);
+    return *col >= 0 && *row >= 0 && *col < g->ncols && *row < g->nrows;
+}
+
+static void single_cell(const sm_grid *g, OGRGeometryH point, cells *c)
+{
+    c->w = c->h = 1;
+    c->mask = calloc(1, 1);
+    c->n = c->mask[0] = cell_of(g, OGR_G_GetX(point, 0), OGR_G_GetY(point, 0), &c->x0, &c->y0);
+}
+
+/* Cells whose centres lie inside the polygon (rasterised by GDAL); a polygon
+ * smaller than a cell gets the cell of a point on its surface. */
+static void polygon_cells(const sm_grid *g, OGRGeometryH poly, cells *c)
+{
+    OGREnvelope e;
+    OGR_G_GetEnvelope(poly, &e);
+    int x1, y1, x2, y2;
+    cell_of(g, e.MinX, e.MaxY, &x1, &y1), cell_of(g, e.MaxX, e.MinY, &x2, &y2);
+    c->x0 = x1 < 0 ? 0 : x1, c->y0 = y1 < 0 ? 0 : y1;
+    c->w = (int)((x2 >= g->ncols ? g->ncols - 1 : x2) - c->x0 + 1);
+    c->h = (int)((y2 >= g->nrows ? g->nrows - 1 : y2) - c->y0 + 1);
+    if (c->w > 0 && c->h > 0 && (long)c->w * c->h <= MAXCELLS) {
+        GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", c->w, c->h, 1, GDT_Byte,
+                                      NULL);
+        double gt[6] = {g->xmin + c->x0 * g->res, g->res, 0, g->ymax - c->y0 * g->res, 0, -g->res};
+        GDALSetGeoTransform(mem, gt);
+        int band = 1;
+        double one = 1;
+        c->mask = calloc((size_t)c->w * c->h, 1);
+        if (GDALRasterizeGeometries(mem, 1, &band, 1, &poly, NULL, NULL, &one, NULL, NULL,
+                                    NULL) == CE_None &&
+            GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, c->w, c->h, c->mask, c->w,
+                         c->h, GDT_Byte, 0, 0) == CE_None)
+            for (int i = 0; i < c->w * c->h; i++)
+                c->n += c->mask[i];
+        GDALClose(mem);
+    }
+    if (c->n == 0) {
+        free(c->mask);
+        OGRGeometryH p = OGR_G_PointOnSurface(poly);
+        single_cell(g, p ? p : poly, c);
+        if (p)
+            OGR_G_DestroyGeometry(p);
+    }
+}
+
+static void site_cells(const sm_grid *g, OGRGeometryH geom, cells *c)
+{
+    memset(c, 0, sizeof *c);
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(geom));
+    if (t == wkbPoint)
+        single_cell(g, geom, c);
+    else
+        polygon_cells(g, geom, c);
+}
+
+/* Band values of the site's window, NAN for nodata. */
+static int read_window(GDALDatasetH ds, int band, const cells *c, double *buf)
+{
+    GDALRasterBandH b = GDALGetRasterBand(ds, band);
+    if (!b || GDALRasterIO(b, GF_Read, c->x0, c->y0, c->w, c->h, buf, c->w, c->h, GDT_Float64, 0,
+                           0) != CE_None)
+        return sm_error_set(SM_EIO, "%s: cannot read: %s", GDALGetDescription(ds),
+                            CPLGetLastErrorMsg());
+    int has;
+    double nodata = GDALGetRasterNoDataValue(b, &has);
+    for (int i = 0; has && i < c->w * c->h; i++)
+        if (buf[i] == nodata)
+            buf[i] = NAN;
+    return SM_OK;
+}
+
+/* Mean and maximum of buf over the mask (NAN cells skipped). */
+static void mean_max(const cells *c, const double *buf, double *mean, double *max)
+{
+    double s = 0;
+    int n = 0;
+    *max = NAN;
+    for (int i = 0; i < c->w * c->h; i++)
+        if (c->mask[i] && !isnan(buf[i])) {
+            s += buf[i], n++;
+            *max = isnan(*max) || buf[i] > *max ? buf[i] : *max;
+        }
+    *mean = n ? s / n : NAN;
+}
+
+/* ---- one site ---- */
+
+enum { V_PRED, V_PRED_MAX, V_SD, V_RATIO, V_P, NV = V_P + SM_MAX_TIERS };
+
+typedef struct {
+    OGRGeometryH geom; /* working CRS */
+    char id[128], name[256], landuse[128];
+    int cls, priority, n_near, source, hotspot;
+    double ph, p1, ptop, rmax, source_d;
+    char hotspots[200], reason[300];
+    double *v; /* NV values per contaminant */
+} site;
+
+static double exceedance(double t, double mean, double var)
+{
+    if (!(var > 0))
+        return isnan(mean) ? NAN : mean > t ? 1.0 : 0.0;
+    return 0.5 * erfc((t - mean) / sqrt(2.0 * var));
+}
+
+/* Mean over the site's cells of P(exceeding t) on the kriging scale. */
+static double mean_exceedance(const cells *c, const double *mean, const double *var, double t)
+{
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < c->w * c->h; i++)
+        if (c->mask[i] && !isnan(mean[i]))
+            s += exceedance(t, mean[i], var[i]), n++;
+    return n ? s / n : NAN;
+}
+
+static int evaluate_contaminant(const run *r, int i, const cells *c, site *s, double *buf)
+{
+    double *conc = buf, *mean = buf + (size_t)c->w * c->h, *var = mean + (size_t)c->w * c->h;
+    double *v = s->v + (size_t)i * NV;
+    for (int k = 0; k < NV; k++)
+        v[k] = NAN;
+    int rc = read_window(r->c[i].conc, 1, c, conc);
+    for (int k = 0; r->exp_conc && k < c->w * c->h; k++)
+        conc[k] = exp(conc[k]);
+    mean_max(c, conc, &v[V_PRED], &v[V_PRED_MAX]);
+    if (rc == SM_OK && r->prob && (rc = read_window(r->c[i].sd, 1, c, var)) == SM_OK) {
+        for (int k = 0; k < c->w * c->h; k++)
+            var[k] = sqrt(var[k]);
+        double unused;
+        mean_max(c, var, &v[V_SD], &unused);
+    }
+    const double *tiers = s->cls >= 0 ? sm_guideline_values(&r->c[i].gl, s->cls, s->ph) : NULL;
+    if (rc != SM_OK || !tiers)
+        return rc;
+    v[V_RATIO] = tiers[0] > 0 ? v[V_PRED] / tiers[0] : NAN;
+    if (r->prob && (rc = read_window(r->c[i].mean, 1, c, mean)) == SM_OK &&
+        (rc = read_window(r->c[i].var, 1, c, var)) == SM_OK)
+        for (int t = 0; t < r->c[i].gl.ntiers; t++)
+            if (!isnan(tiers[t]))
+                v[V_P + t] = mean_exceedance(c, mean, var, r->log ? log(tiers[t]) : tiers[t]);
+    return rc;
+}
+
+/* The site's land-use class: its attribute when it names a mapped class,
+ * else the land-use raster at its centre. */
+static void site_class(const run *r, const cells *c, site *s)
+{
+    s->cls = -1;
+    for (int i = 0; s->landuse[0] && i < r->cfg->thresholds.n_classes; i++)
+        if (!strcmp(r->cfg->thresholds.classes[i], s->landuse))
+            s->cls = i;
+    double lu = NAN, ph = NAN;
+    cells centre = {c->x0 + c->w / 2, c->y0 + c->h / 2, 1, 1, 1, NULL};
+    if (s->cls < 0 && read_window(r->landuse, 1, &centre, &lu) == SM_OK && lu > 0)
+        s->cls = (int)lu - 1;
+    s->ph = r->cfg->thresholds.ph_source == SM_PH_VALUE ? r->cfg->thresholds.ph_value : NAN;
+    if (r->ph && read_window(r->ph, 1, &centre, &ph) == SM_OK)
+        s->ph = ph;
+}
+
+static void summarise(const run *r, site *s)
+{
+    s->p1 = s->ptop = s->rmax = NAN;
+    const char *why = NULL;
+    for (int i = 0; i < r->n; i++) {
+        const double *v = s->v + (size_t)i * NV;
+        int top = r->c[i].gl.ntiers - 1;
+        if (!isnan(v[V_P]) && (isnan(s->p1) || v[V_P] > s->p1))
+            s->p1 = v[V_P], why = r->names[i];
+        if (top > 0 && !isnan(v[V_P + top]) && (isnan(s->ptop) || v[V_P + top] > s->ptop))
+            s->ptop = v[V_P + top];
+        if (!isnan(v[V_RATIO]) && (isnan(s->rmax) || v[V_RATIO] > s->rmax)) {
+            s->rmax = v[V_RATIO];
+            why = isnan(s->p1) ? r->names[i] : why;
+        }
+    }
+    s->priority = s->cls < 0 ? 4 : sm_screen_priority(s->p1, s->ptop, s->rmax);
+    if (s->cls < 0)
+        snprintf(s->reason, sizeof s->reason, "land use not mapped to the guideline values");
+    else if (why && !isnan(s->p1))
+        snprintf(s->reason, sizeof s->reason, "%s: P(above first tier) %.2f, ratio %.2f", why,
+                 s->p1, s->rmax);
+    else if (why)
+        snprintf(s->reason, sizeof s->reason, "%s: ratio to the first tier %.2f", why, s->rmax);
+    if (s->n_near == 0) {
+        size_t len = strlen(s->reason);
+        snprintf(s->reason + len, sizeof s->reason - len, "%sno sample within %g m: investigate",
+                 len ? "; " : "", r->cfg->screening.sample_distance);
+    }
+}
+
+static void context(const run *r, site *s)
+{
+    OGRGeometryH centre = OGR_G_PointOnSurface(s->geom);
+    double x = centre ? OGR_G_GetX(centre, 0) : 0, y = centre ? OGR_G_GetY(centre, 0) : 0;
+    if (centre)
+        OGR_G_DestroyGeometry(centre);
+    int *found = NULL, cap = 0;
+    s->n_near = r->nsamples ? sm_kdtree_within(&r->tree, x, y, r->cfg->screening.sample_distance,
+                                               &found, &cap)
+                            : 0;
+    free(found);
+    s->source = sm_sources_nearest(&r->sources, s->geom, &s->source_d);
+    s->hotspot = -1;
+    for (int h = 0; h < r->nhotspots; h++)
+        if (r->hotspots[h] && OGR_G_Intersects(s->geom, r->hotspots[h])) {
+            size_t len = strlen(s->hotspots);
+            snprintf(s->hotspots + len, sizeof s->hotspots - len, "%s%ld", len ? "," : "",
+                     r->hotspot_ids[h]);
+            if (s->hotspot < 0)
+                s->hotspot = h;
+        }
+}
+
+static int evaluate(const run *r, site *s)
+{
+    cells c;
+    site_cells(&r->grid, s->geom, &c);
+    s->v = malloc(sizeof *s->v * NV * (size_t)(r->n ? r->n : 1));
+    for (int k = 0; k < NV * r->n; k++)
+        s->v[k] = NAN;
+    int rc = SM_OK;
+    if (c.n > 0) {
+        double *buf = malloc(sizeof *buf * 3 * (size_t)c.w * c.h);
+        site_class(r, &c, s);
+        for (int i = 0; i < r->n && rc == SM_OK; i++)
+            rc = evaluate_contaminant(r, i, &c, s, buf);
+        free(buf);
+    } else
+        s->cls = -1;
+    free(c.mask);
+    context(r, s);
+    summarise(r, s);
+    if (c.n == 0)
+        snprintf(s->reason, sizeof s->reason, "outside the analysis grid");
+    return rc;
+}
+
+/* ---- reading the registry ---- */
+
+static const char *field_or(OGRFeatureH f, const char *name, const char *fallback)
+{
+    int i = name ? OGR_F_GetFieldIndex(f, name) : -1;
+    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : fallback;
+}
+
+static GDALDatasetH open_sites(const sm_screening_config *sc, const char *path)
+{
+    char xs[200], ys[200];
+    snprintf(xs, sizeof xs, "X_POSSIBLE_NAMES=%s", sc->x ? sc->x : "lon,longitude,x");
+    snprintf(ys, sizeof ys, "Y_POSSIBLE_NAMES=%s", sc->y ? sc->y : "lat,latitude,y");
+    const char *const options[] = {xs, ys, "KEEP_GEOM_COLUMNS=YES", "AUTODETECT_TYPE=NO", NULL};
+    return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+}
+
+static OGRCoordinateTransformationH to_working(const sm_config *cfg, OGRLayerH l)
+{
+    OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l));
+    if (!src)
+        src = sm_crs_new(cfg->screening.crs ? cfg->screening.crs : "EPSG:4326");
+    OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, work);
+    OSRDestroySpatialReference(src), OSRDestroySpatialReference(work);
+    return ct;
+}
+
+/* A site from a feature, or NULL (and why) when its geometry is unusable. */
+static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransformationH ct,
+                     site *s, const char **why)
+{
+    const sm_screening_config *sc = &cfg->screening;
+    memset(s, 0, sizeof *s);
+    char fid[32];
+    snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(f));
+    snprintf(s->id, sizeof s->id, "%s", field_or(f, sc->id ? sc->id : "site_id", fid));
+    snprintf(s->name, sizeof s->name, "%s", field_or(f, sc->name ? sc->name : "name", ""));
+    snprintf(s->landuse, sizeof s->landuse, "%s", field_or(f, sc->landuse, ""));
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    *why = !g || OGR_G_IsEmpty(g) ? "no geometry (missing coordinates)" : NULL;
+    if (*why)
+        return -1;
+    s->geom = OGR_G_Clone(g);
+    if (OGR_G_Transform(s->geom, ct) != OGRERR_NONE || !OGR_G_IsValid(s->geom)) {
+        *why = "geometry cannot be reprojected or is invalid";
+        OGR_G_DestroyGeometry(s->geom), s->geom = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- output ---- */
+
+static void add_field(OGRLayerH l, const char *name, OGRFieldType t)
+{
+    OGRFieldDefnH f = OGR_Fld_Create(name, t);
+    OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
+}
+
+static OGRLayerH create_sites_layer(const run *r, GDALDatasetH ds)
+{
+    OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "sites", srs, wkbUnknown, NULL);
+    OSRDestroySpatialReference(srs);
+    if (!l)
+        return NULL;
+    static const char *const text[] = {"site_id", "name", "landuse", "priority_class", "reason"};
+    for (int i = 0; i < 5; i++)
+        add_field(l, text[i], OFTString);
+    add_field(l, "priority", OFTInteger), add_field(l, "max_probability", OFTReal);
+    add_field(l, "max_ratio", OFTReal), add_field(l, "n_samples_near", OFTInteger);
+    add_field(l, "source_name", OFTString), add_field(l, "source_type", OFTString);
+    add_field(l, "source_distance_m", OFTReal), add_field(l, "hotspots", OFTString);
+    add_field(l, "recommendations", OFTString);
+    char name[160];
+    static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
+    for (int i = 0; i < r->n; i++) {
+        for (int k = 0; k < 4; k++)
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), add_field(l, name, OFTReal);
+        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1), add_field(l, name, OFTReal);
+    }
+    return l;
+}
+
+static void set_real(OGRFeatureH f, const char *field, double v)
+{
+    int i = OGR_F_GetFieldIndex(f, field);
+    if (isfinite(v))
+        OGR_F_SetFieldDouble(f, i, v);
+    else
+        OGR_F_SetFieldNull(f, i);
+}
+
+static void set_text(OGRFeatureH f, const char *field, const char *v)
+{
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, field), v ? v : "");
+}
+
+static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
+{
+    char name[160];
+    static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
+    for (int i = 0; i < r->n; i++) {
+        const double *v = s->v + (size_t)i * NV;
+        for (int k = 0; k < 4; k++)
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), set_real(f, name, v[k]);
+        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1),
+                set_real(f, name, v[V_P + t]);
+    }
+}
+
+static int write_site(const run *r, OGRLayerH l, const site *s)
+{
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetGeometry(f, s->geom);
+    set_text(f, "site_id", s->id), set_text(f, "name", s->name);
+    set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : s->landuse);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "priority"), s->priority);
+    set_text(f, "priority_class", priority_names[s->priority]);
+    set_text(f, "reason", s->reason);
+    set_real(f, "max_probability", s->p1), set_real(f, "max_ratio", s->rmax);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples_near"), s->n_near);
+    if (s->source >= 0) {
+        set_text(f, "source_name", r->sources.name[s->source]);
+        set_text(f, "source_type", r->sources.type[s->source]);
+        set_real(f, "source_distance_m", s->source_d);
+    }
+    set_text(f, "hotspots", s->hotspots);
+    set_text(f, "recommendations", s->hotspot >= 0 ? r->recs[s->hotspot] : "");
+    set_contaminants(r, s, f);
+    OGRErr err = OGR_L_CreateFeature(l, f);
+    OGR_F_Destroy(f);
+    return err == OGRERR_NONE ? SM_OK
+                              : sm_error_set(SM_EIO, "sites_screened.gpkg: cannot write site %s: "
+                                                     "%s",
+                                             s->id, CPLGetLastErrorMsg());
+}
+
+/* Highest priority first; within a class, the likelier exceedance first. */
+static int by_priority(const void *pa, const void *pb)
+{
+    const site *a = pa, *b = pb;
+    if (a->priority != b->priority)
+        return a->priority - b->priority;
+    double ka = isnan(a->p1) ? a->rmax : a->p1, kb = isnan(b->p1) ? b->rmax : b->p1;
+    ka = isnan(ka) ? -1 : ka, kb = isnan(kb) ? -1 : kb;
+    if (ka != kb)
+        return ka < kb ? 1 : -1;
+    return strcmp(a->id, b->id);
+}
+
+static int write_gpkg(const run *r, site *sites, long n, const char *path)
+{
+    sm_outfile out;
+    sm_outfile_begin(&out, path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), out.tmp, 0, 0, 0, GDT_Unknown, NULL);
+    OGRLayerH l = ds ? create_sites_layer(r, ds) : NULL;
+    int rc = l ? SM_OK : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path,
+                                      CPLGetLastErrorMsg());
+    if (rc == SM_OK)
+        GDALDatasetStartTransaction(ds, FALSE);
+    for (long i = 0; i < n && rc == SM_OK; i++)
+        rc = write_site(r, l, &sites[i]);
+    if (rc == SM_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        rc = sm_error_set(SM_EIO, "%s: cannot commit: %s", path, CPLGetLastErrorMsg());
+    if (ds && sm_dataset_close(ds) != 0 && rc == SM_OK)
+        rc = sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
+    if (rc == SM_OK)
+        return sm_outfile_commit(&out);
+    sm_outfile_abort(&out);
+    return rc;
+}
+
+/* The same rows as CSV, converted by GDAL (points as X/Y, others as WKT). */
+static int write_csv(const char *gpkg, const char *path)
+{
+    sm_outfile out;
+    sm_outfile_begin(&out, path);
+    GDALDatasetH src = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!src)
+        return sm_error_set(SM_EIO, "%s: cannot reopen", gpkg);
+    OGRLayerH l = GDALDatasetGetLayer(src, 0);
+    int points = wkbFlatten(OGR_L_GetGeomType(l)) == wkbPoint;
+    OGRFeatureH first = OGR_L_GetNextFeature(l);
+    if (first) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(first);
+        points = g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+        OGR_F_Destroy(first);
+    }
+    char *argv[] = {"-f",   "CSV", "-lco", points ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT",
+                    "-lco", "STRING_QUOTING=IF_NEEDED", NULL};
+    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
+    int err = 0;
+    GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);
+    GDALVectorTranslateOptionsFree(o);
+    int failed = !dst || sm_dataset_close(dst) != 0;
+    GDALClose(src);
+    if (failed) {
+        sm_outfile_abort(&out);
+        return sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
+    }
+    return sm_outfile_commit(&out);
+}
+
+/* ---- the command ---- */
+
+static int read_all(const run *r, const char *path, site **out, long *n, sm_screen_summary *sum)
+{
+    GDALDatasetH ds = open_sites(&r->cfg->screening, path);
+    if (!ds)
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open the site registry", path);
+    OGRLayerH l = r->cfg->screening.layer ? GDALDatasetGetLayerByName(ds, r->cfg->screening.layer)
+                                          : GDALDatasetGetLayer(ds, 0);
+    if (!l) {
+        GDALClose(ds);
+        return sm_error_set(SM_EDATA, "%s: no layer '%s'", path, r->cfg->screening.layer);
+    }
+    OGRCoordinateTransformationH ct = to_working(r->cfg, l);
+    long total = (long)OGR_L_GetFeatureCount(l, TRUE);
+    *out = calloc((size_t)total + 1, sizeof **out);
+    sm_rejects rej = {0};
+    OGRFeatureH f;
+    while (*n < total && (f = OGR_L_GetNextFeature(l))) {
+        const char *why;
+        if (read_site(r->cfg, f, ct, &(*out)[*n], &why) == 0)
+            (*n)++;
+        else
+            sm_rejects_add(&rej, path, OGR_L_GetName(l), (long)OGR_F_GetFID(f), "", "", why);
+        OGR_F_Destroy(f);
+    }
+    sum->rejected = rej.n;
+    char rpath[PATH];
+    snprintf(rpath, sizeof rpath, "%s/sites_rejects.csv", r->cfg->output);
+    int rc = rej.n ? sm_rejects_write(&rej, rpath) : SM_OK;
+    if (rej.n)
+        sm_log(SM_LOG_WARN, "screen: %d sites without a usable geometry: see %s", rej.n, rpath);
+    sm_rejects_free(&rej);
+    OCTDestroyCoordinateTransformation(ct);
+    GDALClose(ds);
+    return rc;
+}
+
+static int evaluate_all(const run *r, site *sites, long n)
+{
+    sm_progress_task task;
+    sm_progress_begin(&task, "screen", "sites");
+    int rc = SM_OK;
+    for (long i = 0; i < n && rc == SM_OK; i++) {
+        rc = evaluate(r, &sites[i]);
+        if (rc == SM_OK && (i % 64 == 0 || i == n - 1) &&
+            !sm_progress((double)(i + 1) / n, NULL, &task))
+            rc = sm_error_set(SM_ECANCEL, "screening cancelled");
+    }
+    return rc;
+}
+
+int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *path = sites_path ? sites_path : cfg->screening.sites;
+    if (!path)
+        return sm_error_set(SM_ECONFIG, "no site registry: give --sites FILE or "
+                                        "screening.sites");
+    run *r = malloc(sizeof *r);
+    site *sites = NULL;
+    long n = 0;
+    int rc = open_run(cfg, r);
+    if (rc == SM_OK)
+        rc = read_all(r, path, &sites, &n, out);
+    if (rc == SM_OK)
+        rc = evaluate_all(r, sites, n);
+    qsort(sites, (size_t)n, sizeof *sites, by_priority);
+    char gpkg[PATH], csv[PATH];
+    snprintf(gpkg, sizeof gpkg, "%s/sites_screened.gpkg", cfg->output);
+    snprintf(csv, sizeof csv, "%s/sites_screened.csv", cfg->output);
+    if (rc == SM_OK)
+        rc = write_gpkg(r, sites, n, gpkg);
+    if (rc == SM_OK)
+        rc = write_csv(gpkg, csv);
+    out->sites = n;
+    for (long i = 0; i < n; i++) {
+        out->per_priority[sites[i].priority]++;
+        OGR_G_DestroyGeometry(sites[i].geom), free(sites[i].v);
+    }
+    free(sites);
+    close_run(r);
+    free(r);
+    return rc;
+}
