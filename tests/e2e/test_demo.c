@@ -1,6 +1,10 @@
-/* End to end: the shipped demo config through classify and hotspots,
- * compared with the generator's true surfaces; hotspot attributes; the
- * minimum-area filter and connectivity; the Gi* layer. */
+/* End to end: the shipped demo config through every stage, compared with
+ * the generator's true surfaces: hotspots (recall, false area, distance to
+ * sources, attributes, minimum area, connectivity, the Gi* layer),
+ * recommendations (metal-fit technologies, the score recomputed, nearest
+ * cases) and site screening (truly exceeding sites first). */
+#include "remediate.h"
+#include "store.h"
 #include "testutil.h"
 #include "thresholds.h"
 
@@ -242,11 +246,151 @@ static void test_connectivity(void **state)
     assert_true(four >= eight);
 }
 
+/* ---- recommendations ---- */
+
+typedef struct {
+    GDALDatasetH ds;
+    OGRLayerH l;
+} csv_file;
+
+static csv_file open_csv(const char *path)
+{
+    const char *const options[] = {"AUTODETECT_TYPE=YES", NULL};
+    csv_file c = {GDALOpenEx(path, GDAL_OF_VECTOR, NULL, options, NULL), NULL};
+    if (!c.ds)
+        fail_msg("cannot open %s", path);
+    c.l = GDALDatasetGetLayer(c.ds, 0);
+    return c;
+}
+
+static double num(OGRFeatureH f, const char *field)
+{
+    int i = OGR_F_GetFieldIndex(f, field);
+    if (i < 0)
+        fail_msg("no field %s", field);
+    return OGR_F_GetFieldAsDouble(f, i);
+}
+
+static const char *text(OGRFeatureH f, const char *field)
+{
+    return OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, field));
+}
+
+static int metal_rating(sm_store *s, const char *technology)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT rating FROM applicability WHERE "
+                                               "technology = ?1 AND group_code = 'M'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, technology, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* Every demo hotspot is metals only: each recommendation must be rated for
+ * metals, its score must be the documented sum of its components, ranks must
+ * follow the score, and each must come with near case studies. */
+static void test_recommendations(void **state)
+{
+    (void)state;
+    sm_store store;
+    assert_int_equal(sm_store_open(sm_test_tmp("demo-store.sqlite"), 0, &store), 0);
+    csv_file c = open_csv(out_file("demo", "recommendations.csv"));
+    OGRFeatureH f;
+    double previous = HUGE_VAL;
+    int rows = 0;
+    while ((f = OGR_L_GetNextFeature(c.l))) {
+        rows++;
+        assert_true(metal_rating(&store, text(f, "technology")) >= 1);
+        assert_string_equal(text(f, "cover"), "full");
+        double s = (0.4 * num(f, "environmental") + 0.3 * num(f, "social") +
+                    0.3 * num(f, "economic")) / 10;
+        assert_true(fabs(s - num(f, "sustainability")) < 1e-9);
+        double total = 0.4 * num(f, "applicability") + 0.4 * s + 0.2 * num(f, "practicality") +
+                       num(f, "nature_bonus");
+        assert_true(fabs(total - num(f, "score")) < 1e-9);
+        int rank = (int)num(f, "rank");
+        if (rank > 1)
+            assert_true(num(f, "score") <= previous + 1e-12);
+        previous = num(f, "score");
+        assert_true(num(f, "nearest_case_km") > 0 && text(f, "cases")[0]);
+        if (rank == 1)
+            assert_true(text(f, "sensitivity")[0]);
+        OGR_F_Destroy(f);
+    }
+    assert_true(rows >= 3);
+    GDALClose(c.ds);
+    sm_store_close(&store);
+}
+
+/* ---- screening against the truth ---- */
+
+static int truly_exceeds(const char *landuse, double x, double y)
+{
+    sm_threshold_table t;
+    assert_int_equal(sm_thresholds_load(sm_test_src("configs/thresholds/ccme.csv"), &t), 0);
+    int cls = -1, exceeds = 0;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(classes[i], landuse))
+            cls = i;
+    for (int m = 0; m < 4 && cls >= 0; m++) {
+        sm_guideline g;
+        assert_int_equal(sm_guideline_resolve(&t, NULL, metals[m], classes, categories, 4, &g), 0);
+        const double *v = sm_guideline_values(&g, cls, NAN);
+        char file[64];
+        snprintf(file, sizeof file, "data/demo/truth/%s.tif", metals[m]);
+        sm_test_raster truth;
+        sm_test_read_raster(sm_test_src(file), 1, &truth);
+        exceeds |= v && !isnan(v[0]) && sm_test_raster_at(&truth, x, y) > v[0];
+        free(truth.v);
+        sm_guideline_free(&g);
+    }
+    sm_thresholds_free(&t);
+    return exceeds;
+}
+
+/* Sites where the true surface exceeds the value for the site's land use
+ * come before the clean ones: the share of (exceeding, clean) pairs in the
+ * right order (the area under the ROC curve). */
+static void test_screening_ranks_exceeding_sites_first(void **state)
+{
+    (void)state;
+    csv_file c = open_csv(out_file("demo", "sites_screened.csv"));
+    OGRFeatureH f;
+    int rank = 0, nx = 0, nc = 0, ranks_x[64], ranks_c[64], first_exceeds = -1;
+    while ((f = OGR_L_GetNextFeature(c.l)) && rank < 64) {
+        int e = truly_exceeds(text(f, "landuse"), num(f, "X"), num(f, "Y"));
+        if (first_exceeds < 0)
+            first_exceeds = e;
+        if (e)
+            ranks_x[nx++] = rank;
+        else
+            ranks_c[nc++] = rank;
+        rank++;
+        OGR_F_Destroy(f);
+    }
+    GDALClose(c.ds);
+    int ordered = 0;
+    for (int i = 0; i < nx; i++)
+        for (int j = 0; j < nc; j++)
+            ordered += ranks_x[i] < ranks_c[j];
+    double auc = (double)ordered / (nx * nc);
+    print_message("screening: %d sites truly exceed, %d do not; AUC %.3f\n", nx, nc, auc);
+    assert_int_equal(rank, 50);
+    assert_true(nx > 0 && nc > 0);
+    assert_true(first_exceeds == 1);
+    assert_true(auc > 0.8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_finds_planted_hotspots),
         cmocka_unit_test(test_hotspot_attributes),
+        cmocka_unit_test(test_recommendations),
+        cmocka_unit_test(test_screening_ranks_exceeding_sites_first),
         cmocka_unit_test(test_min_area_filter),
         cmocka_unit_test(test_connectivity),
     };
