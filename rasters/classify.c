@@ -359,6 +359,11 @@ static int apply_overrides(const sm_config *cfg, sm_threshold_table *t)
             return sm_error_set(SM_ECONFIG, "thresholds.overrides[%d]: %s has no tier %d value "
                                             "for %s on %s to override",
                                 i, t->path, o->tier, o->contaminant, o->land_use);
+        if (sm_thresholds_check_order(t) != SM_OK) {
+            char why[1024];
+            snprintf(why, sizeof why, "%s", sm_error_message());
+            return sm_error_set(SM_ECONFIG, "thresholds.overrides[%d]: %s", i, why);
+        }
         sm_log(SM_LOG_INFO, "classify: %s on %s tier %d: %g mg/kg instead of the table's %g",
                o->contaminant, o->land_use, o->tier, o->value, old);
     }
@@ -508,6 +513,10 @@ int sm_classify_check(const sm_config *cfg)
         sm_guideline g;
         rc = sm_guideline_resolve(&t, cfg->thresholds.regime, names[i], cfg->thresholds.classes,
                                   cfg->thresholds.categories, cfg->thresholds.n_classes, &g);
+        if (rc == SM_OK && g.needs_ph && cfg->thresholds.ph_source == SM_PH_NONE)
+            rc = sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; "
+                                          "give a value, a raster or a samples column",
+                              t.path, names[i]);
         sm_guideline_free(&g);
     }
     sm_thresholds_free(&t);

@@ -139,14 +139,11 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
     double *buf = malloc((size_t)batch * tile_doubles * sizeof *buf);
     if (!buf)
         return sm_error_set(SM_EINTERNAL, "out of memory for %ld tiles", batch);
-    int rc = SM_OK;
+    int rc = SM_OK, stop = 0;
 #pragma omp parallel
     {
         void *scratch = k->scratch_new ? k->scratch_new(k->ctx) : NULL;
-        for (long first = 0; first < ntiles; first += batch) {
-#pragma omp barrier
-            if (rc != SM_OK)
-                break;
+        for (long first = 0; first < ntiles && !stop; first += batch) {
             long last = first + batch < ntiles ? first + batch : ntiles;
 #pragma omp for schedule(dynamic, 1)
             for (long t = first; t < last; t++) {
@@ -163,6 +160,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
                     rc = write_tile(r, t, buf + (size_t)(t - first) * tile_doubles);
                 if (rc == SM_OK && progress && !progress(0.8 * last / ntiles, NULL, arg))
                     rc = sm_error_set(SM_ECANCEL, "cancelled");
+                stop = rc != SM_OK;
             }
         }
         if (k->scratch_free)

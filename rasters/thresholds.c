@@ -143,6 +143,15 @@ static int check_order(const sm_threshold_table *t, const sm_threshold *a, const
                         t->path, hi->row, hi->tier, hi->value, lo->tier, lo->value, lo->row);
 }
 
+int sm_thresholds_check_order(const sm_threshold_table *t)
+{
+    for (int i = 0; i < t->n; i++)
+        for (int j = 0; j < i; j++)
+            if (check_order(t, &t->rows[j], &t->rows[i]) != SM_OK)
+                return SM_EDATA;
+    return SM_OK;
+}
+
 static int read_rows(sm_threshold_table *t, OGRLayerH layer)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);

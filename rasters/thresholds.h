@@ -22,6 +22,8 @@ typedef struct {
 
 /* Reads and checks a table; an error names the file, row and column. */
 int sm_thresholds_load(const char *path, sm_threshold_table *t);
+/* The loader's tier-order check again (after overrides). */
+int sm_thresholds_check_order(const sm_threshold_table *t);
 void sm_thresholds_free(sm_threshold_table *t);
 
 /* The values of every tier for a contaminant and land-use category at soil

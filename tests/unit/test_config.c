@@ -212,13 +212,13 @@ static void test_later_sections_accepted(void **state)
     (void)state;
     sm_config cfg;
     int rc = load("grid: {resolution: 5}\n", base_samples,
-                  "screening: {sites: s.csv}\npublish: {viewer: true}\n", &cfg);
+                  "publish: {viewer: true}\n", &cfg);
     assert_int_equal(rc, SM_OK);
-    assert_int_equal(cfg.n_later_present, 2);
-    assert_string_equal(cfg.later_present[0], "screening");
+    assert_int_equal(cfg.n_later_present, 1);
+    assert_string_equal(cfg.later_present[0], "publish");
     sm_config_free(&cfg);
-    rc = load("grid: {resolution: 5}\n", base_samples, "screening: 3\n", &cfg);
-    assert_error(rc, SM_ECONFIG, "screening: expected a mapping of keys");
+    rc = load("grid: {resolution: 5}\n", base_samples, "publish: 3\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "publish: expected a mapping of keys");
 }
 
 static void expect_classify_error(const char *sections, const char *fragment)
