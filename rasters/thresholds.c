@@ -76,6 +76,8 @@ static char *field(OGRFeatureH f, const int *idx, int c)
 
 static int bad(const sm_threshold_table *t, long row, int c, const char *what, const char *value)
 {
+    if (!*value)
+        return sm_error_set(SM_EDATA, "%s: row %ld: %s: %s", t->path, row, columns[c], what);
     return sm_error_set(SM_EDATA, "%s: row %ld: %s: %s '%s'", t->path, row, columns[c], what,
                         value);
 }
