@@ -1,13 +1,13 @@
 /* `soilmap store SUB CONFIG [ARG]`: the remediation store's commands. */
 #include "cli_store.h"
 #include "error.h"
+#include "fields.h"
 #include "log.h"
 #include "outfile.h"
 #include "store.h"
 #include "store_import.h"
 
 #include <gdal.h>
-#include <gdal_utils.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,24 +120,7 @@ static int export_table(const char *store, const char *dir, const char *name, co
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s.csv", dir, name);
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
-    GDALDatasetH src = GDALOpenEx(store, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!src)
-        return sm_error_set(SM_ENOINPUT, "%s: GDAL cannot open the store", store);
-    char *argv[] = {"-f",  "CSV",         "-sql", (char *)sql, "-nln", (char *)name,
-                    "-lco", "STRING_QUOTING=IF_NEEDED", NULL};
-    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
-    int err = 0;
-    GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);
-    GDALVectorTranslateOptionsFree(o);
-    int failed = !dst || sm_dataset_close(dst) != 0;
-    GDALClose(src);
-    if (failed) {
-        sm_outfile_abort(&out);
-        return sm_error_set(SM_EIO, "%s: cannot export: %s", path, CPLGetLastErrorMsg());
-    }
-    return sm_outfile_commit(&out);
+    return sm_csv_export(store, sql, name, NULL, path);
 }
 
 static int cmd_export(const sm_config *cfg, const char *dir)

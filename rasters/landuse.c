@@ -5,11 +5,11 @@
 #include "outfile.h"
 #include "progress.h"
 #include "surface.h"
+#include "window.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal_alg.h>
-#include <gdal_utils.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdio.h>
@@ -138,31 +138,6 @@ static int rasterize_vector(const sm_config *cfg, GDALDatasetH src, const sm_gri
         OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(lsrs);
     return rc;
-}
-
-/* A raster of codes, warped onto the grid with nearest neighbour as a VRT
- * (nothing is computed until a tile is read). */
-static int warp_raster(const sm_config *cfg, GDALDatasetH src, const sm_grid *g,
-                       OGRSpatialReferenceH srs, const char *tmp)
-{
-    if (!GDALGetSpatialRef(src))
-        return sm_error_set(SM_ECONFIG, "%s: the land-use raster has no CRS", cfg->landuse.path);
-    char *wkt = NULL, te[4][32], ts[2][24];
-    OSRExportToWkt(srs, &wkt);
-    snprintf(te[0], 32, "%.17g", g->xmin), snprintf(te[1], 32, "%.17g", g->ymin);
-    snprintf(te[2], 32, "%.17g", g->xmax), snprintf(te[3], 32, "%.17g", g->ymax);
-    snprintf(ts[0], 24, "%ld", g->ncols), snprintf(ts[1], 24, "%ld", g->nrows);
-    char *argv[] = {"-of", "VRT", "-r", "near", "-t_srs", wkt, "-te", te[0], te[1], te[2],
-                    te[3], "-ts", ts[0], ts[1], NULL};
-    GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
-    int err = 0;
-    GDALDatasetH out = GDALWarp(tmp, NULL, 1, &src, o, &err);
-    GDALWarpAppOptionsFree(o);
-    CPLFree(wkt);
-    if (!out || sm_dataset_close(out) != 0)
-        return sm_error_set(SM_EIO, "%s: cannot warp onto the grid: %s", cfg->landuse.path,
-                            CPLGetLastErrorMsg());
-    return SM_OK;
 }
 
 /* ---- the pass that maps the source onto class indices ---- */
@@ -316,7 +291,7 @@ static int prepare_source(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
         return sm_error_set(SM_ENOINPUT, "%s: cannot open as a land-use %s", lu->path,
                             lu->n_codes ? "raster (landuse.codes is set)" : "layer");
     j->from_codes = lu->n_codes > 0;
-    int rc = j->from_codes ? warp_raster(cfg, src, g, srs, tmp->tmp)
+    int rc = j->from_codes ? sm_warp_to_grid(src, g, srs, "near", NULL, tmp->tmp, lu->path)
                            : rasterize_vector(cfg, src, g, srs, tmp->tmp, j->sum);
     if (j->from_codes && rc == SM_OK) {
         int has = 0;

@@ -9,7 +9,6 @@
 #include "window.h"
 
 #include <cpl_conv.h>
-#include <gdal_utils.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,27 +67,9 @@ static int warp_bilinear(const char *src_path, const sm_grid *g, OGRSpatialRefer
     if (!src)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open the pH raster (thresholds.ph.raster)",
                             src_path);
-    if (!GDALGetSpatialRef(src)) {
-        GDALClose(src);
-        return sm_error_set(SM_ECONFIG, "%s: the pH raster has no CRS", src_path);
-    }
-    char *wkt = NULL, te[4][32], ts[2][24];
-    OSRExportToWkt(srs, &wkt);
-    snprintf(te[0], 32, "%.17g", g->xmin), snprintf(te[1], 32, "%.17g", g->ymin);
-    snprintf(te[2], 32, "%.17g", g->xmax), snprintf(te[3], 32, "%.17g", g->ymax);
-    snprintf(ts[0], 24, "%ld", g->ncols), snprintf(ts[1], 24, "%ld", g->nrows);
-    char *argv[] = {"-of", "VRT", "-r", "bilinear", "-t_srs", wkt, "-te", te[0], te[1], te[2],
-                    te[3], "-ts", ts[0], ts[1], "-dstnodata", "-9999", NULL};
-    GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
-    int err = 0;
-    GDALDatasetH out = GDALWarp(dst, NULL, 1, &src, o, &err);
-    GDALWarpAppOptionsFree(o);
-    CPLFree(wkt);
+    int rc = sm_warp_to_grid(src, g, srs, "bilinear", "-9999", dst, src_path);
     GDALClose(src);
-    if (!out || sm_dataset_close(out) != 0)
-        return sm_error_set(SM_EIO, "%s: cannot warp onto the grid: %s", src_path,
-                            CPLGetLastErrorMsg());
-    return SM_OK;
+    return rc;
 }
 
 static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,

@@ -1,7 +1,11 @@
 #include "window.h"
 #include "error.h"
+#include "outfile.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
+#include <gdal_utils.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,4 +43,29 @@ void sm_window_close(sm_window *w)
         GDALClose(w->ds);
     free(w->buf);
     memset(w, 0, sizeof *w);
+}
+
+int sm_warp_to_grid(GDALDatasetH src, const sm_grid *g, OGRSpatialReferenceH srs,
+                    const char *resampling, const char *dst_nodata, const char *dst,
+                    const char *label)
+{
+    if (!GDALGetSpatialRef(src))
+        return sm_error_set(SM_ECONFIG, "%s: the raster has no CRS", label);
+    char *wkt = NULL, te[4][32], ts[2][24];
+    OSRExportToWkt(srs, &wkt);
+    snprintf(te[0], 32, "%.17g", g->xmin), snprintf(te[1], 32, "%.17g", g->ymin);
+    snprintf(te[2], 32, "%.17g", g->xmax), snprintf(te[3], 32, "%.17g", g->ymax);
+    snprintf(ts[0], 24, "%ld", g->ncols), snprintf(ts[1], 24, "%ld", g->nrows);
+    char *argv[] = {"-of", "VRT",  "-r",  (char *)resampling, "-t_srs", wkt,  "-te",
+                    te[0], te[1],  te[2], te[3],              "-ts",    ts[0], ts[1],
+                    dst_nodata ? "-dstnodata" : NULL, (char *)dst_nodata, NULL};
+    GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
+    int err = 0;
+    GDALDatasetH out = GDALWarp(dst, NULL, 1, &src, o, &err);
+    GDALWarpAppOptionsFree(o);
+    CPLFree(wkt);
+    if (!out || sm_dataset_close(out) != 0)
+        return sm_error_set(SM_EIO, "%s: cannot warp onto the grid: %s", label,
+                            CPLGetLastErrorMsg());
+    return SM_OK;
 }

@@ -4,7 +4,10 @@
 #ifndef SM_WINDOW_H
 #define SM_WINDOW_H
 
+#include "grid.h"
+
 #include <gdal.h>
+#include <ogr_srs_api.h>
 
 typedef struct {
     const char *path;
@@ -22,5 +25,13 @@ int sm_window_open(sm_window *w, const char *path, int tile);
 int sm_window_read(sm_window *win, int band, int x0, int y0, int w, int h);
 
 void sm_window_close(sm_window *w);
+
+/* Warps src (any CRS) onto grid g as a VRT file at dst, with GDAL's
+ * resampling (near, bilinear ...) and, unless NULL, a nodata value for cells
+ * the source does not cover. Nothing is computed until windows are read.
+ * label names the input in messages. */
+int sm_warp_to_grid(GDALDatasetH src, const sm_grid *g, OGRSpatialReferenceH srs,
+                    const char *resampling, const char *dst_nodata, const char *dst,
+                    const char *label);
 
 #endif

@@ -2,6 +2,7 @@
 #include "classify.h"
 #include "crs.h"
 #include "error.h"
+#include "fields.h"
 #include "interpolate.h"
 #include "log.h"
 #include "nearest_source.h"
@@ -378,43 +379,27 @@ static int count_samples(const inputs *in, const char *ids, zone *zones)
 
 /* ---- the output layer ---- */
 
-static void add_field(OGRLayerH l, const char *name, OGRFieldType type)
-{
-    OGRFieldDefnH f = OGR_Fld_Create(name, type);
-    OGR_L_CreateField(l, f, TRUE);
-    OGR_Fld_Destroy(f);
-}
-
 static OGRLayerH create_hotspot_layer(const inputs *in, GDALDatasetH ds,
                                       OGRSpatialReferenceH srs)
 {
     OGRLayerH l = GDALDatasetCreateLayer(ds, "hotspots", srs, wkbPolygon, NULL);
     if (!l)
         return NULL;
-    add_field(l, "id", OFTInteger), add_field(l, "contaminants", OFTString);
-    add_field(l, "tier", OFTInteger), add_field(l, "area_ha", OFTReal);
-    add_field(l, "max_ratio", OFTReal), add_field(l, "mean_probability", OFTReal);
+    sm_field_add(l, "id", OFTInteger), sm_field_add(l, "contaminants", OFTString);
+    sm_field_add(l, "tier", OFTInteger), sm_field_add(l, "area_ha", OFTReal);
+    sm_field_add(l, "max_ratio", OFTReal), sm_field_add(l, "mean_probability", OFTReal);
     char name[200];
     static const char *const stats[] = {"max", "mean", "max_ratio", "mean_probability"};
     for (int i = 0; i < in->n; i++)
         for (int k = 0; k < 4; k++) {
             snprintf(name, sizeof name, "%s_%s", in->names[i], stats[k]);
-            add_field(l, name, OFTReal);
+            sm_field_add(l, name, OFTReal);
         }
-    add_field(l, "landuse", OFTString), add_field(l, "main_landuse", OFTString);
-    add_field(l, "n_samples", OFTInteger);
-    add_field(l, "sample_ids", OFTString), add_field(l, "source_name", OFTString);
-    add_field(l, "source_type", OFTString), add_field(l, "source_distance_m", OFTReal);
+    sm_field_add(l, "landuse", OFTString), sm_field_add(l, "main_landuse", OFTString);
+    sm_field_add(l, "n_samples", OFTInteger);
+    sm_field_add(l, "sample_ids", OFTString), sm_field_add(l, "source_name", OFTString);
+    sm_field_add(l, "source_type", OFTString), sm_field_add(l, "source_distance_m", OFTReal);
     return l;
-}
-
-static void set_real(OGRFeatureH f, const char *field, double v)
-{
-    int i = OGR_F_GetFieldIndex(f, field);
-    if (isfinite(v))
-        OGR_F_SetFieldDouble(f, i, v);
-    else
-        OGR_F_SetFieldNull(f, i);
 }
 
 static void set_contaminant_fields(const inputs *in, const zone *z, OGRFeatureH f)
@@ -422,20 +407,20 @@ static void set_contaminant_fields(const inputs *in, const zone *z, OGRFeatureH 
     char name[200], list[600] = "";
     double rmax = -HUGE_VAL;
     for (int i = 0; i < in->n; i++) {
-        snprintf(name, sizeof name, "%s_max", in->names[i]), set_real(f, name, z->max[i]);
+        snprintf(name, sizeof name, "%s_max", in->names[i]), sm_field_set_real(f, name, z->max[i]);
         snprintf(name, sizeof name, "%s_mean", in->names[i]);
-        set_real(f, name, z->n[i] ? z->sum[i] / z->n[i] : NAN);
-        snprintf(name, sizeof name, "%s_max_ratio", in->names[i]), set_real(f, name, z->rmax[i]);
+        sm_field_set_real(f, name, z->n[i] ? z->sum[i] / z->n[i] : NAN);
+        snprintf(name, sizeof name, "%s_max_ratio", in->names[i]), sm_field_set_real(f, name, z->rmax[i]);
         snprintf(name, sizeof name, "%s_mean_probability", in->names[i]);
-        set_real(f, name, z->pn[i] ? z->psum[i] / z->pn[i] : NAN);
+        sm_field_set_real(f, name, z->pn[i] ? z->psum[i] / z->pn[i] : NAN);
         if (z->exceed[i])
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? "," : "",
                      in->names[i]);
         rmax = z->rmax[i] > rmax ? z->rmax[i] : rmax;
     }
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "contaminants"), list);
-    set_real(f, "max_ratio", rmax);
-    set_real(f, "mean_probability", z->prob_n ? z->prob_sum / z->prob_n : NAN);
+    sm_field_set_real(f, "max_ratio", rmax);
+    sm_field_set_real(f, "mean_probability", z->prob_n ? z->prob_sum / z->prob_n : NAN);
 }
 
 static void set_landuse_field(const sm_config *cfg, const zone *z, OGRFeatureH f)
@@ -464,7 +449,7 @@ static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, 
     OGR_F_SetGeometry(f, a->geoms[i]);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "id"), (int)(i + 1));
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "tier"), z->max_class);
-    set_real(f, "area_ha", a->area_ha[i]);
+    sm_field_set_real(f, "area_ha", a->area_ha[i]);
     set_contaminant_fields(in, z, f);
     set_landuse_field(in->cfg, z, f);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples"), z->samples);
@@ -474,7 +459,7 @@ static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, 
     if (s >= 0) {
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_name"), src->name[s]);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_type"), src->type[s]);
-        set_real(f, "source_distance_m", d);
+        sm_field_set_real(f, "source_distance_m", d);
     }
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);

@@ -1,6 +1,7 @@
 #include "remediate.h"
 #include "crs.h"
 #include "error.h"
+#include "fields.h"
 #include "log.h"
 #include "outfile.h"
 #include "store.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { MAXG = 16, MAXT = 64, MAXCASES = 10 };
 
@@ -97,7 +99,15 @@ static void rating_row(void *arg, const char *const *v, int n)
 static int load_catalogue(const sm_config *cfg, catalogue *c)
 {
     memset(c, 0, sizeof *c);
-    int rc = sm_store_open(cfg->remediation.store, 0, &c->store);
+    struct stat st;
+    int rc = SM_OK;
+    if (stat(cfg->remediation.store, &st) != 0) { /* a first run: make it from the catalogue */
+        sm_log(SM_LOG_INFO, "remediate: %s does not exist; creating it from %s",
+               cfg->remediation.store, cfg->remediation.catalogue);
+        rc = sm_store_init(cfg->remediation.store, cfg->remediation.catalogue, 0);
+    }
+    if (rc == SM_OK)
+        rc = sm_store_open(cfg->remediation.store, 0, &c->store);
     if (rc == SM_OK)
         rc = sm_store_query(&c->store,
                             "SELECT code, name, nature_based, cost_class, duration_max_months, "
@@ -366,15 +376,10 @@ static OGRLayerH create_table(GDALDatasetH ds, const char *name, int plans)
         GDALDatasetDeleteLayer(ds, idx);
     const char *options[] = {"STRING_QUOTING=IF_NEEDED", NULL}; /* CSV; GPKG ignores it */
     OGRLayerH l = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, (char **)options);
-    for (int i = 0; l && i < (plans ? 1 : NREC); i++) {
-        OGRFieldDefnH f = OGR_Fld_Create(plans ? "hotspot_id" : rec_fields[i].name,
-                                         plans ? OFTInteger : rec_fields[i].type);
-        OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
-    }
-    if (l && plans) {
-        OGRFieldDefnH f = OGR_Fld_Create("checklist", OFTString);
-        OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
-    }
+    for (int i = 0; l && !plans && i < NREC; i++)
+        sm_field_add(l, rec_fields[i].name, rec_fields[i].type);
+    if (l && plans)
+        sm_field_add(l, "hotspot_id", OFTInteger), sm_field_add(l, "checklist", OFTString);
     return l;
 }
 

@@ -1,6 +1,7 @@
 #include "sample_statistics.h"
 #include "crs.h"
 #include "error.h"
+#include "fields.h"
 #include "kdtree.h"
 #include "localstats.h"
 #include "log.h"
@@ -44,26 +45,12 @@ static OGRLayerH create_layer(const sm_config *cfg, GDALDatasetH ds)
     static const char *const real[] = {"value", "gi_z", "gi_p", "gi_q",
                                        "moran_i", "moran_z", "moran_p", "moran_q"};
     int moran = cfg->hotspots.local_moran;
-    for (int i = 0; i < 4 - !moran; i++) {
-        OGRFieldDefnH f = OGR_Fld_Create(text[i], OFTString);
-        OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
-    }
-    for (int i = 0; i < 8 - 4 * !moran; i++) {
-        OGRFieldDefnH f = OGR_Fld_Create(real[i], OFTReal);
-        OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
-    }
-    OGRFieldDefnH f = OGR_Fld_Create("n_neighbours", OFTInteger);
-    OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
+    for (int i = 0; i < 4 - !moran; i++)
+        sm_field_add(l, text[i], OFTString);
+    for (int i = 0; i < 8 - 4 * !moran; i++)
+        sm_field_add(l, real[i], OFTReal);
+    sm_field_add(l, "n_neighbours", OFTInteger);
     return l;
-}
-
-static void set_real(OGRFeatureH f, const char *field, double v)
-{
-    int i = OGR_F_GetFieldIndex(f, field);
-    if (isfinite(v))
-        OGR_F_SetFieldDouble(f, i, v);
-    else
-        OGR_F_SetFieldNull(f, i);
 }
 
 static const char *gi_class(double z, double q, double fdr)
@@ -84,16 +71,16 @@ static int write_rows(const sm_config *cfg, OGRLayerH l, const char *name, const
         OGR_F_SetGeometryDirectly(f, g);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "sample_id"), p->id[i]);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "contaminant"), name);
-        set_real(f, "value", v[i]);
-        set_real(f, "gi_z", s->gi_z[i]), set_real(f, "gi_p", s->gi_p[i]);
-        set_real(f, "gi_q", s->gi_q[i]);
+        sm_field_set_real(f, "value", v[i]);
+        sm_field_set_real(f, "gi_z", s->gi_z[i]), sm_field_set_real(f, "gi_p", s->gi_p[i]);
+        sm_field_set_real(f, "gi_q", s->gi_q[i]);
         const char *cls = gi_class(s->gi_z[i], s->gi_q[i], fdr);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "gi_class"), cls);
         r->hot += cls[0] == 'h', r->cold += cls[0] == 'c';
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_neighbours"), s->n_neighbours[i]);
         if (s->moran_i) {
-            set_real(f, "moran_i", s->moran_i[i]), set_real(f, "moran_z", s->moran_z[i]);
-            set_real(f, "moran_p", s->moran_p[i]), set_real(f, "moran_q", s->moran_q[i]);
+            sm_field_set_real(f, "moran_i", s->moran_i[i]), sm_field_set_real(f, "moran_z", s->moran_z[i]);
+            sm_field_set_real(f, "moran_p", s->moran_p[i]), sm_field_set_real(f, "moran_q", s->moran_q[i]);
             int q = s->moran_q[i] <= fdr ? s->moran_quadrant[i] : 0;
             OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "moran_cluster"), quadrants[q]);
         }

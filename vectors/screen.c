@@ -2,6 +2,7 @@
 #include "classify.h"
 #include "crs.h"
 #include "error.h"
+#include "fields.h"
 #include "interpolate.h"
 #include "kdtree.h"
 #include "log.h"
@@ -506,12 +507,6 @@ static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransform
 
 /* ---- output ---- */
 
-static void add_field(OGRLayerH l, const char *name, OGRFieldType t)
-{
-    OGRFieldDefnH f = OGR_Fld_Create(name, t);
-    OGR_L_CreateField(l, f, TRUE), OGR_Fld_Destroy(f);
-}
-
 static OGRLayerH create_sites_layer(const run *r, GDALDatasetH ds)
 {
     OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
@@ -521,35 +516,21 @@ static OGRLayerH create_sites_layer(const run *r, GDALDatasetH ds)
         return NULL;
     static const char *const text[] = {"site_id", "name", "landuse", "priority_class", "reason"};
     for (int i = 0; i < 5; i++)
-        add_field(l, text[i], OFTString);
-    add_field(l, "priority", OFTInteger), add_field(l, "max_probability", OFTReal);
-    add_field(l, "max_ratio", OFTReal), add_field(l, "n_samples_near", OFTInteger);
-    add_field(l, "source_name", OFTString), add_field(l, "source_type", OFTString);
-    add_field(l, "source_distance_m", OFTReal), add_field(l, "hotspots", OFTString);
-    add_field(l, "recommendations", OFTString);
+        sm_field_add(l, text[i], OFTString);
+    sm_field_add(l, "priority", OFTInteger), sm_field_add(l, "max_probability", OFTReal);
+    sm_field_add(l, "max_ratio", OFTReal), sm_field_add(l, "n_samples_near", OFTInteger);
+    sm_field_add(l, "source_name", OFTString), sm_field_add(l, "source_type", OFTString);
+    sm_field_add(l, "source_distance_m", OFTReal), sm_field_add(l, "hotspots", OFTString);
+    sm_field_add(l, "recommendations", OFTString);
     char name[160];
     static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
     for (int i = 0; i < r->n; i++) {
         for (int k = 0; k < 4; k++)
-            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), add_field(l, name, OFTReal);
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_add(l, name, OFTReal);
         for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
-            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1), add_field(l, name, OFTReal);
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1), sm_field_add(l, name, OFTReal);
     }
     return l;
-}
-
-static void set_real(OGRFeatureH f, const char *field, double v)
-{
-    int i = OGR_F_GetFieldIndex(f, field);
-    if (isfinite(v))
-        OGR_F_SetFieldDouble(f, i, v);
-    else
-        OGR_F_SetFieldNull(f, i);
-}
-
-static void set_text(OGRFeatureH f, const char *field, const char *v)
-{
-    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, field), v ? v : "");
 }
 
 static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
@@ -559,10 +540,10 @@ static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
     for (int i = 0; i < r->n; i++) {
         const double *v = s->v + (size_t)i * NV;
         for (int k = 0; k < 4; k++)
-            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), set_real(f, name, v[k]);
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_set_real(f, name, v[k]);
         for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
             snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1),
-                set_real(f, name, v[V_P + t]);
+                sm_field_set_real(f, name, v[V_P + t]);
     }
 }
 
@@ -570,20 +551,20 @@ static int write_site(const run *r, OGRLayerH l, const site *s)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetGeometry(f, s->geom);
-    set_text(f, "site_id", s->id), set_text(f, "name", s->name);
-    set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : s->landuse);
+    sm_field_set_text(f, "site_id", s->id), sm_field_set_text(f, "name", s->name);
+    sm_field_set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : s->landuse);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "priority"), s->priority);
-    set_text(f, "priority_class", priority_names[s->priority]);
-    set_text(f, "reason", s->reason);
-    set_real(f, "max_probability", s->p1), set_real(f, "max_ratio", s->rmax);
+    sm_field_set_text(f, "priority_class", priority_names[s->priority]);
+    sm_field_set_text(f, "reason", s->reason);
+    sm_field_set_real(f, "max_probability", s->p1), sm_field_set_real(f, "max_ratio", s->rmax);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples_near"), s->n_near);
     if (s->source >= 0) {
-        set_text(f, "source_name", r->sources.name[s->source]);
-        set_text(f, "source_type", r->sources.type[s->source]);
-        set_real(f, "source_distance_m", s->source_d);
+        sm_field_set_text(f, "source_name", r->sources.name[s->source]);
+        sm_field_set_text(f, "source_type", r->sources.type[s->source]);
+        sm_field_set_real(f, "source_distance_m", s->source_d);
     }
-    set_text(f, "hotspots", s->hotspots);
-    set_text(f, "recommendations", s->hotspot >= 0 ? r->recs[s->hotspot] : "");
+    sm_field_set_text(f, "hotspots", s->hotspots);
+    sm_field_set_text(f, "recommendations", s->hotspot >= 0 ? r->recs[s->hotspot] : "");
     set_contaminants(r, s, f);
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
@@ -629,34 +610,10 @@ static int write_gpkg(const run *r, site *sites, long n, const char *path)
 }
 
 /* The same rows as CSV, converted by GDAL (points as X/Y, others as WKT). */
-static int write_csv(const char *gpkg, const char *path)
+static int write_csv(const char *gpkg, const char *path, int points)
 {
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
-    GDALDatasetH src = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!src)
-        return sm_error_set(SM_EIO, "%s: cannot reopen", gpkg);
-    OGRLayerH l = GDALDatasetGetLayer(src, 0);
-    int points = wkbFlatten(OGR_L_GetGeomType(l)) == wkbPoint;
-    OGRFeatureH first = OGR_L_GetNextFeature(l);
-    if (first) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(first);
-        points = g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
-        OGR_F_Destroy(first);
-    }
-    char *argv[] = {"-f",   "CSV", "-lco", points ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT",
-                    "-lco", "STRING_QUOTING=IF_NEEDED", NULL};
-    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
-    int err = 0;
-    GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);
-    GDALVectorTranslateOptionsFree(o);
-    int failed = !dst || sm_dataset_close(dst) != 0;
-    GDALClose(src);
-    if (failed) {
-        sm_outfile_abort(&out);
-        return sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
-    }
-    return sm_outfile_commit(&out);
+    const char *const lco[] = {points ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT", NULL};
+    return sm_csv_export(gpkg, NULL, NULL, lco, path);
 }
 
 /* ---- the command ---- */
@@ -732,8 +689,11 @@ int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *o
     snprintf(csv, sizeof csv, "%s/sites_screened.csv", cfg->output);
     if (rc == SM_OK)
         rc = write_gpkg(r, sites, n, gpkg);
+    int points = 1;
+    for (long i = 0; i < n; i++)
+        points &= wkbFlatten(OGR_G_GetGeometryType(sites[i].geom)) == wkbPoint;
     if (rc == SM_OK)
-        rc = write_csv(gpkg, csv);
+        rc = write_csv(gpkg, csv, points);
     out->sites = n;
     for (long i = 0; i < n; i++) {
         out->per_priority[sites[i].priority]++;
