@@ -72,32 +72,11 @@ static json_object *manifest(const char *name)
 
 /* ---- rasters ---- */
 
-typedef struct {
-    int w, h, has_nodata;
-    double gt[6], nodata;
-    double *v;
-} raster;
-
-static void read_band(const char *path, int band, raster *r)
-{
-    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
-    if (!ds)
-        fail_msg("cannot open %s", path);
-    r->w = GDALGetRasterXSize(ds), r->h = GDALGetRasterYSize(ds);
-    GDALGetGeoTransform(ds, r->gt);
-    GDALRasterBandH b = GDALGetRasterBand(ds, band);
-    assert_non_null(b);
-    r->nodata = GDALGetRasterNoDataValue(b, &r->has_nodata);
-    r->v = malloc((size_t)r->w * r->h * sizeof *r->v);
-    assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64,
-                                  0, 0),
-                     CE_None);
-    GDALClose(ds);
-}
+typedef sm_test_raster raster;
 
 static void read_out(const char *name, const char *file, int band, raster *r)
 {
-    read_band(out_file(name, file), band, r);
+    sm_test_read_raster(out_file(name, file), band, r);
 }
 
 static int is_nodata(const raster *r, long i)

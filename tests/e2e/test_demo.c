@@ -217,11 +217,7 @@ static void test_hotspot_attributes(void **state)
 
 static long manifest_long(const char *run, const char *path)
 {
-    json_object *o = json_object_from_file(out_file(run, "run.json"));
-    assert_non_null(o);
-    long v = (long)json_object_get_int64(sm_test_json(o, path));
-    json_object_put(o);
-    return v;
+    return sm_test_manifest_long(out_file(run, "run.json"), path);
 }
 
 /* A minimum area above the largest hotspot removes them all, and counts them. */

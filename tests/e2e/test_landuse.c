@@ -100,11 +100,7 @@ static const char *out_file(const char *name, const char *file)
 
 static long manifest_long(const char *run_name, const char *path)
 {
-    json_object *o = json_object_from_file(out_file(run_name, "run.json"));
-    assert_non_null(o);
-    long v = (long)json_object_get_int64(sm_test_json(o, path));
-    json_object_put(o);
-    return v;
+    return sm_test_manifest_long(out_file(run_name, "run.json"), path);
 }
 
 static void test_raster_codes_in_another_crs(void **state)

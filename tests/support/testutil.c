@@ -182,7 +182,7 @@ void sm_test_read_raster(const char *path, int band, sm_test_raster *r)
     GDALRasterBandH b = GDALGetRasterBand(ds, band);
     if (!b)
         fail_msg("%s has no band %d", path, band);
-    r->nodata = GDALGetRasterNoDataValue(b, NULL);
+    r->nodata = GDALGetRasterNoDataValue(b, &r->has_nodata);
     r->v = malloc((size_t)r->w * r->h * sizeof *r->v);
     assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64, 0, 0),
                      CE_None);
@@ -195,4 +195,14 @@ double sm_test_raster_at(const sm_test_raster *r, double x, double y)
     if (c < 0 || l < 0 || c >= r->w || l >= r->h)
         fail_msg("(%g, %g) is outside the raster", x, y);
     return r->v[(size_t)l * r->w + c];
+}
+
+long sm_test_manifest_long(const char *run_json, const char *path)
+{
+    json_object *o = json_object_from_file(run_json);
+    if (!o)
+        fail_msg("cannot read %s", run_json);
+    long v = (long)json_object_get_int64(sm_test_json(o, path));
+    json_object_put(o);
+    return v;
 }

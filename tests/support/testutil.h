@@ -54,13 +54,15 @@ int sm_test_setup_gdal(void **state);
 
 /* A raster band as doubles, with its geotransform. */
 typedef struct {
-    int w, h;
+    int w, h, has_nodata;
     double gt[6], nodata;
     double *v;
 } sm_test_raster;
 
 /* Band `band` of path (fails the test if it cannot be read); free r->v. */
 void sm_test_read_raster(const char *path, int band, sm_test_raster *r);
+/* An integer of a run.json at a dotted path ("stages.hotspots.areas_found"). */
+long sm_test_manifest_long(const char *run_json, const char *path);
 /* The value of the cell containing (x, y); fails the test outside. */
 double sm_test_raster_at(const sm_test_raster *r, double x, double y);
 #endif
