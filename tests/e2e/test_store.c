@@ -10,6 +10,7 @@
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +348,67 @@ static void test_bad_imports_change_nothing(void **state)
     expect_rejected(row, "", "no contaminant rows for this case");
 }
 
+/* A GeoPackage survey: points in another CRS (UTM 33N) become lon/lat. */
+static void test_import_geopackage(void **state)
+{
+    (void)state;
+    const char *path = sm_test_tmp("survey.gpkg");
+    remove(path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    OGRSpatialReferenceH utm = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(utm, 32633);
+    OGRLayerH cases = GDALDatasetCreateLayer(ds, "cases", utm, wkbPoint, NULL);
+    OGRLayerH ccs = GDALDatasetCreateLayer(ds, "case_contaminants", NULL, wkbNone, NULL);
+    OSRDestroySpatialReference(utm);
+    const char *fields[] = {"id", "title", "country", "land_use", "technology", "year", "area_ha",
+                            "volume_m3", "cost_usd", "duration_months", "outcome", "reference",
+                            "illustrative"};
+    for (unsigned i = 0; i < sizeof fields / sizeof *fields; i++) {
+        OGRFieldDefnH f = OGR_Fld_Create(fields[i], OFTString);
+        OGR_L_CreateField(cases, f, TRUE), OGR_Fld_Destroy(f);
+    }
+    for (int i = 0; i < 5; i++) {
+        OGRFieldDefnH f = OGR_Fld_Create(i == 0   ? "case_id"
+                                         : i == 1 ? "contaminant"
+                                         : i == 2 ? "initial_mg_kg"
+                                         : i == 3 ? "target_mg_kg"
+                                                  : "achieved_mg_kg",
+                                         i < 2 ? OFTString : OFTReal);
+        OGR_L_CreateField(ccs, f, TRUE), OGR_Fld_Destroy(f);
+    }
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(cases));
+    const char *vals[] = {"G1", "Illustrative: gpkg", "CZE", "agricultural", "phytoextraction",
+                          "2019", "", "", "", "", "", "", "yes"};
+    for (unsigned i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (vals[i][0])
+            OGR_F_SetFieldString(f, (int)i, vals[i]);
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(pt, 0, 500000, 5540000); /* 15.000 E, 50.01 N */
+    OGR_F_SetGeometryDirectly(f, pt);
+    assert_int_equal(OGR_L_CreateFeature(cases, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    f = OGR_F_Create(OGR_L_GetLayerDefn(ccs));
+    OGR_F_SetFieldString(f, 0, "G1"), OGR_F_SetFieldString(f, 1, "cd");
+    OGR_F_SetFieldDouble(f, 2, 2.5);
+    assert_int_equal(OGR_L_CreateFeature(ccs, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    assert_int_equal(store_cmd("import", path), 0);
+    sm_store s;
+    assert_int_equal(sm_store_open(store_path(), 0, &s), 0);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s.db, "SELECT ST_X(location), ST_Y(location) FROM cases "
+                                              "WHERE id = 'G1'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(fabs(sqlite3_column_double(st, 0) - 15.0) < 1e-6); /* central meridian */
+    assert_true(fabs(sqlite3_column_double(st, 1) - 50.0) < 0.1);
+    sqlite3_finalize(st);
+    sm_store_close(&s);
+    assert_int_equal(scalar("SELECT count(*) FROM case_contaminants WHERE case_id = 'G1'"), 1);
+}
+
 /* A survey big enough to take a few seconds; SIGKILL once it is writing. */
 static const char *big_survey(int n)
 {
@@ -399,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_nearest_equals_brute_force),
         cmocka_unit_test(test_import_is_idempotent),
         cmocka_unit_test(test_hostile_strings),
+        cmocka_unit_test(test_import_geopackage),
         cmocka_unit_test(test_bad_imports_change_nothing),
         cmocka_unit_test(test_killed_import_leaves_store_as_it_was),
     };
