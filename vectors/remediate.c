@@ -274,15 +274,12 @@ static int read_hotspot(OGRFeatureH f, OGRCoordinateTransformationH ct, hotspot 
              OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "main_landuse")));
     h->area_ha = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "area_ha"));
     h->n_samples = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "n_samples"));
-    OGRGeometryH g = OGR_F_GetGeometryRef(f), centre = OGR_G_CreateGeometry(wkbPoint);
-    int ok = g && OGR_G_PointOnSurface(g) != NULL;
-    if (ok) {
+    OGRGeometryH g = OGR_F_GetGeometryRef(f), centre = g ? OGR_G_PointOnSurface(g) : NULL;
+    int ok = centre && OGR_G_Transform(centre, ct) == OGRERR_NONE;
+    if (ok)
+        h->lon = OGR_G_GetX(centre, 0), h->lat = OGR_G_GetY(centre, 0);
+    if (centre)
         OGR_G_DestroyGeometry(centre);
-        centre = OGR_G_PointOnSurface(g);
-    }
-    ok = ok && OGR_G_Transform(centre, ct) == OGRERR_NONE;
-    h->lon = OGR_G_GetX(centre, 0), h->lat = OGR_G_GetY(centre, 0);
-    OGR_G_DestroyGeometry(centre);
     return ok ? SM_OK : sm_error_set(SM_EDATA, "hotspot %ld has no usable geometry", h->id);
 }
 

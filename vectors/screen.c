@@ -683,7 +683,8 @@ int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *o
         rc = read_all(r, path, &sites, &n, out);
     if (rc == SM_OK)
         rc = evaluate_all(r, sites, n);
-    qsort(sites, (size_t)n, sizeof *sites, by_priority);
+    if (n)
+        qsort(sites, (size_t)n, sizeof *sites, by_priority);
     char gpkg[PATH], csv[PATH];
     snprintf(gpkg, sizeof gpkg, "%s/sites_screened.gpkg", cfg->output);
     snprintf(csv, sizeof csv, "%s/sites_screened.csv", cfg->output);

@@ -548,7 +548,8 @@ int sm_store_import(sm_store *s, const char *file, const char *rejects_path,
     survey sv = {&cases, &ccs, sorted(&cases), sorted(&ccs)};
     if (rc == SM_OK)
         out->rejected = check_cases(&k, &sv, &rej) + check_contaminant_rows(&k, &sv, &rej);
-    qsort(rej.items, (size_t)rej.n, sizeof *rej.items, by_file_and_row);
+    if (rej.n)
+        qsort(rej.items, (size_t)rej.n, sizeof *rej.items, by_file_and_row);
     if (rc == SM_OK && out->rejected > 0) {
         if (rejects_path)
             sm_rejects_write(&rej, rejects_path);
