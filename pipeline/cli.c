@@ -38,7 +38,7 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
-    "                    hotspots, remediate, screen)\n"
+    "                    hotspots, remediate, screen, publish)\n"
     "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
     "                    rows that cannot be used go to <output>/rejects.csv\n"
     "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
@@ -52,6 +52,8 @@ static const char usage_text[] =
     "  screen CONFIG [--sites FILE]  rank a registry of candidate sites by their\n"
     "                    probability of exceeding the guideline values:\n"
     "                    <output>/sites_screened.gpkg and .csv\n"
+    "  publish CONFIG    web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
+    "                    FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html\n"
     "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
     "                    list [technologies|cases|countries|contaminants], coverage,\n"
     "                    export DIR\n"
@@ -155,6 +157,16 @@ static const struct {
      "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
      "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
      "without a usable geometry go to <output>/sites_rejects.csv.\n"},
+    {"publish",
+     "soilmap publish CONFIG\n\n"
+     "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
+     "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
+     "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
+     "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
+     "catalog of all of it) and index.html, a viewer that works offline from any static\n"
+     "web server, e.g.:\n"
+     "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
+     "and <output>/report.html, the run report in one file. See docs/publish.md.\n"},
     {"store",
      "soilmap store SUB CONFIG [ARG]\n\n"
      "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
@@ -186,7 +198,7 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "screen", "store", "validate",
+static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "screen", "publish", "store", "validate",
                                        "version",  "help",    NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
@@ -297,10 +309,6 @@ static int cmd_validate(const sm_config *cfg)
     printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,
            cfg->samples.n_contaminants, cfg->samples.n_contaminants == 1 ? "" : "s",
            cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
-    for (int i = 0; i < cfg->n_later_present; i++)
-        printf("note: section '%s' is for a stage this version does not have yet; it was not "
-               "checked\n",
-               cfg->later_present[i]);
     return SM_OK;
 }
 

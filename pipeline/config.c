@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const later_sections[] = {SM_LATER_SECTIONS, NULL};
 
 static int load_crs(const sm_ynode *root, sm_config *cfg)
 {
@@ -245,26 +244,13 @@ static int load_sources(const sm_ynode *root, sm_config *cfg)
     return SM_OK;
 }
 
-static int load_later_sections(const sm_ynode *root, sm_config *cfg)
-{
-    for (int i = 0; later_sections[i]; i++) {
-        sm_ynode n;
-        if (!sm_y_get(root, later_sections[i], &n))
-            continue;
-        if (!sm_y_is_map(&n))
-            return sm_y_error(&n, "expected a mapping of keys");
-        cfg->later_present[cfg->n_later_present++] = strdup(later_sections[i]);
-    }
-    return SM_OK;
-}
-
 static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
 {
     static const char *const keys[] = {"project", "output",        "crs",
                                        "grid",    "samples",       "sources",
                                        "interpolation", "landuse",     "thresholds",
                                        "hotspots",      "remediation", "screening",
-                                       SM_LATER_SECTIONS, NULL};
+                                       "publish",       NULL};
     sm_ynode root = sm_yaml_root(doc);
     SM_TRY(sm_y_check_map(&root, keys));
     SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
@@ -277,7 +263,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     SM_TRY(sm_config_load_classify(&root, cfg));
     SM_TRY(sm_config_load_remediation(&root, cfg));
     SM_TRY(sm_config_load_screening(&root, cfg));
-    return load_later_sections(&root, cfg);
+    return sm_config_load_publish(&root, cfg);
 }
 
 int sm_config_load(const char *file, sm_config *cfg)
@@ -328,8 +314,6 @@ void sm_config_free(sm_config *cfg)
     sm_config_free_classify(cfg);
     sm_config_free_remediation(cfg);
     sm_config_free_screening(cfg);
-    for (int i = 0; i < cfg->n_later_present; i++)
-        free(cfg->later_present[i]);
     free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output), free(cfg->crs);
     memset(cfg, 0, sizeof *cfg);
 }

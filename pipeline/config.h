@@ -167,9 +167,14 @@ typedef struct {
     double sample_distance;     /* metres: samples counted around a site */
 } sm_screening_config;
 
-/* Sections that later stages read; the loader checks only that they are
- * mappings, and `soilmap validate` says which are not used yet. */
-#define SM_LATER_SECTIONS "publish"
+/* The `publish` section: web products. */
+typedef struct {
+    int present;
+    int zmin, zmax; /* -1: from the grid */
+    int viewer;
+    int report;
+} sm_publish_config;
+
 
 typedef struct {
     char *file; /* the config file as given */
@@ -187,8 +192,7 @@ typedef struct {
     sm_hotspots_config hotspots;
     sm_remediation_config remediation;
     sm_screening_config screening;
-    char *later_present[8]; /* names of later-stage sections present */
-    int n_later_present;
+    sm_publish_config publish;
 } sm_config;
 
 int sm_config_load(const char *file, sm_config *cfg);
@@ -204,6 +208,9 @@ void sm_config_free_classify(sm_config *cfg);
 /* The remediation section (config_remediation.c). */
 int sm_config_load_remediation(const void *root, sm_config *cfg);
 void sm_config_free_remediation(sm_config *cfg);
+
+/* The publish section (config_remediation.c). */
+int sm_config_load_publish(const void *root, sm_config *cfg);
 
 /* The screening section (config_remediation.c). */
 int sm_config_load_screening(const void *root, sm_config *cfg);

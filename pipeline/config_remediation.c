@@ -1,5 +1,5 @@
-/* The `remediation` and `screening` sections of the run config
- * (docs/remediation.md). */
+/* The `remediation`, `screening` and `publish` sections of the run config
+ * (docs/remediation.md, docs/publish.md). */
 #include "config.h"
 #include "error.h"
 #include "version.h"
@@ -112,4 +112,36 @@ void sm_config_free_screening(sm_config *cfg)
     free(sc->sites), free(sc->layer), free(sc->crs), free(sc->x), free(sc->y);
     free(sc->id), free(sc->name), free(sc->landuse);
     memset(sc, 0, sizeof *sc);
+}
+
+int sm_config_load_publish(const void *rootp, sm_config *cfg)
+{
+    static const char *const keys[] = {"tiles", "viewer", "report", NULL};
+    static const char *const tile_keys[] = {"zoom", NULL};
+    const sm_ynode *root = rootp;
+    sm_publish_config *pc = &cfg->publish;
+    sm_ynode sec, tiles, zoom;
+    pc->zmin = pc->zmax = -1, pc->viewer = 1, pc->report = 1;
+    if (!sm_y_get(root, "publish", &sec))
+        return SM_OK;
+    SM_TRY(sm_y_check_map(&sec, keys));
+    pc->present = 1;
+    SM_TRY(sm_y_key_bool(&sec, "viewer", &pc->viewer));
+    SM_TRY(sm_y_key_bool(&sec, "report", &pc->report));
+    if (!sm_y_get(&sec, "tiles", &tiles))
+        return SM_OK;
+    SM_TRY(sm_y_check_map(&tiles, tile_keys));
+    if (!sm_y_get(&tiles, "zoom", &zoom))
+        return SM_OK;
+    double z[2];
+    if (sm_y_seq_len(&zoom) != 2)
+        return sm_y_error(&zoom, "expected [min, max], e.g. [11, 16]");
+    for (int i = 0; i < 2; i++) {
+        sm_ynode item = sm_y_seq_item(&zoom, i);
+        SM_TRY(sm_y_number(&item, 0, 22, &z[i]));
+    }
+    if (z[0] != floor(z[0]) || z[1] != floor(z[1]) || z[0] > z[1])
+        return sm_y_error(&zoom, "expected whole zoom levels [min, max] with min <= max");
+    pc->zmin = (int)z[0], pc->zmax = (int)z[1];
+    return SM_OK;
 }

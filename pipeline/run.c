@@ -212,6 +212,7 @@ static const stage_def stages[] = {
     {"remediate", sm_stage_remediate_inputs, sm_stage_remediate_outputs, sm_stage_remediate_run,
      sm_stage_remediate_modifies},
     {"screen", sm_stage_screen_inputs, sm_stage_screen_outputs, sm_stage_screen_run, NULL},
+    {"publish", sm_stage_publish_inputs, sm_stage_publish_outputs, sm_stage_publish_run, NULL},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 

@@ -24,4 +24,8 @@ int sm_stage_screen_inputs(const sm_config *cfg, char **paths);
 int sm_stage_screen_outputs(const sm_config *cfg, char **paths);
 int sm_stage_screen_run(const sm_config *cfg, json_object *record);
 
+int sm_stage_publish_inputs(const sm_config *cfg, char **paths);
+int sm_stage_publish_outputs(const sm_config *cfg, char **paths);
+int sm_stage_publish_run(const sm_config *cfg, json_object *record);
+
 #endif

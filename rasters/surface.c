@@ -140,6 +140,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
     if (!buf)
         return sm_error_set(SM_EINTERNAL, "out of memory for %ld tiles", batch);
     int rc = SM_OK, stop = 0;
+    char msg[2048] = ""; /* errors are per thread: the first one is carried out here */
 #pragma omp parallel
     {
         void *scratch = k->scratch_new ? k->scratch_new(k->ctx) : NULL;
@@ -151,7 +152,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
                 if (trc != SM_OK) {
 #pragma omp critical(sm_surface_error)
                     if (rc == SM_OK)
-                        rc = trc;
+                        rc = trc, snprintf(msg, sizeof msg, "%s", sm_error_message());
                 }
             }
 #pragma omp single
@@ -160,6 +161,8 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
                     rc = write_tile(r, t, buf + (size_t)(t - first) * tile_doubles);
                 if (rc == SM_OK && progress && !progress(0.8 * last / ntiles, NULL, arg))
                     rc = sm_error_set(SM_ECANCEL, "cancelled");
+                if (rc != SM_OK && !msg[0])
+                    snprintf(msg, sizeof msg, "%s", sm_error_message());
                 stop = rc != SM_OK;
             }
         }
@@ -167,7 +170,7 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
             k->scratch_free(k->ctx, scratch);
     }
     free(buf);
-    return rc;
+    return rc == SM_OK ? SM_OK : sm_error_set(rc, "%s", msg);
 }
 
 static int open_staging(render *r, OGRSpatialReferenceH srs, int b)

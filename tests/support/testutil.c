@@ -206,3 +206,59 @@ long sm_test_manifest_long(const char *run_json, const char *path)
     json_object_put(o);
     return v;
 }
+
+/* ---- the shipped demo config, run in the scratch folder ---- */
+
+static char *demo_text(const char *name, const char *replace, const char *with)
+{
+    char *text = sm_test_slurp(sm_test_src("configs/demo.yaml"));
+    char data[600], table[600], out[300];
+    snprintf(data, sizeof data, "%s/", sm_test_src("data"));
+    snprintf(table, sizeof table, "%s", sm_test_src("configs/thresholds/"));
+    snprintf(out, sizeof out, "out-%s", name);
+    sm_test_rmtree(out);
+    const char *from[] = {"../data/", "thresholds/ccme.csv", "../out/demo",
+                          "../out/remediation.sqlite", replace};
+    char ccme[700], store[600], outdir[600];
+    snprintf(ccme, sizeof ccme, "%sccme.csv", table);
+    snprintf(store, sizeof store, "%s", sm_test_tmp("demo-store.sqlite"));
+    snprintf(outdir, sizeof outdir, "%s", sm_test_tmp(out));
+    const char *to[] = {data, ccme, outdir, store, with};
+    for (int i = 0; i < 5 && from[i]; i++) {
+        char *at = strstr(text, from[i]);
+        assert_non_null(at);
+        for (; at; at = strstr(at, from[i])) { /* every occurrence */
+            size_t n = strlen(text) + strlen(to[i]) + 1, offset = at - text + strlen(to[i]);
+            char *next = malloc(n);
+            snprintf(next, n, "%.*s%s%s", (int)(at - text), text, to[i], at + strlen(from[i]));
+            free(text);
+            text = next, at = text + offset;
+        }
+    }
+    return text;
+}
+
+const char *sm_test_demo_config(const char *name, const char *replace, const char *with)
+{
+    static char config[600];
+    char *text = demo_text(name, replace, with), file[128];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    snprintf(config, sizeof config, "%s", sm_test_write(file, text));
+    free(text);
+    return config;
+}
+
+int sm_test_run_demo(const char *name, const char *replace, const char *with, char *err,
+                     size_t errsize)
+{
+    char config[600], args[700];
+    snprintf(config, sizeof config, "%s", sm_test_demo_config(name, replace, with));
+    snprintf(args, sizeof args, "store init --force -q %s", config);
+    int rc = sm_test_cli(args, err, errsize);
+    snprintf(args, sizeof args, "run -q %s", config);
+    if (rc == 0)
+        rc = sm_test_cli(args, err, errsize);
+    if (rc)
+        print_message("%s: %s\n", name, err);
+    return rc;
+}

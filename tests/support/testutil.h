@@ -52,6 +52,14 @@ struct json_object *sm_test_json(struct json_object *o, const char *path);
 /* cmocka group setup that registers GDAL's drivers. */
 int sm_test_setup_gdal(void **state);
 
+/* The shipped configs/demo.yaml as NAME.yaml in the scratch folder, its
+ * paths made absolute, its output out-NAME and its own remediation store,
+ * with `replace` (may be NULL) swapped for `with`; returns its path. */
+const char *sm_test_demo_config(const char *name, const char *replace, const char *with);
+/* `store init` and `run` of that config; the exit code (err as sm_test_cli). */
+int sm_test_run_demo(const char *name, const char *replace, const char *with, char *err,
+                     size_t errsize);
+
 /* A raster band as doubles, with its geotransform. */
 typedef struct {
     int w, h, has_nodata;

@@ -207,20 +207,6 @@ static void test_bad_contaminant_name(void **state)
     assert_error(rc, SM_ECONFIG, "samples.contaminants.Zn-total: contaminant names must be");
 }
 
-static void test_later_sections_accepted(void **state)
-{
-    (void)state;
-    sm_config cfg;
-    int rc = load("grid: {resolution: 5}\n", base_samples,
-                  "publish: {viewer: true}\n", &cfg);
-    assert_int_equal(rc, SM_OK);
-    assert_int_equal(cfg.n_later_present, 1);
-    assert_string_equal(cfg.later_present[0], "publish");
-    sm_config_free(&cfg);
-    rc = load("grid: {resolution: 5}\n", base_samples, "publish: 3\n", &cfg);
-    assert_error(rc, SM_ECONFIG, "publish: expected a mapping of keys");
-}
-
 static void expect_classify_error(const char *sections, const char *fragment)
 {
     sm_config cfg;
@@ -304,7 +290,6 @@ int main(void)
         cmocka_unit_test(test_missing_config_file),
         cmocka_unit_test(test_explicit_extent),
         cmocka_unit_test(test_bad_contaminant_name),
-        cmocka_unit_test(test_later_sections_accepted),
         cmocka_unit_test(test_classify_sections),
         cmocka_unit_test(test_attribute_clash),
         cmocka_unit_test(test_source_crs_checked),
