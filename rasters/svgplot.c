@@ -386,13 +386,15 @@ static void ramp_legend(FILE *out, const char *id, const sm_colormap *m)
     for (int i = 0; i < STEPS; i++) {
         unsigned char c[4];
         sm_colormap_apply(m, ramp_value(m, (i + 0.5) / STEPS), c);
-        fprintf(out, "<rect x=\"%.2f\" y=\"20\" width=\"%.2f\" height=\"14\"", X0 + i * (double)BAR / STEPS,
-                (double)BAR / STEPS + 0.3);
+        double w = (double)BAR / STEPS;
+        /* each a little wider than its step, so that no hairline gaps show */
+        fprintf(out, "<rect x=\"%.2f\" y=\"20\" width=\"%.2f\" height=\"14\"", X0 + i * w,
+                w + 0.3);
         fill_rgba(out, c);
         fputs("/>\n", out);
     }
-    fprintf(out, "<rect x=\"%d\" y=\"20\" width=\"%d\" height=\"14\" fill=\"none\" stroke=\"#666\"/>\n",
-            X0, BAR);
+    fprintf(out, "<rect x=\"%d\" y=\"20\" width=\"%d\" height=\"14\" fill=\"none\""
+                 " stroke=\"#666\"/>\n", X0, BAR);
     for (int i = 0; i < m->n; i++) {
         double x = X0 + ramp_t(m, m->stops[i].value) * BAR;
         const char *anchor = i == 0 ? "start" : i == m->n - 1 ? "end" : "middle";
@@ -409,7 +411,8 @@ static void class_legend(FILE *out, const char *id, const sm_colormap *m)
     for (int k = 0; k < m->n; k++) {
         unsigned char c[4];
         sm_colormap_apply(m, k, c);
-        fprintf(out, "<rect x=\"8\" y=\"%d\" width=\"14\" height=\"14\" stroke=\"#666\"", 20 + 20 * k);
+        fprintf(out, "<rect x=\"8\" y=\"%d\" width=\"14\" height=\"14\" stroke=\"#666\"",
+                20 + 20 * k);
         fill_rgba(out, c);
         fputs("/>\n", out);
         text_at(out, 30, 31 + 20 * k, "start", "legend-label", m->stops[k].label);
