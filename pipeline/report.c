@@ -973,9 +973,12 @@ static int section_contaminant(report *r, const sm_contaminant *c)
     section_open(r->f, id, title);
     int rc = sample_summary(r, c->name);
     if (rc == SM_OK && r->cfg->interpolation.present) {
+        fputs("<div class=\"figs\"><div>\n", r->f); /* variogram and CV side by side */
         rc = variogram_part(r, c->name);
+        fputs("</div><div>\n", r->f);
         if (rc == SM_OK)
             rc = crossval_part(r, c->name);
+        fputs("</div></div>\n", r->f);
         if (rc == SM_OK)
             rc = maps_part(r, c->name);
     } else if (rc == SM_OK) {
@@ -1246,7 +1249,8 @@ static const char css[] =
     "th{background:#f0f3f7}td.num{text-align:right;font-variant-numeric:tabular-nums}"
     ".absent{color:#777;font-style:italic}.note{color:#444;font-size:.9em}"
     ".figs{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}"
-    "figure{margin:0}figcaption{font-weight:bold;margin-bottom:4px}"
+    "figure{margin:0}figcaption{font-weight:bold;margin-bottom:4px}figure.map{width:380px}"
+    "figure.map img,figure.map svg{width:100%;height:auto}"
     "img.quicklook{display:block;background:#fff;border:1px solid #999;max-width:100%;"
     "height:auto;image-rendering:pixelated}ul.checklist{list-style:none;padding-left:.5em}"
     "ul.checklist li::before{content:'\\2610\\00a0'}nav a{margin-right:.8em}";
