@@ -298,8 +298,9 @@ static int s_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double
     }
     if (s->rc != SM_OK)
         return s->rc;
+    int nbands = j->pli ? 4 : 3; /* out holds only the files being written */
     for (size_t c = 0; c < (size_t)w * h; c++) {
-        for (int b = 0; b < 4; b++)
+        for (int b = 0; b < nbands; b++)
             out[b * plane + c] = NAN;
         summary_cell(j, s, c, out + c, plane);
     }

@@ -342,6 +342,25 @@ static void test_screening_ranks_exceeding_sites_first(void **state)
     assert_true(auc > 0.8);
 }
 
+/* The classification rasters are the same bytes for any thread count
+ * (a tile writing past its bands once made them differ). */
+static void test_classes_same_for_any_thread_count(void **state)
+{
+    (void)state;
+    char cmd[1200], *sums[2];
+    for (int t = 1; t <= 2; t++) {
+        snprintf(cmd, sizeof cmd, "%s classify -q --force --threads %d %s && cd %s && "
+                                  "sha256sum *.tif > %s",
+                 SM_BINARY, t, sm_test_tmp("demo.yaml"), out_file("demo", "classes"),
+                 sm_test_tmp(t == 1 ? "sums1" : "sums2"));
+        assert_int_equal(system(cmd), 0);
+        sums[t - 1] = sm_test_slurp(sm_test_tmp(t == 1 ? "sums1" : "sums2"));
+    }
+    assert_non_null(strstr(sums[0], "n_exceeding.tif"));
+    assert_string_equal(sums[0], sums[1]);
+    free(sums[0]), free(sums[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_screening_ranks_exceeding_sites_first),
         cmocka_unit_test(test_min_area_filter),
         cmocka_unit_test(test_connectivity),
+        cmocka_unit_test(test_classes_same_for_any_thread_count), /* last: it reruns classify */
     };
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }
