@@ -132,13 +132,12 @@ json_object *sm_manifest_stage(sm_manifest *m, const char *name, double seconds,
     return o;
 }
 
-int sm_manifest_write(const sm_manifest *m, const char *path)
+int sm_json_write(json_object *o, const char *path)
 {
     sm_outfile out;
     sm_outfile_begin(&out, path);
-    const char *text =
-        json_object_to_json_string_ext(m->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *text = json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     FILE *fp = fopen(out.tmp, "w");
     if (!fp)
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %m", path);
@@ -149,4 +148,9 @@ int sm_manifest_write(const sm_manifest *m, const char *path)
         return sm_error_set(SM_EIO, "%s: cannot write", path);
     }
     return sm_outfile_commit(&out);
+}
+
+int sm_manifest_write(const sm_manifest *m, const char *path)
+{
+    return sm_json_write(m->root, path);
 }

@@ -28,6 +28,9 @@ json_object *sm_manifest_stage(sm_manifest *m, const char *name, double seconds,
 /* Writes the manifest to path atomically. */
 int sm_manifest_write(const sm_manifest *m, const char *path);
 
+/* Any JSON document, pretty-printed, written atomically (o is not freed). */
+int sm_json_write(json_object *o, const char *path);
+
 /* Hex SHA-256 of a file's contents; SM_ENOINPUT if it cannot be read. */
 int sm_file_sha256(const char *path, char hex[65]);
 void sm_text_sha256(const char *text, char hex[65]);

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "interpolate.h"
 #include "log.h"
+#include "manifest.h"
 #include "outfile.h"
 #include "report.h"
 #include "stac.h"
@@ -268,16 +269,9 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
     json_object_object_add(o, "vectors", vectors);
     char path[PATH];
     snprintf(path, sizeof path, "%s/layers.json", web);
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
-    int ok = json_object_to_file_ext(out.tmp, o, JSON_C_TO_STRING_PRETTY |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE) == 0;
+    int rc = sm_json_write(o, path);
     json_object_put(o);
-    if (!ok) {
-        sm_outfile_abort(&out);
-        return sm_error_set(SM_EIO, "%s: cannot write", path);
-    }
-    return sm_outfile_commit(&out);
+    return rc;
 }
 
 /* ---- the stage ---- */

@@ -1,6 +1,7 @@
 #include "stac.h"
 #include "crs.h"
 #include "error.h"
+#include "manifest.h"
 #include "outfile.h"
 
 #include <cpl_conv.h>
@@ -51,16 +52,9 @@ static json_object *stac_link(const char *rel, const char *href, const char *typ
 
 static int write_json(json_object *o, const char *path)
 {
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
-    int ok = json_object_to_file_ext(out.tmp, o, JSON_C_TO_STRING_PRETTY |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE) == 0;
+    int rc = sm_json_write(o, path);
     json_object_put(o);
-    if (!ok) {
-        sm_outfile_abort(&out);
-        return sm_error_set(SM_EIO, "%s: cannot write", path);
-    }
-    return sm_outfile_commit(&out);
+    return rc;
 }
 
 /* ---- raster items ---- */
