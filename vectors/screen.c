@@ -11,18 +11,17 @@
 #include "progress.h"
 #include "rejects.h"
 #include "thresholds.h"
+#include "zonal.h"
 
 #include <cpl_string.h>
 #include <gdal.h>
-#include <gdal_alg.h>
-#include <gdal_utils.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAXC = 64, PATH = 4200, MAXCELLS = 1 << 20 };
+enum { MAXC = 64, PATH = 4200 };
 
 int sm_screen_priority(double p1, double ptop, double ratio)
 {
@@ -203,102 +202,6 @@ static void close_run(run *r)
     free(r->hotspots), free(r->hotspot_ids), free(r->recs);
 }
 
-/* ---- the cells of a site ---- */
-
-typedef struct {
-    int x0, y0, w, h, n;
-    unsigned char *mask; /* w x h: 1 for the site's cells */
-} cells;
-
-static int cell_of(const sm_grid *g, double x, double y, int *col, int *row)
-{
-    *col = (int)floor((x - g->xmin) / g->res), *row = (int)floor((g->ymax - y) / g->res);
-    return *col >= 0 && *row >= 0 && *col < g->ncols && *row < g->nrows;
-}
-
-static void single_cell(const sm_grid *g, OGRGeometryH point, cells *c)
-{
-    c->w = c->h = 1;
-    c->mask = calloc(1, 1);
-    c->n = c->mask[0] = cell_of(g, OGR_G_GetX(point, 0), OGR_G_GetY(point, 0), &c->x0, &c->y0);
-}
-
-/* Cells whose centres lie inside the polygon (rasterised by GDAL); a polygon
- * smaller than a cell gets the cell of a point on its surface. */
-static void polygon_cells(const sm_grid *g, OGRGeometryH poly, cells *c)
-{
-    OGREnvelope e;
-    OGR_G_GetEnvelope(poly, &e);
-    int x1, y1, x2, y2;
-    cell_of(g, e.MinX, e.MaxY, &x1, &y1), cell_of(g, e.MaxX, e.MinY, &x2, &y2);
-    c->x0 = x1 < 0 ? 0 : x1, c->y0 = y1 < 0 ? 0 : y1;
-    c->w = (int)((x2 >= g->ncols ? g->ncols - 1 : x2) - c->x0 + 1);
-    c->h = (int)((y2 >= g->nrows ? g->nrows - 1 : y2) - c->y0 + 1);
-    if (c->w > 0 && c->h > 0 && (long)c->w * c->h <= MAXCELLS) {
-        GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", c->w, c->h, 1, GDT_Byte,
-                                      NULL);
-        double gt[6] = {g->xmin + c->x0 * g->res, g->res, 0, g->ymax - c->y0 * g->res, 0, -g->res};
-        GDALSetGeoTransform(mem, gt);
-        int band = 1;
-        double one = 1;
-        c->mask = calloc((size_t)c->w * c->h, 1);
-        if (GDALRasterizeGeometries(mem, 1, &band, 1, &poly, NULL, NULL, &one, NULL, NULL,
-                                    NULL) == CE_None &&
-            GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, c->w, c->h, c->mask, c->w,
-                         c->h, GDT_Byte, 0, 0) == CE_None)
-            for (int i = 0; i < c->w * c->h; i++)
-                c->n += c->mask[i];
-        GDALClose(mem);
-    }
-    if (c->n == 0) {
-        free(c->mask);
-        OGRGeometryH p = OGR_G_PointOnSurface(poly);
-        single_cell(g, p ? p : poly, c);
-        if (p)
-            OGR_G_DestroyGeometry(p);
-    }
-}
-
-static void site_cells(const sm_grid *g, OGRGeometryH geom, cells *c)
-{
-    memset(c, 0, sizeof *c);
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(geom));
-    if (t == wkbPoint)
-        single_cell(g, geom, c);
-    else
-        polygon_cells(g, geom, c);
-}
-
-/* Band values of the site's window, NAN for nodata. */
-static int read_window(GDALDatasetH ds, int band, const cells *c, double *buf)
-{
-    GDALRasterBandH b = GDALGetRasterBand(ds, band);
-    if (!b || GDALRasterIO(b, GF_Read, c->x0, c->y0, c->w, c->h, buf, c->w, c->h, GDT_Float64, 0,
-                           0) != CE_None)
-        return sm_error_set(SM_EIO, "%s: cannot read: %s", GDALGetDescription(ds),
-                            CPLGetLastErrorMsg());
-    int has;
-    double nodata = GDALGetRasterNoDataValue(b, &has);
-    for (int i = 0; has && i < c->w * c->h; i++)
-        if (buf[i] == nodata)
-            buf[i] = NAN;
-    return SM_OK;
-}
-
-/* Mean and maximum of buf over the mask (NAN cells skipped). */
-static void mean_max(const cells *c, const double *buf, double *mean, double *max)
-{
-    double s = 0;
-    int n = 0;
-    *max = NAN;
-    for (int i = 0; i < c->w * c->h; i++)
-        if (c->mask[i] && !isnan(buf[i])) {
-            s += buf[i], n++;
-            *max = isnan(*max) || buf[i] > *max ? buf[i] : *max;
-        }
-    *mean = n ? s / n : NAN;
-}
-
 /* ---- one site ---- */
 
 enum { V_PRED, V_PRED_MAX, V_SD, V_RATIO, V_P, NV = V_P + SM_MAX_TIERS };
@@ -320,7 +223,7 @@ static double exceedance(double t, double mean, double var)
 }
 
 /* Mean over the site's cells of P(exceeding t) on the kriging scale. */
-static double mean_exceedance(const cells *c, const double *mean, const double *var, double t)
+static double mean_exceedance(const sm_cells *c, const double *mean, const double *var, double t)
 {
     double s = 0;
     int n = 0;
@@ -330,28 +233,28 @@ static double mean_exceedance(const cells *c, const double *mean, const double *
     return n ? s / n : NAN;
 }
 
-static int evaluate_contaminant(const run *r, int i, const cells *c, site *s, double *buf)
+static int evaluate_contaminant(const run *r, int i, const sm_cells *c, site *s, double *buf)
 {
     double *conc = buf, *mean = buf + (size_t)c->w * c->h, *var = mean + (size_t)c->w * c->h;
     double *v = s->v + (size_t)i * NV;
     for (int k = 0; k < NV; k++)
         v[k] = NAN;
-    int rc = read_window(r->c[i].conc, 1, c, conc);
+    int rc = sm_cells_read(r->c[i].conc, 1, c, conc);
     for (int k = 0; r->exp_conc && k < c->w * c->h; k++)
         conc[k] = exp(conc[k]);
-    mean_max(c, conc, &v[V_PRED], &v[V_PRED_MAX]);
-    if (rc == SM_OK && r->prob && (rc = read_window(r->c[i].sd, 1, c, var)) == SM_OK) {
+    sm_cells_mean_max(c, conc, &v[V_PRED], &v[V_PRED_MAX]);
+    if (rc == SM_OK && r->prob && (rc = sm_cells_read(r->c[i].sd, 1, c, var)) == SM_OK) {
         for (int k = 0; k < c->w * c->h; k++)
             var[k] = sqrt(var[k]);
         double unused;
-        mean_max(c, var, &v[V_SD], &unused);
+        sm_cells_mean_max(c, var, &v[V_SD], &unused);
     }
     const double *tiers = s->cls >= 0 ? sm_guideline_values(&r->c[i].gl, s->cls, s->ph) : NULL;
     if (rc != SM_OK || !tiers)
         return rc;
     v[V_RATIO] = tiers[0] > 0 ? v[V_PRED] / tiers[0] : NAN;
-    if (r->prob && (rc = read_window(r->c[i].mean, 1, c, mean)) == SM_OK &&
-        (rc = read_window(r->c[i].var, 1, c, var)) == SM_OK)
+    if (r->prob && (rc = sm_cells_read(r->c[i].mean, 1, c, mean)) == SM_OK &&
+        (rc = sm_cells_read(r->c[i].var, 1, c, var)) == SM_OK)
         for (int t = 0; t < r->c[i].gl.ntiers; t++)
             if (!isnan(tiers[t]))
                 v[V_P + t] = mean_exceedance(c, mean, var, r->log ? log(tiers[t]) : tiers[t]);
@@ -360,18 +263,18 @@ static int evaluate_contaminant(const run *r, int i, const cells *c, site *s, do
 
 /* The site's land-use class: its attribute when it names a mapped class,
  * else the land-use raster at its centre. */
-static void site_class(const run *r, const cells *c, site *s)
+static void site_class(const run *r, const sm_cells *c, site *s)
 {
     s->cls = -1;
     for (int i = 0; s->landuse[0] && i < r->cfg->thresholds.n_classes; i++)
         if (!strcmp(r->cfg->thresholds.classes[i], s->landuse))
             s->cls = i;
     double lu = NAN, ph = NAN;
-    cells centre = {c->x0 + c->w / 2, c->y0 + c->h / 2, 1, 1, 1, NULL};
-    if (s->cls < 0 && read_window(r->landuse, 1, &centre, &lu) == SM_OK && lu > 0)
+    sm_cells centre = {c->x0 + c->w / 2, c->y0 + c->h / 2, 1, 1, 1, NULL};
+    if (s->cls < 0 && sm_cells_read(r->landuse, 1, &centre, &lu) == SM_OK && lu > 0)
         s->cls = (int)lu - 1;
     s->ph = r->cfg->thresholds.ph_source == SM_PH_VALUE ? r->cfg->thresholds.ph_value : NAN;
-    if (r->ph && read_window(r->ph, 1, &centre, &ph) == SM_OK)
+    if (r->ph && sm_cells_read(r->ph, 1, &centre, &ph) == SM_OK)
         s->ph = ph;
 }
 
@@ -431,8 +334,8 @@ static void context(const run *r, site *s)
 
 static int evaluate(const run *r, site *s)
 {
-    cells c;
-    site_cells(&r->grid, s->geom, &c);
+    sm_cells c;
+    sm_cells_of(&r->grid, s->geom, &c);
     s->v = malloc(sizeof *s->v * NV * (size_t)(r->n ? r->n : 1));
     for (int k = 0; k < NV * r->n; k++)
         s->v[k] = NAN;
