@@ -200,6 +200,19 @@ static void note_code(lu_job *j, double v)
     note_unmapped(j->sum, name);
 }
 
+/* A code the tile has not met yet goes to the shared list: the lock is
+ * taken once per code and tile, not once per cell of a large unmapped area. */
+static void note_new_code(lu_job *j, double v, double *seen, int *n_seen)
+{
+    for (int i = 0; i < *n_seen; i++)
+        if (seen[i] == v)
+            return;
+    if (*n_seen == SM_LANDUSE_MAX_UNMAPPED)
+        return; /* the list holds no more names anyway */
+    seen[(*n_seen)++] = v;
+    note_code(j, v);
+}
+
 static int lu_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,
                    size_t plane)
 {
@@ -211,10 +224,12 @@ static int lu_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, doubl
         return sm_error_set(SM_EIO, "%s: cannot read: %s", j->cfg->landuse.path,
                             CPLGetLastErrorMsg());
     long cells[256] = {0}, uncovered = 0, unmapped = 0;
+    double seen[SM_LANDUSE_MAX_UNMAPPED];
+    int n_seen = 0;
     for (size_t c = 0; c < n; c++) {
         int k = class_of(j, scratch ? out[c] : 0);
         if (k == -2 && j->from_codes)
-            note_code(j, out[c]);
+            note_new_code(j, out[c], seen, &n_seen);
         uncovered += k == -1, unmapped += k == -2;
         if (k >= 0)
             cells[k]++;
