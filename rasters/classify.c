@@ -397,6 +397,17 @@ static int load_table(const sm_config *cfg, sm_threshold_table *t)
     return rc == SM_OK ? apply_overrides(cfg, t) : rc;
 }
 
+/* Values that depend on soil pH need a pH from the config. */
+static int check_ph_given(const sm_config *cfg, const sm_threshold_table *t,
+                          const sm_guideline *g, const char *name)
+{
+    if (!g->needs_ph || cfg->thresholds.ph_source != SM_PH_NONE)
+        return SM_OK;
+    return sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; give a "
+                                    "value, a raster or a samples column",
+                        t->path, name);
+}
+
 static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
                         const sm_threshold_table *t, const char *ph, sm_classify_result *res)
 {
@@ -405,10 +416,8 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     sm_guideline gl;
     int rc = sm_guideline_resolve(t, tc->regime, res->name, tc->classes, tc->categories,
                                   tc->n_classes, &gl);
-    if (rc == SM_OK && gl.needs_ph && tc->ph_source == SM_PH_NONE)
-        rc = sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; give "
-                                      "a value, a raster or a samples column",
-                          t->path, res->name);
+    if (rc == SM_OK)
+        rc = check_ph_given(cfg, t, &gl, res->name);
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
     sm_interpolate_paths(cfg, res->name, conc, mean, var, PATH);
     class_path(cfg, "landuse", lu);
@@ -514,10 +523,8 @@ int sm_classify_check(const sm_config *cfg)
         sm_guideline g;
         rc = sm_guideline_resolve(&t, cfg->thresholds.regime, names[i], cfg->thresholds.classes,
                                   cfg->thresholds.categories, cfg->thresholds.n_classes, &g);
-        if (rc == SM_OK && g.needs_ph && cfg->thresholds.ph_source == SM_PH_NONE)
-            rc = sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; "
-                                          "give a value, a raster or a samples column",
-                              t.path, names[i]);
+        if (rc == SM_OK)
+            rc = check_ph_given(cfg, &t, &g, names[i]);
         sm_guideline_free(&g);
     }
     sm_thresholds_free(&t);

@@ -4,6 +4,7 @@
  * tables and configs through the CLI. The expected guideline values are
  * copied from the tables in configs/thresholds/, citing their lines; they
  * agree with /work/shared/reference/thresholds.md. */
+#include "gbsite.h"
 #include "testutil.h"
 
 #include <cpl_string.h>
@@ -18,66 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char err[1024];
 
 #define get sm_test_json
-
-/* The synthetic site: a 1 km square in EPSG:32650, 20 x 20 cells of 50 m. */
-enum { X0 = 500000, Y0 = 3300000, RES = 50, N = 20 };
-
-static const char *fixture(const char *name)
-{
-    static char buf[4][4096];
-    static int slot;
-    char *p = buf[slot++ % 4];
-    snprintf(p, 4096, "%s/tests/fixtures/classify/%s", SM_SOURCE_DIR, name);
-    return p;
-}
-
-static const char *out_file(const char *name, const char *file)
-{
-    static char buf[4][512];
-    static int slot;
-    char *p = buf[slot++ % 4];
-    snprintf(p, 512, "out-%s/%s", name, file);
-    return sm_test_tmp(p);
-}
-
-/* Writes NAME.yaml in the scratch folder and runs it into out-NAME. */
-static int run_config(const char *name, const char *text)
-{
-    char file[128], args[4400];
-    snprintf(file, sizeof file, "%s.yaml", name);
-    const char *path = sm_test_write(file, text);
-    char out[128];
-    snprintf(out, sizeof out, "out-%s", name);
-    sm_test_rmtree(out);
-    snprintf(args, sizeof args, "run -q -o %s %s", sm_test_tmp(out), path);
-    return sm_test_cli(args, err, sizeof err);
-}
-
-static void run_ok(const char *name, const char *text)
-{
-    int rc = run_config(name, text);
-    if (rc != 0)
-        fail_msg("%s: exit %d: %s", name, rc, err);
-}
-
-static json_object *manifest(const char *name)
-{
-    json_object *o = json_object_from_file(out_file(name, "run.json"));
-    assert_non_null(o);
-    return o;
-}
 
 /* ---- rasters ---- */
 
 typedef sm_test_raster raster;
-
-static void read_out(const char *name, const char *file, int band, raster *r)
-{
-    sm_test_read_raster(out_file(name, file), band, r);
-}
 
 static int is_nodata(const raster *r, long i)
 {
@@ -92,80 +39,13 @@ static void assert_same_grid(const raster *a, const raster *b)
         assert_true(a->gt[k] == b->gt[k]);
 }
 
-static int file_exists(const char *path)
-{
-    return access(path, F_OK) == 0;
-}
-
 static void assert_rel(double got, double want, double tol, const char *what, long cell)
 {
     if (!(fabs(got - want) <= tol * fabs(want)))
         fail_msg("%s at cell %ld: %.9g, expected %.9g", what, cell, got, want);
 }
 
-/* A soil-pH raster in EPSG:32650 with 50 m cells from (xmin, ymax); a cell's
- * pH depends on its centre's x. */
-static const char *write_ph_raster(const char *name, double xmin, double ymax, int w, int h,
-                                   double (*ph_at)(double x))
-{
-    const char *path = sm_test_tmp(name);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, w, h, 1, GDT_Float32, NULL);
-    assert_non_null(ds);
-    double gt[6] = {xmin, RES, 0, ymax, 0, -RES};
-    GDALSetGeoTransform(ds, gt);
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(srs, 32650);
-    GDALSetSpatialRef(ds, srs);
-    OSRDestroySpatialReference(srs);
-    float *v = malloc((size_t)w * h * sizeof *v);
-    for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-            v[(size_t)r * w + c] = (float)ph_at(xmin + (c + 0.5) * RES);
-    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, v, w, h,
-                                  GDT_Float32, 0, 0),
-                     CE_None);
-    free(v);
-    GDALClose(ds);
-    return path;
-}
-
 /* ---- the synthetic GB 15618 site ---- */
-
-/* 60 samples (10 x 6) on the square, all with Cd = cd and pH = ph: IDW then
- * gives a flat surface, cd everywhere. */
-static const char *samples_csv(const char *name, double cd, double ph)
-{
-    char text[8192];
-    int used = snprintf(text, sizeof text, "id,x,y,Cd,pH\n");
-    for (int r = 0; r < 6; r++)
-        for (int c = 0; c < 10; c++)
-            used += snprintf(text + used, sizeof text - (size_t)used, "s%d,%d,%d,%g,%g\n",
-                             r * 10 + c + 1, X0 + 50 + 100 * c, Y0 + 80 + 170 * r, cd, ph);
-    return sm_test_write(name, text);
-}
-
-/* A GB 15618 config: rice -> paddy, dryland -> other; ph_yaml is the value
- * of thresholds.ph (NULL: none); table NULL: the shipped GB 15618 table. */
-static const char *gb_config(char *buf, size_t size, const char *csv, const char *landuse,
-                             const char *table, const char *classes, const char *ph_yaml)
-{
-    char ph[4400] = "";
-    if (ph_yaml)
-        snprintf(ph, sizeof ph, "  ph: %s\n", ph_yaml);
-    snprintf(buf, size,
-             "project: gb15618\noutput: o\ncrs: EPSG:32650\n"
-             "grid: {resolution: %d, extent: [%d, %d, %d, %d]}\n"
-             "samples: {path: %s, crs: EPSG:32650, x: x, y: y, id: id,\n"
-             "          contaminants: {cd: Cd}, attributes: [pH]}\n"
-             "interpolation: {method: idw, cross_validation: none}\n"
-             "landuse: {path: %s, field: class}\n"
-             "thresholds:\n  table: %s\n  classes: %s\n%s",
-             RES, X0, Y0, X0 + N * RES, Y0 + N * RES, csv,
-             landuse ? landuse : fixture("landuse_gb.geojson"),
-             table ? table : sm_test_src("configs/thresholds/china_gb15618.csv"),
-             classes ? classes : "{rice: paddy, dryland: [other]}", ph);
-    return buf;
-}
 
 /* GB 15618 cadmium, configs/thresholds/china_gb15618.csv lines 2-9 (paddy)
  * and 10-17 (other): screening and control value per pH band. */
@@ -187,12 +67,6 @@ static double cd_screening(double ph, int paddy)
     return NAN;
 }
 
-/* The rows north of y = Y0 + 500 are rice (paddy), the others dryland. */
-static int is_paddy_row(int row)
-{
-    return row < N / 2;
-}
-
 /* Checks a GB 15618 run: cell (row, col) has pH ph[col / 5] and class
  * want[paddy ? 0 : 1][col / 5]; the ratio is cd / the band's screening value.
  * check_ph: ph.tif holds the pH as used. */
@@ -200,20 +74,20 @@ static void check_gb_cells(const char *name, double cd, const double ph[4], cons
                            int check_ph)
 {
     raster conc, cls, ratio, lu, phr = {0};
-    read_out(name, "surfaces/cd.tif", 1, &conc);
-    read_out(name, "classes/cd_class.tif", 1, &cls);
-    read_out(name, "classes/cd_ratio.tif", 1, &ratio);
-    read_out(name, "classes/landuse.tif", 1, &lu);
+    gb_read_out(name, "surfaces/cd.tif", 1, &conc);
+    gb_read_out(name, "classes/cd_class.tif", 1, &cls);
+    gb_read_out(name, "classes/cd_ratio.tif", 1, &ratio);
+    gb_read_out(name, "classes/landuse.tif", 1, &lu);
     assert_int_equal(cls.w, N);
     assert_int_equal(cls.h, N);
     assert_same_grid(&conc, &cls), assert_same_grid(&conc, &ratio), assert_same_grid(&conc, &lu);
     if (check_ph) {
-        read_out(name, "classes/ph.tif", 1, &phr);
+        gb_read_out(name, "classes/ph.tif", 1, &phr);
         assert_same_grid(&conc, &phr);
     } else
-        assert_false(file_exists(out_file(name, "classes/ph.tif")));
+        assert_false(gb_file_exists(gb_out_file(name, "classes/ph.tif")));
     for (long i = 0; i < N * N; i++) {
-        int row = (int)(i / N), stripe = (int)(i % N) / 5, paddy = is_paddy_row(row);
+        int row = (int)(i / N), stripe = (int)(i % N) / 5, paddy = gb_is_paddy_row(row);
         assert_rel(conc.v[i], cd, 1e-6, "cd.tif", i);
         if (check_ph && phr.v[i] != ph[stripe])
             fail_msg("ph.tif at cell %ld: %.9g, expected %g", i, phr.v[i], ph[stripe]);
@@ -228,18 +102,13 @@ static void check_gb_cells(const char *name, double cd, const double ph[4], cons
     free(conc.v), free(cls.v), free(ratio.v), free(lu.v), free(phr.v);
 }
 
-static double stripes_ph(double x)
-{
-    return x < X0 + 250 ? 5.0 : x < X0 + 500 ? 6.0 : x < X0 + 750 ? 7.0 : 8.0;
-}
-
 /* Four pH regimes from a raster: columns 0-4 pH 5.0, 5-9 6.0, 10-14 7.0,
  * 15-19 8.0; the north half paddy, the south half other; flat Cd fields. */
 static void test_gb15618_ph_raster(void **state)
 {
     (void)state;
     /* larger than the grid, cells aligned with it */
-    const char *ph = write_ph_raster("ph_stripes.tif", X0 - 200, Y0 + 1100, 28, 24, stripes_ph);
+    const char *ph = gb_write_ph_raster("ph_stripes.tif", X0 - 200, Y0 + 1100, 28, 24, gb_stripes_ph);
     char yaml[4200], cfg[8192];
     snprintf(yaml, sizeof yaml, "{raster: %s}", ph);
     static const double phs[4] = {5.0, 6.0, 7.0, 8.0};
@@ -254,12 +123,12 @@ static void test_gb15618_ph_raster(void **state)
         char name[32], csv[32];
         snprintf(name, sizeof name, "gb-raster-%d", k);
         snprintf(csv, sizeof csv, "flat-%d.csv", k);
-        run_ok(name, gb_config(cfg, sizeof cfg, samples_csv(csv, cds[k], 6.0), NULL, NULL, NULL,
+        gb_run_ok(name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, cds[k], 6.0), NULL, NULL, NULL,
                                yaml));
         check_gb_cells(name, cds[k], phs, want[k], 1);
     }
     /* the counts in run.json (last run, cd 3.5): class 1 only in the pH 8 stripe */
-    json_object *m = manifest("gb-raster-2");
+    json_object *m = gb_manifest("gb-raster-2");
     json_object *cells = get(m, "stages.classify.contaminants.cd.cells_per_class");
     assert_int_equal(json_object_array_length(cells), 3);
     assert_int_equal(json_object_get_int64(json_object_array_get_idx(cells, 0)), 0);
@@ -280,20 +149,20 @@ static void test_gb15618_ph_column_and_value(void **state)
                         ph65[4] = {6.5, 6.5, 6.5, 6.5};
     /* cd 0.5 at pH 7: paddy screening 0.6 (line 6), other 0.3 (line 14) */
     static const int want7[2][4] = {{0, 0, 0, 0}, {1, 1, 1, 1}};
-    run_ok("gb-column", gb_config(cfg, sizeof cfg, samples_csv("col.csv", 0.5, 7.0), NULL, NULL,
+    gb_run_ok("gb-column", gb_config(cfg, sizeof cfg, gb_samples_csv("col.csv", 0.5, 7.0), NULL, NULL,
                                   NULL, "{column: pH}"));
     check_gb_cells("gb-column", 0.5, ph7, want7, 1);
-    json_object *m = manifest("gb-column");
+    json_object *m = gb_manifest("gb-column");
     assert_int_equal(json_object_get_int(get(m, "stages.classify.ph_samples")), 60);
     json_object_put(m);
     /* cd 1.8 at pH 5.5: control 1.5 (lines 3, 11) -> class 2; at 6.5 control 2.0
      * (lines 5, 13) -> class 1, ratio 1.8 / 0.4 (paddy, line 4) and 1.8 / 0.3 (other) */
     static const int want55[2][4] = {{2, 2, 2, 2}, {2, 2, 2, 2}};
     static const int want65[2][4] = {{1, 1, 1, 1}, {1, 1, 1, 1}};
-    run_ok("gb-5.5", gb_config(cfg, sizeof cfg, samples_csv("v55.csv", 1.8, 7.0), NULL, NULL,
+    gb_run_ok("gb-5.5", gb_config(cfg, sizeof cfg, gb_samples_csv("v55.csv", 1.8, 7.0), NULL, NULL,
                                NULL, "5.5"));
     check_gb_cells("gb-5.5", 1.8, ph55, want55, 0);
-    run_ok("gb-6.5", gb_config(cfg, sizeof cfg, samples_csv("v65.csv", 1.8, 7.0), NULL, NULL,
+    gb_run_ok("gb-6.5", gb_config(cfg, sizeof cfg, gb_samples_csv("v65.csv", 1.8, 7.0), NULL, NULL,
                                NULL, "6.5"));
     check_gb_cells("gb-6.5", 1.8, ph65, want65, 0);
 }
@@ -317,14 +186,14 @@ static long check_prob(const char *name, const char *c, const char *mean_file,
     char file[128];
     raster mean, var;
     snprintf(file, sizeof file, "surfaces/%s", mean_file);
-    read_out(name, file, 1, &mean);
+    gb_read_out(name, file, 1, &mean);
     snprintf(file, sizeof file, "surfaces/%s", var_file);
-    read_out(name, file, 1, &var);
+    gb_read_out(name, file, 1, &var);
     long between = 0;
     for (int k = 0; k < ntiers; k++) {
         raster p;
         snprintf(file, sizeof file, "classes/%s_prob.tif", c);
-        read_out(name, file, k + 1, &p);
+        gb_read_out(name, file, k + 1, &p);
         assert_same_grid(&mean, &p);
         double t = take_log ? log(tiers[k]) : tiers[k];
         for (long i = 0; i < (long)p.w * p.h; i++) {
@@ -371,10 +240,10 @@ static void test_probability_kriging(void **state)
 {
     (void)state;
     char cfg[8192];
-    run_ok("prob", meuse_config(cfg, sizeof cfg, "zn: zinc", "  transform: none\n", NULL));
+    gb_run_ok("prob", meuse_config(cfg, sizeof cfg, "zn: zinc", "  transform: none\n", NULL));
     long between = check_prob("prob", "zn", "zn.tif", "zn_var.tif", zn_nl, 2, 0);
     assert_true(between > 100);
-    json_object *m = manifest("prob");
+    json_object *m = gb_manifest("prob");
     assert_true(json_object_get_boolean(get(m, "stages.classify.contaminants.zn.probabilities")));
     json_object_put(m);
 }
@@ -385,13 +254,13 @@ static void test_probability_log_scale(void **state)
 {
     (void)state;
     char cfg[8192];
-    run_ok("prob-log", meuse_config(cfg, sizeof cfg, "zn: zinc",
+    gb_run_ok("prob-log", meuse_config(cfg, sizeof cfg, "zn: zinc",
                                     "  transform: log\n  back_transform: none\n", NULL));
     assert_true(check_prob("prob-log", "zn", "zn.tif", "zn_var.tif", zn_nl, 2, 1) > 100);
     raster conc, ratio, cls;
-    read_out("prob-log", "surfaces/zn.tif", 1, &conc);
-    read_out("prob-log", "classes/zn_ratio.tif", 1, &ratio);
-    read_out("prob-log", "classes/zn_class.tif", 1, &cls);
+    gb_read_out("prob-log", "surfaces/zn.tif", 1, &conc);
+    gb_read_out("prob-log", "classes/zn_ratio.tif", 1, &ratio);
+    gb_read_out("prob-log", "classes/zn_class.tif", 1, &cls);
     for (long i = 0; i < (long)conc.w * conc.h; i++) {
         if (is_nodata(&conc, i))
             continue;
@@ -444,12 +313,12 @@ static double *check_meuse_contaminant(int m, long *ncells, long counts[3])
     char file[128];
     raster conc, cls, ratio;
     snprintf(file, sizeof file, "surfaces/%s.tif", nl[m].name);
-    read_out("meuse", file, 1, &conc);
+    gb_read_out("meuse", file, 1, &conc);
     snprintf(file, sizeof file, "classes/%s_class.tif", nl[m].name);
-    read_out("meuse", file, 1, &cls);
-    assert_class_band_described(out_file("meuse", file));
+    gb_read_out("meuse", file, 1, &cls);
+    assert_class_band_described(gb_out_file("meuse", file));
     snprintf(file, sizeof file, "classes/%s_ratio.tif", nl[m].name);
-    read_out("meuse", file, 1, &ratio);
+    gb_read_out("meuse", file, 1, &ratio);
     assert_same_grid(&conc, &cls), assert_same_grid(&conc, &ratio);
     for (long i = 0; i < (long)conc.w * conc.h; i++) {
         assert_false(is_nodata(&conc, i)); /* no radius: every cell has a prediction */
@@ -474,14 +343,14 @@ static double *check_meuse_contaminant(int m, long *ncells, long counts[3])
 static void check_meuse_summary(double *const ratios[4], long n)
 {
     raster nex, maxr, nem, pli, conc[4];
-    read_out("meuse", "classes/n_exceeding.tif", 1, &nex);
-    read_out("meuse", "classes/max_ratio.tif", 1, &maxr);
-    read_out("meuse", "classes/nemerow.tif", 1, &nem);
-    read_out("meuse", "classes/pli.tif", 1, &pli);
+    gb_read_out("meuse", "classes/n_exceeding.tif", 1, &nex);
+    gb_read_out("meuse", "classes/max_ratio.tif", 1, &maxr);
+    gb_read_out("meuse", "classes/nemerow.tif", 1, &nem);
+    gb_read_out("meuse", "classes/pli.tif", 1, &pli);
     for (int m = 0; m < 4; m++) {
         char file[64];
         snprintf(file, sizeof file, "surfaces/%s.tif", nl[m].name);
-        read_out("meuse", file, 1, &conc[m]);
+        gb_read_out("meuse", file, 1, &conc[m]);
     }
     for (long i = 0; i < n; i++) {
         double max = -HUGE_VAL, sum = 0, logsum = 0;
@@ -506,13 +375,13 @@ static void test_meuse_netherlands(void **state)
 {
     (void)state;
     char cfg[8192];
-    run_ok("meuse", meuse_config(cfg, sizeof cfg,
+    gb_run_ok("meuse", meuse_config(cfg, sizeof cfg,
                                  "cd: cadmium, cu: copper, pb: lead, zn: zinc",
                                  "  transform: log\n  back_transform: unbiased\n",
                                  "  background: {cd: 0.4, cu: 20, pb: 40, zn: 120}\n"));
     double *ratios[4];
     long n = 0, counts[4][3] = {{0}};
-    json_object *mf = manifest("meuse");
+    json_object *mf = gb_manifest("meuse");
     for (int m = 0; m < 4; m++) {
         ratios[m] = check_meuse_contaminant(m, &n, counts[m]);
         /* run.json's counts agree with the rasters */
@@ -542,10 +411,10 @@ static void test_meuse_netherlands(void **state)
 static void assert_failed(const char *name, int rc, int code, const char *const *fragments)
 {
     if (rc != code)
-        fail_msg("%s: exit %d, expected %d: %s", name, rc, code, err);
+        fail_msg("%s: exit %d, expected %d: %s", name, rc, code, gb_err);
     for (; *fragments; fragments++)
-        if (!strstr(err, *fragments))
-            fail_msg("%s: error '%s' lacks '%s'", name, err, *fragments);
+        if (!strstr(gb_err, *fragments))
+            fail_msg("%s: error '%s' lacks '%s'", name, gb_err, *fragments);
     char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
     int lines = 0;
     for (char *p = text; *p; p++)
@@ -553,10 +422,10 @@ static void assert_failed(const char *name, int rc, int code, const char *const 
     if (lines != 1)
         fail_msg("%s: %d lines on stderr:\n%s", name, lines, text);
     free(text);
-    assert_false(file_exists(out_file(name, "classes/cd_class.tif")));
-    assert_false(file_exists(out_file(name, "classes/cd_ratio.tif")));
+    assert_false(gb_file_exists(gb_out_file(name, "classes/cd_class.tif")));
+    assert_false(gb_file_exists(gb_out_file(name, "classes/cd_ratio.tif")));
     /* no temporary left either */
-    DIR *d = opendir(out_file(name, "classes"));
+    DIR *d = opendir(gb_out_file(name, "classes"));
     for (struct dirent *e; d && (e = readdir(d));)
         if (!strncmp(e->d_name, ".tmp-", 5))
             fail_msg("%s: temporary %s left in classes/", name, e->d_name);
@@ -571,12 +440,12 @@ static void assert_validate_fails(const char *name, int code, const char *const 
     char args[4400], file[128];
     snprintf(file, sizeof file, "%s.yaml", name);
     snprintf(args, sizeof args, "validate -q %s", sm_test_tmp(file));
-    int rc = sm_test_cli(args, err, sizeof err);
+    int rc = sm_test_cli(args, gb_err, sizeof gb_err);
     if (rc != code)
-        fail_msg("validate %s: exit %d, expected %d: %s", name, rc, code, err);
+        fail_msg("validate %s: exit %d, expected %d: %s", name, rc, code, gb_err);
     for (; *fragments; fragments++)
-        if (!strstr(err, *fragments))
-            fail_msg("validate %s: error '%s' lacks '%s'", name, err, *fragments);
+        if (!strstr(gb_err, *fragments))
+            fail_msg("validate %s: error '%s' lacks '%s'", name, gb_err, *fragments);
 }
 
 /* A GB config on the flat site (cd 0.5) with another table or classes. */
@@ -584,7 +453,7 @@ static int run_gb(const char *name, const char *table, const char *classes, cons
 {
     char cfg[8192], csv[64];
     snprintf(csv, sizeof csv, "%s.csv", name);
-    return run_config(name, gb_config(cfg, sizeof cfg, samples_csv(csv, 0.5, 6.0), NULL, table,
+    return gb_run_config(name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, 0.5, 6.0), NULL, table,
                                       classes, ph));
 }
 
@@ -607,7 +476,7 @@ static void test_bad_tables(void **state)
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[64];
         snprintf(name, sizeof name, "bad-table-%u", i);
-        assert_failed(name, run_gb(name, fixture(cases[i].file), NULL, "6.0"), 65,
+        assert_failed(name, run_gb(name, gb_fixture(cases[i].file), NULL, "6.0"), 65,
                       cases[i].fragments);
         assert_validate_fails(name, 65, cases[i].fragments);
     }
@@ -627,15 +496,8 @@ static void test_class_onto_missing_category(void **state)
 
 /* GB 15618 cadmium depends on pH: without thresholds.ph the stage fails, and
  * so does validate.
- * BUG (rasters/classify.c, sm_classify_check, lines 507-512): validate
- * resolves each contaminant's values but does not do classify_one's check
- * (line 402) that values which depend on pH have a thresholds.ph, so it says
- * "ok" and `run` then fails after ingest and interpolate. Fix: in the loop,
- * after sm_guideline_resolve,
- *     if (rc == SM_OK && g.needs_ph && cfg->thresholds.ph_source == SM_PH_NONE)
- *         rc = sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; "
- *                           "give a value, a raster or a samples column", t.path, names[i]);
- * (better: one helper that classify_one and sm_classify_check both call). */
+ * (A regression test: validate once missed it, and run failed only after
+ * ingest and interpolate.) */
 static void test_gb15618_without_ph(void **state)
 {
     (void)state;
@@ -647,19 +509,7 @@ static void test_gb15618_without_ph(void **state)
 /* An override that puts tier 1 above tier 2 (cd on other: screening 2.5,
  * control 1.5 at pH<=5.5, line 11) would make class 1 mean "above control
  * but below screening"; like such a table row, it is an error.
- * BUG (rasters/classify.c, apply_overrides, lines 352-366): overrides are
- * applied without the loader's order check, so the run succeeds and a cell
- * of 1.8 mg/kg on dryland at pH 5 is class 1, "above screening", though
- * below the screening value 2.5. Fix: in rasters/thresholds.c export
- *     int sm_thresholds_check_order(const sm_threshold_table *t)
- *     { for (int i = 0; i < t->n; i++) for (int j = 0; j < i; j++)
- *           if (check_order(t, &t->rows[j], &t->rows[i]) != SM_OK) return SM_EDATA;
- *       return SM_OK; }
- * and in apply_overrides, after each sm_thresholds_override, on failure copy
- * sm_error_message() and return sm_error_set(SM_ECONFIG,
- * "thresholds.overrides[%d]: %s", i, copy). (Checked: the message is then
- * "thresholds.overrides[0]: .../china_gb15618.csv: row 10: tier 2 value 1.5
- * is below tier 1 value 2.5 of row 9: tiers out of order", exit 78.) */
+ * (A regression test: overrides once skipped the loader's order check.) */
 static void test_override_breaking_tier_order(void **state)
 {
     (void)state;
@@ -675,12 +525,12 @@ static void test_override_breaking_tier_order(void **state)
 static void test_ph_raster_not_covering(void **state)
 {
     (void)state;
-    const char *ph = write_ph_raster("ph_partial.tif", X0, Y0 + 1000, 12, 20, stripes_ph);
+    const char *ph = gb_write_ph_raster("ph_partial.tif", X0, Y0 + 1000, 12, 20, gb_stripes_ph);
     char yaml[4200];
     snprintf(yaml, sizeof yaml, "{raster: %s}", ph);
     static const char *const frags[] = {"ph_partial.tif", "does not cover the grid", NULL};
     assert_failed("ph-partial", run_gb("ph-partial", NULL, NULL, yaml), 65, frags);
-    assert_false(file_exists(out_file("ph-partial", "classes/ph.tif")));
+    assert_false(gb_file_exists(gb_out_file("ph-partial", "classes/ph.tif")));
 }
 
 /* Land use with a class the config does not map (forest, the south-east
@@ -689,9 +539,9 @@ static void test_unmapped_land_use_class(void **state)
 {
     (void)state;
     char cfg[8192];
-    run_ok("unmapped", gb_config(cfg, sizeof cfg, samples_csv("unmapped.csv", 0.5, 6.0),
-                                 fixture("landuse_unmapped.geojson"), NULL, NULL, "6.0"));
-    json_object *m = manifest("unmapped");
+    gb_run_ok("unmapped", gb_config(cfg, sizeof cfg, gb_samples_csv("unmapped.csv", 0.5, 6.0),
+                                 gb_fixture("landuse_unmapped.geojson"), NULL, NULL, "6.0"));
+    json_object *m = gb_manifest("unmapped");
     json_object *lu = get(m, "stages.classify.landuse");
     assert_int_equal(json_object_get_int64(get(lu, "cells_unmapped_class")), 100);
     json_object *names = get(lu, "unmapped_classes");
@@ -701,13 +551,13 @@ static void test_unmapped_land_use_class(void **state)
     assert_int_equal(json_object_get_int64(get(lu, "cells_per_class.dryland")), 100);
     json_object_put(m);
     raster cls, landuse;
-    read_out("unmapped", "classes/cd_class.tif", 1, &cls);
-    read_out("unmapped", "classes/landuse.tif", 1, &landuse);
+    gb_read_out("unmapped", "classes/cd_class.tif", 1, &cls);
+    gb_read_out("unmapped", "classes/landuse.tif", 1, &landuse);
     for (long i = 0; i < N * N; i++) {
         int forest = i / N >= N / 2 && i % N >= N / 2;
         /* pH 6.0, cd 0.5: screening 0.4 (paddy, line 4), 0.3 (other, line 12) */
         assert_true(cls.v[i] == (forest ? 255 : 1));
-        assert_true(landuse.v[i] == (forest ? 0 : is_paddy_row((int)(i / N)) ? 1 : 2));
+        assert_true(landuse.v[i] == (forest ? 0 : gb_is_paddy_row((int)(i / N)) ? 1 : 2));
     }
     free(cls.v), free(landuse.v);
 }
@@ -722,29 +572,22 @@ static int cli_within(int seconds, const char *args)
     int status = system(cmd), code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
     char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
     char *line = text ? strstr(text, "soilmap: ") : NULL;
-    snprintf(err, sizeof err, "%.*s", line ? (int)strcspn(line, "\n") : 0, line ? line : "");
+    snprintf(gb_err, sizeof gb_err, "%.*s", line ? (int)strcspn(line, "\n") : 0, line ? line : "");
     free(text);
     return code;
 }
 
 /* `soilmap classify` before `interpolate`: the surface is missing, which must
  * be exit 66 naming it. Many threads on one 20 x 20 tile: the tile fails at
- * once, while other threads are still between tiles.
- * BUG (rasters/surface.c, compute_all, lines 142-167): after the barrier each
- * thread tests the shared rc, but a thread that already passed the test can be
- * in the `omp for` setting rc; a thread that tests later breaks out while the
- * others wait at the for's implicit barrier: a deadlock (15 of 15 runs with
- * --threads 8 on 2 cores hung; 1 of 6 with 2 threads). Fix: decide in the
- * single, between barriers: `int rc = SM_OK, stop = 0;`, loop
- * `for (first = 0; first < ntiles && !stop; first += batch)` without the
- * leading `omp barrier` / `if (rc != SM_OK) break;`, and at the end of the
- * `omp single` block `stop = rc != SM_OK;` (checked: 0 of 15 runs hang). */
+ * once, while other threads are still between tiles. A regression test: the
+ * tile loop in rasters/surface.c once left threads waiting at different
+ * barriers here and hung. */
 static void test_classify_before_interpolate(void **state)
 {
     (void)state;
     char cfg[8192], args[4400];
     const char *path = sm_test_write("early.yaml",
-                                     gb_config(cfg, sizeof cfg, samples_csv("early.csv", 0.5, 6.0),
+                                     gb_config(cfg, sizeof cfg, gb_samples_csv("early.csv", 0.5, 6.0),
                                                NULL, NULL, NULL, "6.0"));
     sm_test_rmtree("out-early");
     snprintf(args, sizeof args, "ingest -q -o %s %s", sm_test_tmp("out-early"), path);
