@@ -7,7 +7,9 @@
 #include "log.h"
 #include "outfile.h"
 #include "progress.h"
+#include "ranks.h"
 #include "run.h"
+#include "share.h"
 #include "versions.h"
 #include "yamlread.h"
 
@@ -57,6 +59,8 @@ static const char usage_text[] =
     "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
     "                    list [technologies|cases|countries|contaminants], coverage,\n"
     "                    export DIR\n"
+    "  assemble CONFIG   after `run --tile-range I/N` for every I: build the surfaces\n"
+    "                    and classes from <output>/slices/ and run the other stages\n"
     "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
     "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
     "  help [COMMAND]    this text, or more about one command\n"
@@ -67,6 +71,8 @@ static const char usage_text[] =
     "  --config KEY VALUE  set a GDAL configuration option (e.g. GDAL_CACHEMAX 512)\n"
     "  --threads N         worker threads (default: all cores)\n"
     "  --force             redo stages whose outputs are already current\n"
+    "  --tile-range I/N    run: compute slice I of N (0-based) of the tiles only, in\n"
+    "                      <output>/slices/I-of-N/ (Slurm job arrays; see assemble)\n"
     "  --json-progress     progress as one JSON object per line on stdout\n"
     "  -q, --quiet         only errors\n"
     "  -v, --verbose       more detail, including GDAL's debug messages\n"
@@ -76,6 +82,7 @@ static const char usage_text[] =
     "  soilmap validate configs/demo.yaml\n"
     "  soilmap run configs/demo.yaml\n"
     "  soilmap ingest --force -v configs/meuse.yaml\n"
+    "  mpirun -n 4 soilmap run --threads 8 national.yaml   (ranks split the tiles)\n"
     "\n"
     "Exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create\n"
     "output, 74 I/O error, 75 cancelled, 78 config error.\n";
@@ -88,7 +95,21 @@ static const struct {
             "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
             "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
             "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
-            "and per-stage timings and counts.\n"},
+            "and per-stage timings and counts.\n\n"
+            "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
+            "ranks split the tiles of interpolate and classify, each on --threads threads;\n"
+            "rank 0 runs the other stages and writes every file, the same bytes as one\n"
+            "process would. A failing rank stops the whole job. Without MPI,\n"
+            "--tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...) of those\n"
+            "stages in <output>/slices/I-of-N/, one job-array task per slice; then\n"
+            "`soilmap assemble CONFIG` builds the results. See docs/scaling.md.\n"},
+    {"assemble", "soilmap assemble CONFIG\n\n"
+                 "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
+                 "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
+                 "classification rasters from the slices' tiles in <output>/slices/, checks\n"
+                 "that every slice is there and was made with this config, and runs the\n"
+                 "remaining stages. The files equal those of a single `soilmap run`.\n"
+                 "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
     {"ingest", "soilmap ingest CONFIG\n\n"
                "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
                "reads) and pollution sources named in the config, reprojects them to the\n"
@@ -198,8 +219,10 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",  "interpolate", "classify", "hotspots", "remediate", "screen", "publish", "store", "validate",
-                                       "version",  "help",    NULL};
+static const char *const commands[] = {"run",      "ingest",   "interpolate", "classify",
+                                       "hotspots", "remediate", "screen",     "publish",
+                                       "store",    "assemble", "validate",    "version",
+                                       "help",     NULL};
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
 {
@@ -229,6 +252,12 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a)
         if (*i + 1 >= argc)
             return usage_error("%s needs a folder", o);
         a->output = argv[++*i];
+    } else if (!strcmp(o, "--tile-range")) {
+        if (*i + 1 >= argc)
+            return usage_error("--tile-range needs I/N", "");
+        if (sm_share_parse(argv[++*i], &a->run.slice, &a->run.slices) != 0)
+            return usage_error("--tile-range: '%s' is not I/N with 0 <= I < N (slice I of N)",
+                               argv[*i]);
     } else if (!strcmp(o, "--sites")) {
         if (*i + 1 >= argc)
             return usage_error("--sites needs a FILE", "");
@@ -312,10 +341,21 @@ static int cmd_validate(const sm_config *cfg)
     return SM_OK;
 }
 
+static int assemble(const sm_config *cfg, const sm_run_options *given)
+{
+    sm_run_options opt = *given;
+    opt.assemble = 1;
+    opt.slice = 0;
+    int rc = sm_share_find_slices(cfg->output, &opt.slices);
+    return rc ? rc : sm_run(cfg, NULL, &opt);
+}
+
 static int with_config(const cli_args *a)
 {
     if (!a->config)
         return usage_error("'%s' needs a CONFIG file", a->command);
+    if (a->run.slices && strcmp(a->command, "run") != 0)
+        return usage_error("--tile-range goes with run, not '%s'", a->command);
     sm_config cfg;
     int rc = sm_config_load(a->config, &cfg);
     if (rc)
@@ -335,6 +375,8 @@ static int with_config(const cli_args *a)
         rc = cmd_validate(&cfg);
     else if (!strcmp(a->command, "store"))
         rc = sm_cli_store(&cfg, a->sub, a->extra, a->run.force);
+    else if (!strcmp(a->command, "assemble"))
+        rc = assemble(&cfg, &a->run);
     else
         rc = sm_run(&cfg, !strcmp(a->command, "run") ? NULL : a->command, &a->run);
     sm_config_free(&cfg);
@@ -359,7 +401,13 @@ static void setup(const cli_args *a)
 int sm_cli_main(int argc, char **argv)
 {
     cli_args a = {0};
-    int rc = parse_args(argc, argv, &a);
+    int rc = sm_ranks_init(&argc, &argv);
+    if (rc == SM_OK && sm_rank() > 0) { /* rank 0 speaks for the job */
+        sm_log_set_level(SM_LOG_ERROR);
+        sm_progress_set_mode(SM_PROGRESS_QUIET);
+    }
+    if (rc == SM_OK)
+        rc = parse_args(argc, argv, &a);
     if (rc == SM_OK && !strcmp(a.command, "help"))
         rc = cmd_help(a.topic);
     else if (rc == SM_OK && !strcmp(a.command, "version"))
@@ -368,10 +416,13 @@ int sm_cli_main(int argc, char **argv)
         setup(&a);
         rc = with_config(&a);
     }
+    if (rc != SM_OK && sm_nranks() > 1)
+        sm_ranks_abort(rc); /* prints the message with the rank */
     if (rc != SM_OK) {
         sm_progress_break_line();
         fprintf(stderr, "soilmap: %s\n", sm_error_message());
     }
     GDALDestroy();
+    sm_ranks_finalize();
     return sm_exit_code(rc);
 }

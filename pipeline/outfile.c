@@ -1,6 +1,7 @@
 #include "outfile.h"
 #include "error.h"
 #include "progress.h"
+#include "ranks.h"
 
 #include <cpl_error.h>
 #include <errno.h>
@@ -44,16 +45,29 @@ static void track(const char *tmp, int add)
     }
 }
 
-void sm_outfile_begin(sm_outfile *f, const char *final_path)
+/* The job's number and the rank rather than the process id: under MPI rank
+ * 0 can name, and so remove, the temporaries of every rank. */
+void sm_outfile_watch(sm_outfile *f, const char *final_path, int rank)
 {
     snprintf(f->final, sizeof f->final, "%s", final_path);
     const char *slash = strrchr(final_path, '/');
     int dirlen = slash ? (int)(slash - final_path) + 1 : 0;
-    snprintf(f->tmp, sizeof f->tmp, "%.*s.tmp-%ld-%s", dirlen, final_path, (long)getpid(),
-             final_path + dirlen);
+    snprintf(f->tmp, sizeof f->tmp, "%.*s.tmp-%ld.%d-%s", dirlen, final_path, sm_ranks_job(),
+             rank, final_path + dirlen);
+    track(f->tmp, 1);
+}
+
+void sm_outfile_begin(sm_outfile *f, const char *final_path)
+{
+    sm_outfile_watch(f, final_path, sm_rank());
     remove_quietly(f->tmp);
     side_files(f->tmp, remove_quietly);
-    track(f->tmp, 1);
+}
+
+void sm_outfile_forget(sm_outfile *f)
+{
+    track(f->tmp, 0);
+    f->tmp[0] = '\0'; /* commit and abort no longer touch it */
 }
 
 /* GDAL keeps what a GeoTIFF cannot hold (category names, statistics) in a
@@ -103,8 +117,10 @@ static void on_signal(int sig)
 {
     /* First signal: ask the work to stop at the next progress report, so the
      * normal error path removes its temporaries. A second one exits at once,
-     * removing what is registered (unlink is async-signal-safe). */
-    if (!sm_progress_cancelled()) {
+     * removing what is registered (unlink is async-signal-safe). Under MPI
+     * the first one does: a rank may be waiting for a rank that is gone, and
+     * the launcher follows its SIGTERM with a SIGKILL. */
+    if (!sm_progress_cancelled() && sm_nranks() == 1) {
         sm_progress_request_cancel();
         return;
     }

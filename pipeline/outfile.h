@@ -9,11 +9,19 @@
 
 typedef struct {
     char final[4096];
-    char tmp[4096]; /* "<dir>/.tmp-<pid>-<name>": keeps the extension drivers look at */
+    char tmp[4096]; /* "<dir>/.tmp-<job>.<rank>-<name>": keeps the extension drivers look at */
 } sm_outfile;
 
 /* Chooses the temporary name and registers it for cleanup on a signal. */
 void sm_outfile_begin(sm_outfile *f, const char *final_path);
+
+/* Registers the temporary that MPI rank `rank` uses for final_path, so that
+ * a signal here removes it too; touches no file. */
+void sm_outfile_watch(sm_outfile *f, const char *final_path, int rank);
+
+/* Stops watching the temporary without removing it (another rank will);
+ * a later commit or abort of f does nothing. */
+void sm_outfile_forget(sm_outfile *f);
 
 /* Renames the temporary to the final name; SM_EIO with a message on failure. */
 int sm_outfile_commit(sm_outfile *f);

@@ -7,6 +7,8 @@
 #include "manifest.h"
 #include "outfile.h"
 #include "progress.h"
+#include "ranks.h"
+#include "share.h"
 #include "stages.h"
 #include "version.h"
 
@@ -24,6 +26,9 @@ typedef struct {
     int (*run)(const sm_config *cfg, json_object *record);
     /* Outputs of earlier stages this one rewrites (may be NULL). */
     int (*modifies)(const sm_config *cfg, char **paths);
+    /* Its rasters are computed tile by tile: MPI ranks and --tile-range
+     * slices split them. The other stages run on rank 0 alone. */
+    int tiled;
 } stage_def;
 
 static char *out_path(const sm_config *cfg, const char *name)
@@ -203,16 +208,17 @@ static int interpolate_modifies(const sm_config *cfg, char **paths)
 }
 
 static const stage_def stages[] = {
-    {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL},
-    {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies},
+    {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL, 0},
+    {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies, 1},
     {"classify", sm_stage_classify_inputs, sm_stage_classify_outputs, sm_stage_classify_run,
-     NULL},
+     NULL, 1},
     {"hotspots", sm_stage_hotspots_inputs, sm_stage_hotspots_outputs, sm_stage_hotspots_run,
-     NULL},
+     NULL, 0},
     {"remediate", sm_stage_remediate_inputs, sm_stage_remediate_outputs, sm_stage_remediate_run,
-     sm_stage_remediate_modifies},
-    {"screen", sm_stage_screen_inputs, sm_stage_screen_outputs, sm_stage_screen_run, NULL},
-    {"publish", sm_stage_publish_inputs, sm_stage_publish_outputs, sm_stage_publish_run, NULL},
+     sm_stage_remediate_modifies, 0},
+    {"screen", sm_stage_screen_inputs, sm_stage_screen_outputs, sm_stage_screen_run, NULL, 0},
+    {"publish", sm_stage_publish_inputs, sm_stage_publish_outputs, sm_stage_publish_run, NULL,
+     0},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 
@@ -311,11 +317,41 @@ static int record_files(const sm_config *cfg, const stage_def *st, sm_manifest *
     return rc;
 }
 
+/* Who computes the tiles of this stage (share.h). */
+static void set_share(const sm_config *cfg, const stage_def *st, const sm_run_options *opt)
+{
+    sm_share sh = {.mode = SM_SHARE_ALL, .index = 0, .count = 1};
+    if (st->tiled && opt->slices > 0) {
+        sh.mode = opt->assemble ? SM_SHARE_ASSEMBLE : SM_SHARE_SLICE;
+        sh.index = opt->slice, sh.count = opt->slices;
+        snprintf(sh.root, sizeof sh.root, "%s", opt->root ? opt->root : cfg->output);
+        char *text = malloc(strlen(SM_VERSION) + strlen(cfg->json ? cfg->json : "") + 2);
+        sprintf(text, "%s\n%s", SM_VERSION, cfg->json ? cfg->json : "");
+        sm_text_sha256(text, sh.config);
+        free(text);
+    } else if (st->tiled && sm_nranks() > 1) {
+        sh.mode = SM_SHARE_RANKS;
+        sh.index = sm_rank(), sh.count = sm_nranks();
+    }
+    sm_share_set(&sh);
+}
+
+/* Ranks other than 0 keep no records: they compute their share of a tiled
+ * stage's tiles, and wait for rank 0 through the rest. */
 static int run_stage(const sm_config *cfg, const stage_def *st, const char *key,
                      const sm_run_options *opt, json_object *old, sm_manifest *m)
 {
     int rc;
-    json_object *prev = opt->force ? NULL : current_record(old, st->name, key);
+    json_object *prev = opt->force || sm_rank() != 0 ? NULL : current_record(old, st->name, key);
+    int skip = prev != NULL;
+    sm_ranks_broadcast(&skip, sizeof skip);
+    set_share(cfg, st, opt);
+    if (sm_rank() != 0) {
+        json_object *scratch = json_object_new_object();
+        rc = skip || !st->tiled ? SM_OK : st->run(cfg, scratch);
+        json_object_put(scratch);
+        return rc;
+    }
     if (prev) {
         sm_log(SM_LOG_INFO, "%s: up to date, skipped (--force redoes it)", st->name);
         json_object *copy = NULL;
@@ -352,33 +388,64 @@ static void carry_over(const sm_config *cfg, const stage_def *st, json_object *o
         json_object_object_del(m->stages, st->name), sm_error_clear();
 }
 
-int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
+/* A slice runs ingest and the tiled stages, in its own folder. */
+static int in_slice_run(const stage_def *st) { return st->tiled || !strcmp(st->name, "ingest"); }
+
+static int run_stages(const sm_config *cfg, const char *stage, const sm_run_options *opt)
 {
     int rc = sm_make_dirs(cfg->output);
     if (rc)
         return rc;
+    int slice = opt->slices > 0 && !opt->assemble;
     char *manifest_path = out_path(cfg, "run.json");
-    json_object *old = json_object_from_file(manifest_path);
+    json_object *old = sm_rank() == 0 ? json_object_from_file(manifest_path) : NULL;
     sm_manifest m;
     sm_manifest_init(&m, cfg);
     char before[N_STAGES * 65 + 1] = "";
     for (int i = 0; i < N_STAGES && rc == SM_OK; i++) {
-        char key[65];
-        stage_key(cfg, &stages[i], before, key);
+        char key[65] = "";
+        if (sm_rank() == 0)
+            stage_key(cfg, &stages[i], before, key);
         strcat(before, key);
-        if (stage && strcmp(stage, stages[i].name) != 0) {
-            carry_over(cfg, &stages[i], old, &m);
+        if ((stage && strcmp(stage, stages[i].name) != 0) || (slice && !in_slice_run(&stages[i]))) {
+            if (sm_rank() == 0)
+                carry_over(cfg, &stages[i], old, &m);
             continue;
         }
         rc = run_stage(cfg, &stages[i], key, opt, old, &m);
-        int wrc = sm_manifest_write(&m, manifest_path);
+        if (rc != SM_OK && sm_nranks() > 1)
+            sm_ranks_abort(rc); /* the others may be waiting for this rank */
+        int wrc = sm_rank() == 0 ? sm_manifest_write(&m, manifest_path) : SM_OK;
         if (rc == SM_OK)
             rc = wrc;
+        sm_ranks_barrier(); /* the next stage reads what rank 0 wrote */
     }
-    if (rc == SM_OK)
+    sm_share_set(&(sm_share){.mode = SM_SHARE_ALL, .count = 1});
+    if (rc == SM_OK && slice)
+        sm_log(SM_LOG_INFO, "slice %d of %d done in %s; when every slice is done, "
+                            "`soilmap assemble CONFIG` builds the results",
+               opt->slice, opt->slices, cfg->output);
+    else if (rc == SM_OK)
         sm_log(SM_LOG_INFO, "results in %s (manifest: %s)", cfg->output, manifest_path);
     json_object_put(old);
     sm_manifest_free(&m);
     free(manifest_path);
     return rc;
+}
+
+int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
+{
+    if (opt->slices > 0 && sm_nranks() > 1)
+        return sm_error_set(SM_EUSAGE, "--tile-range and assemble split the tiles without MPI; "
+                                       "under mpirun, the ranks split them");
+    if (opt->slices == 0 || opt->assemble)
+        return run_stages(cfg, stage, opt);
+    /* the slice's own folder under the run's: its run.json, samples and parts */
+    char dir[4200];
+    sm_share_slice_dir(cfg->output, opt->slice, opt->slices, dir, sizeof dir);
+    sm_config slice_cfg = *cfg;
+    slice_cfg.output = dir;
+    sm_run_options o = *opt;
+    o.root = cfg->output;
+    return run_stages(&slice_cfg, stage, &o);
 }

@@ -62,7 +62,10 @@ typedef struct {
     const char *conc, *mean, *var, *landuse, *ph; /* ph NULL: a constant or none */
     double ph_value;
     sm_classify_result *res;
+    sm_tally tally; /* cells per class k at k, cells without a value at NO_VALUE */
 } cjob;
+
+enum { NO_VALUE = SM_MAX_TIERS + 1 };
 
 enum { W_CONC, W_MEAN, W_VAR, W_LANDUSE, W_PH, W_COUNT };
 
@@ -109,7 +112,7 @@ static void classify_cell(const cjob *j, const double *in, double *out, size_t p
         return;
     const double *v = sm_guideline_values(j->g, (int)in[W_LANDUSE] - 1, in[W_PH]);
     if (!v) {
-        counts[SM_MAX_TIERS + 1]++;
+        counts[NO_VALUE]++;
         return;
     }
     out[0] = v[0] > 0 ? conc / v[0] : NAN;
@@ -147,11 +150,8 @@ static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double
         classify_cell(j, in, out + c, plane, counts);
     }
 #pragma omp critical(sm_classify_count)
-    {
-        for (int k = 0; k <= j->g->ntiers; k++)
-            j->res->cells[k] += counts[k];
-        j->res->no_value += counts[SM_MAX_TIERS + 1];
-    }
+    for (int k = 0; k <= NO_VALUE; k++)
+        j->tally.count[k] += counts[k];
     return SM_OK;
 }
 
@@ -217,12 +217,16 @@ static int render_contaminant(cjob *j, const sm_grid *g, OGRSpatialReferenceH sr
     spec.files[1] = (sm_surface_file){paths[1], GDT_Byte, CLASS_NODATA, 1};
     spec.files[2] = (sm_surface_file){paths[2], GDT_Float32, NODATA, j->g->ntiers};
     sm_surface_kernel k = {.scratch_new = c_scratch_new, .scratch_free = c_scratch_free,
-                           .tile = c_tile, .ctx = j};
+                           .tile = c_tile, .ctx = j, .tally = &j->tally};
     sm_progress_task task;
     char label[96];
     snprintf(label, sizeof label, "%s classes", j->res->name);
     sm_progress_begin(&task, "classify", label);
-    return sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    int rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    for (int c = 0; c <= j->g->ntiers; c++)
+        j->res->cells[c] = j->tally.count[c];
+    j->res->no_value = j->tally.count[NO_VALUE];
+    return rc;
 }
 
 /* ---- all contaminants: counts, maximum ratio, Nemerow index, PLI ---- */
@@ -423,7 +427,7 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     class_path(cfg, "landuse", lu);
     cjob j = {cfg, &gl, ic->tile, ic->method == SM_INTERP_KRIGING, ic->log_transform,
               ic->log_transform && ic->back_transform == SM_BACK_NONE, conc, mean, var, lu,
-              ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res};
+              ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res, {{0}, 0, {{0}}}};
     res->ntiers = gl.ntiers, res->has_prob = j.prob, res->unverified = gl.unverified;
     memcpy(res->tier_names, gl.tier_names, sizeof res->tier_names);
     if (rc == SM_OK)

@@ -8,6 +8,8 @@
 #include "outfile.h"
 #include "points.h"
 #include "progress.h"
+#include "ranks.h"
+#include "share.h"
 #include "surface.h"
 
 #include <json-c/json.h>
@@ -29,8 +31,10 @@ typedef struct {
     sm_idw idw;
     int kriging;
     double constant; /* NAN unless every value is equal */
-    long nodata, singular; /* summed over threads */
+    sm_tally tally;  /* cells left as nodata, cells with a singular system */
 } job;
+
+enum { NODATA_CELLS, SINGULAR_CELLS };
 
 /* ---- the variogram model ---- */
 
@@ -241,7 +245,7 @@ static void cell_scratch_free(void *ctx, void *scratch)
     sm_log(SM_LOG_DEBUG, "interpolate: %s: thread factorisations: %ld rebuilt, %ld updated",
            j->name, s->rebuilds, s->updated);
 #pragma omp atomic
-    j->singular += s->singular_cells;
+    j->tally.count[SINGULAR_CELLS] += s->singular_cells;
     sm_kriging_scratch_free(s);
 }
 
@@ -287,7 +291,7 @@ static void cell(void *ctx, void *scratch, double x, double y, double *out)
         double v;
         if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) != 0) {
 #pragma omp atomic
-            j->nodata++;
+            j->tally.count[NODATA_CELLS]++;
             return;
         }
         out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
@@ -302,14 +306,14 @@ static void cell(void *ctx, void *scratch, double x, double y, double *out)
             out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(v) : v;
         else {
 #pragma omp atomic
-            j->nodata++;
+            j->tally.count[NODATA_CELLS]++;
         }
         return;
     }
     sm_kriging_result r;
     if (sm_kriging_predict(&j->kr, scratch, x, y, -1, &r) != 0) {
 #pragma omp atomic
-        j->nodata++;
+        j->tally.count[NODATA_CELLS]++;
         return;
     }
     if (nb == 2) {
@@ -352,7 +356,7 @@ static int render(job *j, const sm_grid *g)
         spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
                                           NODATA, 1};
     sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
-                           cell_block_begin, cell, NULL, j};
+                           cell_block_begin, cell, NULL, j, &j->tally};
     OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;
     char label[96];
@@ -423,6 +427,24 @@ static int load(job *j, const char *gpkg, sm_interp_result *res)
     return SM_OK;
 }
 
+/* The variogram, the model and variogram/<c>.json. */
+static int fit_variogram(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_vario_params vp = {ic->cutoff, ic->width,
+                          ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
+    sm_vario v;
+    int rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
+    if (rc) /* name the contaminant: the message alone does not */
+        return sm_error_set(rc, "%s: %s", j->name, sm_error_message());
+    if (isnan(j->constant)) /* flat data has no model to fit: a zero variogram */
+        rc = choose_model(j, &v, res);
+    if (rc == SM_OK)
+        rc = write_variogram_json(j, &v, res);
+    sm_vario_free(&v);
+    return rc;
+}
+
 static int prepare(job *j, sm_interp_result *res)
 {
     const sm_interp_config *ic = j->ic;
@@ -433,22 +455,23 @@ static int prepare(job *j, sm_interp_result *res)
                       ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
     if (!j->kriging)
         return SM_OK;
-    sm_vario_params vp = {ic->cutoff, ic->width,
-                          ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
-    sm_vario v;
-    rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
-    if (rc) /* name the contaminant: the message alone does not */
-        return sm_error_set(rc, "%s: %s", j->name, sm_error_message());
-    int flat = !isnan(j->constant); /* no model to fit: a zero variogram */
-    if (rc == SM_OK && !flat)
-        rc = choose_model(j, &v, res);
-    if (rc == SM_OK)
-        rc = write_variogram_json(j, &v, res);
-    sm_vario_free(&v);
-    if (rc == SM_OK && !flat)
+    /* under MPI rank 0 fits and sends the model: every rank kriges with
+     * the same bits */
+    if (sm_rank() == 0)
+        rc = fit_variogram(j, res);
+    sm_ranks_broadcast(&res->model, sizeof res->model);
+    if (rc == SM_OK && isnan(j->constant))
         rc = sm_kriging_init(&j->kr, &res->model, j->pts.n, j->pts.x, j->pts.y, j->pts.z,
                              &j->tree, ic->nmax, ic->nmin, ic->maxdist);
     return rc;
+}
+
+/* Cross-validation is one process's work: rank 0's, or the assembling
+ * run's; a --tile-range slice leaves it to assemble. */
+static int cross_validates(const job *j)
+{
+    return j->ic->cv_folds > 0 && isnan(j->constant) && sm_rank() == 0 &&
+           sm_share_current()->mode != SM_SHARE_SLICE;
 }
 
 static void log_result(const job *j, const sm_interp_result *r)
@@ -494,16 +517,16 @@ static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid
         rc = prepare(&j, res);
     if (rc == SM_OK)
         rc = render(&j, g);
-    res->nodata_cells = j.nodata;
-    res->singular_cells = j.singular;
-    if (rc == SM_OK && cfg->interpolation.cv_folds > 0 && isnan(j.constant))
+    res->nodata_cells = j.tally.count[NODATA_CELLS];
+    res->singular_cells = j.tally.count[SINGULAR_CELLS];
+    if (rc == SM_OK && cross_validates(&j))
         rc = cross_validate(&j, res);
     if (j.kriging)
         sm_kriging_free(&j.kr);
     sm_kdtree_free(&j.tree);
     sm_points_free(&j.pts);
     res->seconds = sm_clock() - t0;
-    if (rc == SM_OK)
+    if (rc == SM_OK && sm_rank() == 0)
         log_result(&j, res);
     return rc;
 }

@@ -151,7 +151,10 @@ typedef struct {
     double src_nodata;
     int *code_index;  /* per landuse.codes entry: class index or -1 */
     sm_landuse_summary *sum;
+    sm_tally tally;   /* cells per class c at c, and unmapped codes met */
 } lu_job;
+
+enum { COUNT_UNCOVERED = 256, COUNT_UNMAPPED = 257 }; /* tally slots after the classes' */
 
 static void *lu_scratch_new(void *ctx)
 {
@@ -186,9 +189,9 @@ static void count(lu_job *j, const long *cells, long uncovered, long unmapped)
 #pragma omp critical(sm_landuse_count)
     {
         for (int c = 0; c < j->cfg->thresholds.n_classes; c++)
-            j->sum->cells[c] += cells[c];
-        j->sum->uncovered += uncovered;
-        j->sum->unmapped += unmapped;
+            j->tally.count[c] += cells[c];
+        j->tally.count[COUNT_UNCOVERED] += uncovered;
+        j->tally.count[COUNT_UNMAPPED] += unmapped;
     }
 }
 
@@ -197,7 +200,7 @@ static void note_code(lu_job *j, double v)
     char name[40];
     snprintf(name, sizeof name, "%g", v);
 #pragma omp critical(sm_landuse_count)
-    note_unmapped(j->sum, name);
+    sm_tally_note(&j->tally, name);
 }
 
 /* A code the tile has not met yet goes to the shared list: the lock is
@@ -268,13 +271,21 @@ static void lu_describe(void *ctx, int file, GDALDatasetH ds)
 
 static int map_classes(lu_job *j, const sm_grid *g, OGRSpatialReferenceH srs, const char *path)
 {
-    sm_surface_spec spec = {.nfiles = 1, .describe = lu_describe, .describe_ctx = (void *)j->cfg};
+    sm_surface_spec spec = {.nfiles = 1, .tile = j->cfg->interpolation.tile,
+                            .describe = lu_describe, .describe_ctx = (void *)j->cfg};
     spec.files[0] = (sm_surface_file){path, GDT_Byte, 0, 1};
     sm_surface_kernel k = {.scratch_new = lu_scratch_new, .scratch_free = lu_scratch_free,
-                           .tile = lu_tile, .ctx = j};
+                           .tile = lu_tile, .ctx = j, .tally = &j->tally};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "land use");
-    return sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    int rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    for (int c = 0; c < j->cfg->thresholds.n_classes; c++)
+        j->sum->cells[c] = j->tally.count[c];
+    j->sum->uncovered = j->tally.count[COUNT_UNCOVERED];
+    j->sum->unmapped = j->tally.count[COUNT_UNMAPPED];
+    for (int i = 0; i < j->tally.nnames; i++)
+        note_unmapped(j->sum, j->tally.name[i]);
+    return rc;
 }
 
 /* Every class the config names must map onto the regime. */

@@ -5,6 +5,7 @@
 #include "outfile.h"
 #include "points.h"
 #include "progress.h"
+#include "ranks.h"
 #include "surface.h"
 #include "window.h"
 
@@ -22,7 +23,7 @@ static const double NODATA = -9999.0;
 typedef struct {
     const char *src, *label;
     int tile;
-    long missing;
+    sm_tally tally; /* count[0]: cells without a pH */
 } copy_job;
 
 static void *copy_scratch_new(void *ctx)
@@ -56,7 +57,7 @@ static int copy_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, dou
         missing += isnan(out[i]);
     }
 #pragma omp atomic
-    j->missing += missing;
+    j->tally.count[0] += missing;
     return rc;
 }
 
@@ -79,20 +80,22 @@ static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferen
     snprintf(vrt, sizeof vrt, "%s.source.vrt", spec->files[0].path);
     sm_outfile tmp;
     sm_outfile_begin(&tmp, vrt);
-    copy_job j = {tmp.tmp, cfg->thresholds.ph_path, spec->tile, 0};
+    copy_job j = {tmp.tmp, cfg->thresholds.ph_path, spec->tile, {{0}, 0, {{0}}}};
     int rc = warp_bilinear(cfg->thresholds.ph_path, g, srs, tmp.tmp);
     sm_surface_kernel k = {.scratch_new = copy_scratch_new, .scratch_free = copy_scratch_free,
-                           .tile = copy_tile, .ctx = &j};
+                           .tile = copy_tile, .ctx = &j, .tally = &j.tally};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "soil pH");
     if (rc == SM_OK)
         rc = sm_surface_render(g, srs, spec, &k, sm_progress, &task);
     sm_outfile_abort(&tmp);
-    if (rc == SM_OK && j.missing) {
-        unlink(spec->files[0].path);
+    long missing = j.tally.count[0];
+    if (rc == SM_OK && missing) {
+        if (sm_rank() == 0)
+            unlink(spec->files[0].path);
         rc = sm_error_set(SM_EDATA, "%s: the pH raster does not cover the grid: %ld of %ld "
                                     "cells have no pH",
-                          cfg->thresholds.ph_path, j.missing, g->ncols * g->nrows);
+                          cfg->thresholds.ph_path, missing, g->ncols * g->nrows);
     }
     return rc;
 }
@@ -150,7 +153,7 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
                  : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
     sm_idw idw = {p.n, p.x, p.y, p.z, &tree, 2.0, 0.0, 16, 1, HUGE_VAL};
     sm_surface_kernel k = {idw_scratch_new, idw_scratch_free, idw_tile_begin, idw_block_begin,
-                           idw_cell, NULL, &idw};
+                           idw_cell, NULL, &idw, NULL};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "soil pH");
     if (rc == SM_OK)

@@ -2,7 +2,10 @@
 #include "error.h"
 #include "outfile.h"
 #include "progress.h"
+#include "ranks.h"
+#include "share.h"
 
+#include <gdal_vrt.h>
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <math.h>
@@ -14,12 +17,14 @@
 typedef struct {
     const sm_grid *g;
     const sm_surface_spec *spec;
+    const sm_share *share;
     int tile, ntx, nty;
+    long *mine, nmine;                   /* the tiles this process computes */
     int nbands;                          /* over all files */
     int first_band[SM_SURFACE_MAXFILES]; /* each file's first band among them */
     double nodata[SM_SURFACE_MAXBANDS];  /* per band, from its file */
-    GDALDatasetH staging[SM_SURFACE_MAXFILES];
-    sm_outfile staging_file[SM_SURFACE_MAXFILES]; /* never committed: removed at the end */
+    GDALDatasetH part[SM_SURFACE_MAXFILES];   /* this process's tiles, per file */
+    sm_outfile part_file[SM_SURFACE_MAXFILES];
     sm_outfile out[SM_SURFACE_MAXFILES];
 } render;
 
@@ -115,7 +120,7 @@ static int write_tile(const render *r, long t, double *buf)
     size_t plane = (size_t)r->tile * r->tile;
     for (int f = 0; f < r->spec->nfiles; f++) {
         double *first = buf + r->first_band[f] * plane;
-        if (GDALDatasetRasterIO(r->staging[f], GF_Write, x0, y0, w, h, first, w, h, GDT_Float64,
+        if (GDALDatasetRasterIO(r->part[f], GF_Write, x0, y0, w, h, first, w, h, GDT_Float64,
                                 file_bands(&r->spec->files[f]), NULL, sizeof(double),
                                 (GSpacing)w * sizeof(double),
                                 (GSpacing)plane * sizeof(double)) != CE_None)
@@ -125,11 +130,12 @@ static int write_tile(const render *r, long t, double *buf)
     return SM_OK;
 }
 
-/* Tiles in batches: computed in parallel, then written in order. */
+/* This process's tiles in batches: computed in parallel, then written in
+ * order by one thread. */
 static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc progress,
                        void *arg)
 {
-    long ntiles = (long)r->ntx * r->nty;
+    long ntiles = r->nmine;
     int threads = omp_get_max_threads();
     size_t tile_doubles = (size_t)r->nbands * r->tile * r->tile;
     /* enough tiles to keep the threads busy, within 256 MB of buffers */
@@ -147,8 +153,9 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
         for (long first = 0; first < ntiles && !stop; first += batch) {
             long last = first + batch < ntiles ? first + batch : ntiles;
 #pragma omp for schedule(dynamic, 1)
-            for (long t = first; t < last; t++) {
-                int trc = compute_tile(r, k, scratch, t, buf + (size_t)(t - first) * tile_doubles);
+            for (long i = first; i < last; i++) {
+                int trc = compute_tile(r, k, scratch, r->mine[i],
+                                       buf + (size_t)(i - first) * tile_doubles);
                 if (trc != SM_OK) {
 #pragma omp critical(sm_surface_error)
                     if (rc == SM_OK)
@@ -157,8 +164,8 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
             }
 #pragma omp single
             {
-                for (long t = first; t < last && rc == SM_OK; t++)
-                    rc = write_tile(r, t, buf + (size_t)(t - first) * tile_doubles);
+                for (long i = first; i < last && rc == SM_OK; i++)
+                    rc = write_tile(r, r->mine[i], buf + (size_t)(i - first) * tile_doubles);
                 if (rc == SM_OK && progress && !progress(0.8 * last / ntiles, NULL, arg))
                     rc = sm_error_set(SM_ECANCEL, "cancelled");
                 if (rc != SM_OK && !msg[0])
@@ -173,13 +180,34 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
     return rc == SM_OK ? SM_OK : sm_error_set(rc, "%s", msg);
 }
 
-static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
+static void list_my_tiles(render *r)
+{
+    long ntiles = (long)r->ntx * r->nty;
+    r->mine = malloc((size_t)ntiles * sizeof *r->mine);
+    r->nmine = 0;
+    for (long t = 0; t < ntiles && r->share->mode != SM_SHARE_ASSEMBLE; t++)
+        if (sm_share_owns(r->share, t))
+            r->mine[r->nmine++] = t;
+}
+
+/* Where part `index` of file b is written: a hidden temporary next to the
+ * output, except for a slice, whose part is its output. */
+static void part_path(const render *r, int b, int index, char *out, size_t size)
+{
+    const char *path = r->spec->files[b].path;
+    if (r->share->mode == SM_SHARE_SLICE)
+        snprintf(out, size, "%s", path);
+    else
+        snprintf(out, size, "%s.part%d.tif", path, index);
+}
+
+static int open_part(render *r, OGRSpatialReferenceH srs, int b)
 {
     const sm_grid *g = r->g;
     const sm_surface_file *file = &r->spec->files[b];
-    char staging[4200];
-    snprintf(staging, sizeof staging, "%s.staging.tif", file->path);
-    sm_outfile_begin(&r->staging_file[b], staging);
+    char path[4300];
+    part_path(r, b, r->share->index, path, sizeof path);
+    sm_outfile_begin(&r->part_file[b], path);
     char tile[16];
     snprintf(tile, sizeof tile, "%d", r->tile);
     char **opt = NULL;
@@ -188,21 +216,24 @@ static int open_staging(render *r, OGRSpatialReferenceH srs, int b)
     opt = CSLSetNameValue(opt, "BLOCKYSIZE", tile);
     opt = CSLSetNameValue(opt, "COMPRESS", "ZSTD"); /* fast; the COG step recompresses */
     opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
+    opt = CSLSetNameValue(opt, "SPARSE_OK", "TRUE"); /* other parts' tiles take no space */
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
     GDALDriverH drv = GDALGetDriverByName("GTiff");
-    r->staging[b] = GDALCreate(drv, r->staging_file[b].tmp, (int)g->ncols, (int)g->nrows,
-                               file_bands(file), file->type, opt);
+    r->part[b] = GDALCreate(drv, r->part_file[b].tmp, (int)g->ncols, (int)g->nrows,
+                            file_bands(file), file->type, opt);
     CSLDestroy(opt);
-    if (!r->staging[b])
+    if (!r->part[b])
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", file->path,
                             CPLGetLastErrorMsg());
     double gt[6] = {g->xmin, g->res, 0, g->ymax, 0, -g->res};
-    GDALSetGeoTransform(r->staging[b], gt);
-    GDALSetSpatialRef(r->staging[b], srs);
+    GDALSetGeoTransform(r->part[b], gt);
+    GDALSetSpatialRef(r->part[b], srs);
     for (int i = 1; i <= file_bands(file); i++)
-        GDALSetRasterNoDataValue(GDALGetRasterBand(r->staging[b], i), file->nodata);
+        GDALSetRasterNoDataValue(GDALGetRasterBand(r->part[b], i), file->nodata);
     return SM_OK;
 }
+
+/* ---- the COG, from the parts through a VRT ---- */
 
 static char **cog_options(const sm_surface_spec *spec)
 {
@@ -227,66 +258,278 @@ static char **cog_options(const sm_surface_spec *spec)
     return opt;
 }
 
-/* Staging GTiff -> COG under the final name's temporary, for each file. */
-static int make_cogs(render *r, GDALProgressFunc progress, void *arg)
+/* Each tile from the part that computed it: the mosaic reads exactly the
+ * cells a single process would have written. */
+static GDALDatasetH mosaic(const render *r, OGRSpatialReferenceH srs, int b, GDALDatasetH *parts,
+                           int nparts)
 {
-    GDALDriverH cog = GDALGetDriverByName("COG");
-    char **opt = cog_options(r->spec);
-    int rc = SM_OK;
-    int nb = r->spec->nfiles;
-    for (int b = 0; b < nb && rc == SM_OK; b++) {
-        if (r->spec->describe)
-            r->spec->describe(r->spec->describe_ctx, b, r->staging[b]);
-        void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb,
-                                                           0.8 + 0.2 * (b + 1) / nb, progress, arg)
-                                : NULL;
-        GDALDatasetH ds = GDALCreateCopy(cog, r->out[b].tmp, r->staging[b], FALSE, opt,
-                                         scaled ? GDALScaledProgress : NULL, scaled);
-        if (scaled)
-            GDALDestroyScaledProgress(scaled);
-        int failed = !ds || sm_dataset_close(ds) != 0;
-        if (failed && sm_progress_cancelled())
-            rc = sm_error_set(SM_ECANCEL, "%s: cancelled", r->spec->files[b].path);
-        else if (failed)
-            rc = sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->files[b].path,
-                              CPLGetLastErrorMsg());
+    const sm_surface_file *file = &r->spec->files[b];
+    VRTDatasetH vrt = VRTCreate((int)r->g->ncols, (int)r->g->nrows);
+    double gt[6] = {r->g->xmin, r->g->res, 0, r->g->ymax, 0, -r->g->res};
+    GDALSetGeoTransform(vrt, gt);
+    GDALSetSpatialRef(vrt, srs);
+    for (int i = 1; i <= file_bands(file); i++) {
+        GDALAddBand(vrt, file->type, NULL);
+        GDALRasterBandH band = GDALGetRasterBand(vrt, i);
+        GDALSetRasterNoDataValue(band, file->nodata);
+        for (long t = 0; t < (long)r->ntx * r->nty; t++) {
+            int x0, y0, w, h;
+            tile_window(r, t, &x0, &y0, &w, &h);
+            GDALRasterBandH src = GDALGetRasterBand(parts[t % nparts], i);
+            VRTAddSimpleSource((VRTSourcedRasterBandH)band, src, x0, y0, w, h, x0, y0, w, h,
+                               NULL, VRT_NODATA_UNSET);
+        }
     }
+    return vrt;
+}
+
+static int write_cog(render *r, int b, GDALDatasetH src, GDALProgressFunc progress, void *arg)
+{
+    int nb = r->spec->nfiles;
+    if (r->spec->describe)
+        r->spec->describe(r->spec->describe_ctx, b, src);
+    char **opt = cog_options(r->spec);
+    void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb,
+                                                       0.8 + 0.2 * (b + 1) / nb, progress, arg)
+                            : NULL;
+    GDALDatasetH ds = GDALCreateCopy(GDALGetDriverByName("COG"), r->out[b].tmp, src, FALSE, opt,
+                                     scaled ? GDALScaledProgress : NULL, scaled);
+    if (scaled)
+        GDALDestroyScaledProgress(scaled);
     CSLDestroy(opt);
+    int failed = !ds || sm_dataset_close(ds) != 0;
+    if (failed && sm_progress_cancelled())
+        return sm_error_set(SM_ECANCEL, "%s: cancelled", r->spec->files[b].path);
+    if (failed)
+        return sm_error_set(SM_EIO, "%s: cannot write the COG: %s", r->spec->files[b].path,
+                            CPLGetLastErrorMsg());
+    return SM_OK;
+}
+
+/* Opens the count parts of file b, builds the COG from them and closes them. */
+static int cog_from_parts(render *r, OGRSpatialReferenceH srs, int b, char paths[][4300],
+                          int count, GDALProgressFunc progress, void *arg)
+{
+    GDALDatasetH *parts = calloc((size_t)count, sizeof *parts);
+    int rc = SM_OK;
+    for (int i = 0; i < count && rc == SM_OK; i++)
+        if (!(parts[i] = GDALOpen(paths[i], GA_ReadOnly)))
+            rc = sm_error_set(SM_ENOINPUT, "%s: cannot read part %d of %d: %s",
+                              r->spec->files[b].path, i, count, CPLGetLastErrorMsg());
+    if (rc == SM_OK) {
+        GDALDatasetH vrt = mosaic(r, srs, b, parts, count);
+        rc = write_cog(r, b, vrt, progress, arg);
+        GDALClose(vrt);
+    }
+    for (int i = 0; i < count; i++)
+        if (parts[i])
+            GDALClose(parts[i]);
+    free(parts);
     return rc;
 }
 
-static void close_staging(render *r)
+/* ---- how each share finishes ---- */
+
+/* A slice keeps its tiles as its output, with what assemble checks. */
+static int finish_slice(render *r, const sm_surface_kernel *k)
+{
+    const sm_share *s = r->share;
+    char part[32], tile[16];
+    snprintf(part, sizeof part, "%d/%d", s->index, s->count);
+    snprintf(tile, sizeof tile, "%d", r->tile);
+    for (int b = 0; b < r->spec->nfiles; b++) {
+        char **md = CSLSetNameValue(NULL, "SOILMAP_SLICE", part);
+        md = CSLSetNameValue(md, "SOILMAP_CONFIG", s->config);
+        md = CSLSetNameValue(md, "SOILMAP_TILE", tile);
+        if (b == 0 && k->tally)
+            md = sm_tally_to_metadata(k->tally, md);
+        GDALSetMetadata(r->part[b], md, NULL);
+        CSLDestroy(md);
+        if (r->spec->describe)
+            r->spec->describe(r->spec->describe_ctx, b, r->part[b]);
+    }
+    return SM_OK;
+}
+
+/* A slice file must belong to this run: same part, config, grid and tiling. */
+static int check_slice(const render *r, int b, int index, const char *path, sm_tally *tally)
+{
+    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+    if (!ds)
+        return sm_error_set(SM_ENOINPUT, "%s: slice %d of %d is missing; run `soilmap run "
+                                         "CONFIG --tile-range %d/%d` first",
+                            path, index, r->share->count, index, r->share->count);
+    char want[32], tile[16];
+    snprintf(want, sizeof want, "%d/%d", index, r->share->count);
+    snprintf(tile, sizeof tile, "%d", r->tile);
+    char **md = GDALGetMetadata(ds, NULL);
+    const char *part = CSLFetchNameValue(md, "SOILMAP_SLICE");
+    const char *config = CSLFetchNameValue(md, "SOILMAP_CONFIG");
+    const char *t = CSLFetchNameValue(md, "SOILMAP_TILE");
+    int rc = SM_OK;
+    sm_tally mine;
+    if (!part || strcmp(part, want) || !t || strcmp(t, tile))
+        rc = sm_error_set(SM_EDATA, "%s: not slice %s of this grid's tiling", path, want);
+    else if (!config || strcmp(config, r->share->config))
+        rc = sm_error_set(SM_EDATA, "%s: made with another config (or soilmap version); "
+                                    "rerun the slice",
+                          path);
+    else if (GDALGetRasterXSize(ds) != r->g->ncols || GDALGetRasterYSize(ds) != r->g->nrows ||
+             GDALGetRasterCount(ds) != file_bands(&r->spec->files[b]))
+        rc = sm_error_set(SM_EDATA, "%s: %dx%d cells in %d bands, but the grid is %ldx%ld", path,
+                          GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), GDALGetRasterCount(ds),
+                          r->g->ncols, r->g->nrows);
+    else if (b == 0 && tally && sm_tally_from_metadata(md, &mine) != 0)
+        rc = sm_error_set(SM_EDATA, "%s: the slice's counts are missing", path);
+    else if (b == 0 && tally)
+        sm_tally_merge(tally, &mine);
+    GDALClose(ds);
+    return rc;
+}
+
+static int finish_assemble(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
+                           GDALProgressFunc progress, void *arg)
+{
+    int n = r->share->count, rc = SM_OK;
+    char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
+    if (k->tally)
+        memset(k->tally, 0, sizeof *k->tally);
+    for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
+        for (int i = 0; i < n && rc == SM_OK; i++) {
+            if (sm_share_slice_path(r->share, i, r->spec->files[b].path, paths[i],
+                                    sizeof paths[i]) != 0)
+                rc = sm_error_set(SM_EINTERNAL, "%s: not in the output folder",
+                                  r->spec->files[b].path);
+            else
+                rc = check_slice(r, b, i, paths[i], k->tally);
+        }
+        if (rc == SM_OK)
+            rc = cog_from_parts(r, srs, b, paths, n, progress, arg);
+    }
+    free(paths);
+    return rc;
+}
+
+/* MPI: the totals of every rank's tally, on every rank. */
+static void gather_tallies(const sm_surface_kernel *k)
+{
+    if (!k->tally)
+        return;
+    int n = sm_nranks();
+    sm_tally *all = sm_rank() == 0 ? malloc((size_t)n * sizeof *all) : NULL;
+    sm_ranks_gather(k->tally, all, sizeof *all);
+    if (all) {
+        memset(k->tally, 0, sizeof *k->tally);
+        for (int i = 0; i < n; i++)
+            sm_tally_merge(k->tally, &all[i]);
+        free(all);
+    }
+    sm_ranks_broadcast(k->tally, sizeof *k->tally);
+}
+
+/* Every process's parts are closed; the one that builds the COGs (rank 0,
+ * or the only process) reads them all and removes them. */
+static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
+                        GDALProgressFunc progress, void *arg)
+{
+    int ranks = r->share->mode == SM_SHARE_RANKS;
+    if (ranks)
+        gather_tallies(k); /* also tells rank 0 that every part is complete */
+    if (ranks && sm_rank() != 0) {
+        for (int b = 0; b < r->spec->nfiles; b++)
+            sm_outfile_forget(&r->part_file[b]); /* rank 0 reads and removes it */
+        return SM_OK;
+    }
+    int n = r->share->count, rc = SM_OK;
+    char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
+    sm_outfile *others = malloc((size_t)n * sizeof *others);
+    for (int b = 0; b < r->spec->nfiles; b++) {
+        for (int i = 0; i < n; i++) {
+            if (i == r->share->index)
+                snprintf(paths[i], sizeof paths[i], "%s", r->part_file[b].tmp);
+            else {
+                char final[4300];
+                part_path(r, b, i, final, sizeof final);
+                sm_outfile_watch(&others[i], final, i);
+                snprintf(paths[i], sizeof paths[i], "%s", others[i].tmp);
+            }
+        }
+        if (rc == SM_OK)
+            rc = cog_from_parts(r, srs, b, paths, n, progress, arg);
+        for (int i = 0; i < n; i++)
+            if (i != r->share->index)
+                sm_outfile_abort(&others[i]);
+    }
+    free(others);
+    free(paths);
+    return rc;
+}
+
+static void close_parts(render *r, int keep)
 {
     for (int b = 0; b < r->spec->nfiles; b++) {
-        if (r->staging[b])
-            GDALClose(r->staging[b]);
-        r->staging[b] = NULL;
-        if (r->staging_file[b].tmp[0])
-            sm_outfile_abort(&r->staging_file[b]);
+        if (r->part[b])
+            GDALClose(r->part[b]);
+        r->part[b] = NULL;
+        if (!keep && r->part_file[b].tmp[0])
+            sm_outfile_abort(&r->part_file[b]);
     }
+}
+
+static int compute_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
+                         GDALProgressFunc progress, void *arg)
+{
+    int rc = SM_OK;
+    for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++)
+        rc = open_part(r, srs, b);
+    if (rc == SM_OK)
+        rc = compute_all(r, k, progress, arg);
+    if (rc == SM_OK && r->share->mode == SM_SHARE_SLICE)
+        rc = finish_slice(r, k);
+    for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) /* flush: others read them */
+        if (sm_dataset_close(r->part[b]) != 0)
+            rc = sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->files[b].path,
+                              CPLGetLastErrorMsg());
+        else
+            r->part[b] = NULL;
+    return rc;
+}
+
+static int render_share(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
+                        GDALProgressFunc progress, void *arg)
+{
+    if (r->share->mode == SM_SHARE_ASSEMBLE)
+        return finish_assemble(r, srs, k, progress, arg);
+    int rc = compute_parts(r, srs, k, progress, arg);
+    if (rc != SM_OK || r->share->mode == SM_SHARE_SLICE)
+        return rc;
+    return finish_parts(r, srs, k, progress, arg);
 }
 
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,
                       const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
 {
-    render r = {.g = g, .spec = spec, .tile = spec->tile > 0 ? spec->tile : 256};
+    render r = {.g = g, .spec = spec, .share = sm_share_current(),
+                .tile = spec->tile > 0 ? spec->tile : 256};
     r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);
+    list_my_tiles(&r);
     int rc = count_bands(&r);
-    for (int b = 0; b < spec->nfiles && rc == SM_OK; b++) {
+    sm_share_mode mode = r.share->mode;
+    int slice = mode == SM_SHARE_SLICE;
+    int writes_cog = !slice && !(mode == SM_SHARE_RANKS && sm_rank() != 0);
+    for (int b = 0; b < spec->nfiles && writes_cog; b++)
         sm_outfile_begin(&r.out[b], spec->files[b].path);
-        rc = open_staging(&r, srs, b);
-    }
     if (rc == SM_OK)
-        rc = compute_all(&r, k, progress, arg);
-    if (rc == SM_OK)
-        rc = make_cogs(&r, progress, arg);
-    close_staging(&r);
-    for (int b = 0; b < spec->nfiles; b++) {
+        rc = render_share(&r, srs, k, progress, arg);
+    close_parts(&r, rc == SM_OK && slice);
+    for (int b = 0; b < spec->nfiles && (writes_cog || slice); b++) {
+        sm_outfile *done = slice ? &r.part_file[b] : &r.out[b];
         if (rc == SM_OK)
-            rc = sm_outfile_commit(&r.out[b]);
+            rc = sm_outfile_commit(done);
         else
-            sm_outfile_abort(&r.out[b]);
+            sm_outfile_abort(done);
     }
+    free(r.mine);
     return rc;
 }

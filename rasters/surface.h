@@ -2,12 +2,16 @@
  * OpenMP threads compute in parallel (dynamic schedule, scratch per thread);
  * finished tiles are written in a fixed order by one thread, so memory is
  * bounded by the tiles in flight and the files do not depend on the thread
- * count. The result is a Cloud Optimized GeoTIFF per band, written under a
- * temporary name and renamed when complete. */
+ * count. The tiles go to a part file; the Cloud Optimized GeoTIFF is then
+ * built from the parts through a VRT, written under a temporary name and
+ * renamed when complete. Which tiles this process computes, and which parts
+ * there are, is the current share (share.h): all of them, an MPI rank's, a
+ * --tile-range slice's, or none when slices are assembled. */
 #ifndef SM_SURFACE_H
 #define SM_SURFACE_H
 
 #include "grid.h"
+#include "tally.h"
 
 #include <gdal.h>
 #include <ogr_srs_api.h>
@@ -30,6 +34,10 @@ typedef struct {
      * that stops the render. */
     int (*tile)(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane);
     void *ctx;
+    /* May be NULL: what the kernel counts while computing (under its own
+     * locks). After the render it holds the whole grid's totals, whichever
+     * processes computed the tiles (see share.h). */
+    sm_tally *tally;
 } sm_surface_kernel;
 
 enum { SM_SURFACE_MAXFILES = 8, SM_SURFACE_MAXBANDS = 16 };
