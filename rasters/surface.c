@@ -531,5 +531,9 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
             sm_outfile_abort(done);
     }
     free(r.mine);
+    /* the COGs are in place before any rank goes on: the next render may
+     * read them (classification reads the land use and the surfaces) */
+    if (rc == SM_OK && mode == SM_SHARE_RANKS)
+        sm_ranks_barrier();
     return rc;
 }

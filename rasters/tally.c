@@ -26,7 +26,7 @@ void sm_tally_merge(sm_tally *into, const sm_tally *from)
 char **sm_tally_to_metadata(const sm_tally *t, char **md)
 {
     int used = SM_TALLY_COUNTS;
-    while (used > 0 && t->count[used - 1] == 0)
+    while (used > 1 && t->count[used - 1] == 0) /* at least one: GDAL drops empty items */
         used--;
     char *text = malloc((size_t)used * 21 + 2), *p = text;
     *p = '\0';
