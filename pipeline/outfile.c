@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 /* Temporaries in flight, for the signal handler. Fixed size: a stage has only
- * a few outputs open at once. */
-enum { MAX_PENDING = 64 };
+ * a few outputs open at once, but under MPI rank 0 also watches a part of
+ * each output per rank. */
+enum { MAX_PENDING = 1024 };
 static char pending[MAX_PENDING][4096];
 static volatile sig_atomic_t pending_used[MAX_PENDING];
 
@@ -127,6 +128,12 @@ static void on_signal(int sig)
     for (int i = 0; i < MAX_PENDING; i++)
         if (pending_used[i])
             unlink(pending[i]);
+    if (sm_nranks() > 1) { /* say why this rank stops: another one failed or was killed */
+        static const char msg[] = "soilmap: stopped by a signal (under MPI: another rank "
+                                  "failed or was stopped); temporaries removed\n";
+        ssize_t ignored = write(2, msg, sizeof msg - 1);
+        (void)ignored;
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }

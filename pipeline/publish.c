@@ -15,6 +15,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "outfile.h"
+#include "ranks.h"
 #include "report.h"
 #include "stac.h"
 #include "tiles.h"
@@ -181,7 +182,8 @@ static int publish_tiles(const sm_config *cfg, const product *p, int zmin, int z
                                         : surface_colours(p, &m);
     char dir[PATH];
     snprintf(dir, sizeof dir, "%s/web/tiles/%s", cfg->output, p->stac.id);
-    sm_tiles_spec spec = {p->stac.path, p->band, dir, &m, p->classes, zmin, zmax};
+    sm_tiles_spec spec = {p->stac.path, p->band, dir,      &m,
+                          p->classes,   zmin,    zmax,     sm_rank(), sm_nranks()};
     sm_tiles_result r;
     if (rc == SM_OK)
         rc = sm_tiles_render(&spec, &r);
@@ -299,7 +301,7 @@ static int zoom_range(const sm_config *cfg, const products *ps, int *zmin, int *
 
 static int publish_rasters(const sm_config *cfg, const products *ps, int zmin, int zmax)
 {
-    int rc = publish_cogs(cfg, ps);
+    int rc = sm_rank() == 0 ? publish_cogs(cfg, ps) : SM_OK;
     for (int i = 0; i < ps->n && rc == SM_OK; i++)
         if (ps->p[i].tiles)
             rc = publish_tiles(cfg, &ps->p[i], zmin, zmax);
@@ -321,6 +323,10 @@ int sm_publish(const sm_config *cfg, sm_publish_summary *out)
         rc = zoom_range(cfg, ps, &zmin, &zmax);
     if (rc == SM_OK)
         rc = publish_rasters(cfg, ps, zmin, zmax);
+    if (sm_rank() != 0) { /* under MPI the other ranks render their share of the tiles only */
+        free(sv), free(ps);
+        return rc;
+    }
     if (rc == SM_OK)
         rc = sm_webvectors_write(cfg, &wv);
     sm_stac_raster *sr = calloc((size_t)ps->n + 1, sizeof *sr);

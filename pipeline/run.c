@@ -27,8 +27,11 @@ typedef struct {
     /* Outputs of earlier stages this one rewrites (may be NULL). */
     int (*modifies)(const sm_config *cfg, char **paths);
     /* Its rasters are computed tile by tile: MPI ranks and --tile-range
-     * slices split them. The other stages run on rank 0 alone. */
+     * slices split them. */
     int tiled;
+    /* Under MPI every rank runs it (its own share of the work); the other
+     * stages run on rank 0 alone. */
+    int all_ranks;
 } stage_def;
 
 static char *out_path(const sm_config *cfg, const char *name)
@@ -208,17 +211,18 @@ static int interpolate_modifies(const sm_config *cfg, char **paths)
 }
 
 static const stage_def stages[] = {
-    {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL, 0},
-    {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies, 1},
+    {"ingest", ingest_inputs, ingest_outputs, ingest_run, NULL, 0, 0},
+    {"interpolate", no_inputs, interpolate_outputs, interpolate_run, interpolate_modifies, 1, 1},
     {"classify", sm_stage_classify_inputs, sm_stage_classify_outputs, sm_stage_classify_run,
-     NULL, 1},
+     NULL, 1, 1},
     {"hotspots", sm_stage_hotspots_inputs, sm_stage_hotspots_outputs, sm_stage_hotspots_run,
-     NULL, 0},
+     NULL, 0, 0},
     {"remediate", sm_stage_remediate_inputs, sm_stage_remediate_outputs, sm_stage_remediate_run,
-     sm_stage_remediate_modifies, 0},
-    {"screen", sm_stage_screen_inputs, sm_stage_screen_outputs, sm_stage_screen_run, NULL, 0},
+     sm_stage_remediate_modifies, 0, 0},
+    {"screen", sm_stage_screen_inputs, sm_stage_screen_outputs, sm_stage_screen_run, NULL, 0, 0},
+    /* the web tiles: split among MPI ranks, but not among slices */
     {"publish", sm_stage_publish_inputs, sm_stage_publish_outputs, sm_stage_publish_run, NULL,
-     0},
+     0, 1},
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] };
 
@@ -336,8 +340,8 @@ static void set_share(const sm_config *cfg, const stage_def *st, const sm_run_op
     sm_share_set(&sh);
 }
 
-/* Ranks other than 0 keep no records: they compute their share of a tiled
- * stage's tiles, and wait for rank 0 through the rest. */
+/* Ranks other than 0 keep no records: they do their share of the stages
+ * that split their work, and wait for rank 0 through the rest. */
 static int run_stage(const sm_config *cfg, const stage_def *st, const char *key,
                      const sm_run_options *opt, json_object *old, sm_manifest *m)
 {
@@ -348,7 +352,7 @@ static int run_stage(const sm_config *cfg, const stage_def *st, const char *key,
     set_share(cfg, st, opt);
     if (sm_rank() != 0) {
         json_object *scratch = json_object_new_object();
-        rc = skip || !st->tiled ? SM_OK : st->run(cfg, scratch);
+        rc = skip || !st->all_ranks ? SM_OK : st->run(cfg, scratch);
         json_object_put(scratch);
         return rc;
     }

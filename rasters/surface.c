@@ -25,6 +25,7 @@ typedef struct {
     double nodata[SM_SURFACE_MAXBANDS];  /* per band, from its file */
     GDALDatasetH part[SM_SURFACE_MAXFILES];   /* this process's tiles, per file */
     sm_outfile part_file[SM_SURFACE_MAXFILES];
+    sm_outfile *others; /* MPI rank 0: every rank's part of every file, watched */
     sm_outfile out[SM_SURFACE_MAXFILES];
 } render;
 
@@ -427,8 +428,34 @@ static void gather_tallies(const sm_surface_kernel *k)
     sm_ranks_broadcast(k->tally, sizeof *k->tally);
 }
 
+/* Under MPI rank 0 watches the other ranks' parts from the start: if one
+ * rank dies, the launcher's SIGTERM to rank 0 removes them all. */
+static void watch_others(render *r)
+{
+    if (r->share->mode != SM_SHARE_RANKS || sm_rank() != 0)
+        return;
+    int n = r->share->count;
+    r->others = calloc((size_t)r->spec->nfiles * n, sizeof *r->others);
+    for (int b = 0; b < r->spec->nfiles; b++)
+        for (int i = 1; i < n; i++) {
+            char final[4300];
+            part_path(r, b, i, final, sizeof final);
+            sm_outfile_watch(&r->others[b * n + i], final, i);
+        }
+}
+
+static void remove_others(render *r)
+{
+    int n = r->share->count;
+    for (int k = 0; r->others && k < r->spec->nfiles * n; k++)
+        if (r->others[k].tmp[0])
+            sm_outfile_abort(&r->others[k]);
+    free(r->others);
+    r->others = NULL;
+}
+
 /* Every process's parts are closed; the one that builds the COGs (rank 0,
- * or the only process) reads them all and removes them. */
+ * or the only process) reads them all. */
 static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
                         GDALProgressFunc progress, void *arg)
 {
@@ -442,25 +469,12 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
     }
     int n = r->share->count, rc = SM_OK;
     char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
-    sm_outfile *others = malloc((size_t)n * sizeof *others);
-    for (int b = 0; b < r->spec->nfiles; b++) {
-        for (int i = 0; i < n; i++) {
-            if (i == r->share->index)
-                snprintf(paths[i], sizeof paths[i], "%s", r->part_file[b].tmp);
-            else {
-                char final[4300];
-                part_path(r, b, i, final, sizeof final);
-                sm_outfile_watch(&others[i], final, i);
-                snprintf(paths[i], sizeof paths[i], "%s", others[i].tmp);
-            }
-        }
-        if (rc == SM_OK)
-            rc = cog_from_parts(r, srs, b, paths, n, progress, arg);
+    for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
         for (int i = 0; i < n; i++)
-            if (i != r->share->index)
-                sm_outfile_abort(&others[i]);
+            snprintf(paths[i], sizeof paths[i], "%s",
+                     i == r->share->index ? r->part_file[b].tmp : r->others[b * n + i].tmp);
+        rc = cog_from_parts(r, srs, b, paths, n, progress, arg);
     }
-    free(others);
     free(paths);
     return rc;
 }
@@ -480,6 +494,7 @@ static int compute_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_k
                          GDALProgressFunc progress, void *arg)
 {
     int rc = SM_OK;
+    watch_others(r);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++)
         rc = open_part(r, srs, b);
     if (rc == SM_OK)
@@ -523,6 +538,7 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
     if (rc == SM_OK)
         rc = render_share(&r, srs, k, progress, arg);
     close_parts(&r, rc == SM_OK && slice);
+    remove_others(&r);
     for (int b = 0; b < spec->nfiles && (writes_cog || slice); b++) {
         sm_outfile *done = slice ? &r.part_file[b] : &r.out[b];
         if (rc == SM_OK)

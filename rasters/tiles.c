@@ -255,11 +255,16 @@ int sm_tiles_render(const sm_tiles_spec *spec, sm_tiles_result *out)
     GDALClose(ds);
     long n = 0;
     tile_id *tiles = rc == SM_OK ? list_tiles(spec, box, &n) : NULL;
+    int parts = spec->parts > 0 ? spec->parts : 1;
+    long mine = 0;
+    for (long i = 0; i < n; i++)
+        if (i % parts == spec->part)
+            tiles[mine++] = tiles[i];
     if (rc == SM_OK)
         rc = sm_make_dirs(spec->dir);
     if (rc == SM_OK)
-        rc = render_all(spec, tiles, n, out);
-    if (rc == SM_OK)
+        rc = render_all(spec, tiles, mine, out);
+    if (rc == SM_OK && spec->part == 0)
         rc = write_legend(spec);
     free(tiles);
     return rc;

@@ -16,10 +16,13 @@ typedef struct {
     const sm_colormap *colors;
     int nearest;           /* classes: nearest neighbour; else bilinear */
     int zmin, zmax;
+    int part, parts;       /* this process renders tiles i with i % parts == part
+                            * (MPI ranks); parts 0 counts as 1. Part 0 also
+                            * writes the legend. */
 } sm_tiles_spec;
 
 typedef struct {
-    long written, empty; /* empty: fully transparent */
+    long written, empty; /* this part's tiles; empty: fully transparent */
 } sm_tiles_result;
 
 /* Zoom levels for a raster: zmax where a tile pixel is no larger than a
