@@ -19,14 +19,29 @@ enum { MAX_PENDING = 1024 };
 static char pending[MAX_PENDING][4096];
 static volatile sig_atomic_t pending_used[MAX_PENDING];
 
+/* Files that SQLite and GDAL keep beside one they write: journals, the
+ * .aux.xml of PAM, and the COG driver's overviews in progress. */
+static const char *const side_suffixes[] = {"-journal", "-wal", "-shm", ".aux.xml", ".ovr.tmp"};
+enum { N_SIDE = sizeof side_suffixes / sizeof side_suffixes[0] };
+
+/* tmp + suffix into path without snprintf, so that the signal handler may
+ * call it (memcpy and strlen are async-signal-safe). */
+static const char *side_path(char *path, size_t size, const char *tmp, const char *suffix)
+{
+    size_t a = strlen(tmp), b = strlen(suffix);
+    if (a + b + 1 > size)
+        return NULL;
+    memcpy(path, tmp, a);
+    memcpy(path + a, suffix, b + 1);
+    return path;
+}
+
 static void side_files(const char *tmp, void (*fn)(const char *))
 {
-    static const char *const suffixes[] = {"-journal", "-wal", "-shm", ".aux.xml"};
     char path[4200];
-    for (unsigned i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        snprintf(path, sizeof path, "%s%s", tmp, suffixes[i]);
-        fn(path);
-    }
+    for (unsigned i = 0; i < N_SIDE; i++)
+        if (side_path(path, sizeof path, tmp, side_suffixes[i]))
+            fn(path);
 }
 
 static void remove_quietly(const char *path) { unlink(path); }
@@ -125,9 +140,15 @@ static void on_signal(int sig)
         sm_progress_request_cancel();
         return;
     }
-    for (int i = 0; i < MAX_PENDING; i++)
-        if (pending_used[i])
-            unlink(pending[i]);
+    char side[4200];
+    for (int i = 0; i < MAX_PENDING; i++) {
+        if (!pending_used[i])
+            continue;
+        unlink(pending[i]);
+        for (unsigned k = 0; k < N_SIDE; k++)
+            if (side_path(side, sizeof side, pending[i], side_suffixes[k]))
+                unlink(side);
+    }
     if (sm_nranks() > 1) { /* say why this rank stops: another one failed or was killed */
         static const char msg[] = "soilmap: stopped by a signal (under MPI: another rank "
                                   "failed or was stopped); temporaries removed\n";
