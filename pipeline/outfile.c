@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 /* Temporaries in flight, for the signal handler. Fixed size: a stage has only
- * a few outputs open at once, but under MPI rank 0 also watches a part of
- * each output per rank. */
-enum { MAX_PENDING = 1024 };
+ * a few outputs open at once, but under MPI every rank also watches a part
+ * of each output per rank. */
+enum { MAX_PENDING = 4096 };
 static char pending[MAX_PENDING][4096];
 static volatile sig_atomic_t pending_used[MAX_PENDING];
 

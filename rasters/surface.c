@@ -428,48 +428,67 @@ static void gather_tallies(const sm_surface_kernel *k)
     sm_ranks_broadcast(k->tally, sizeof *k->tally);
 }
 
-/* Under MPI rank 0 watches the other ranks' parts from the start: if one
- * rank dies, the launcher's SIGTERM to rank 0 removes them all. */
+/* Under MPI the COG of file b is built by rank b % P, so that the files of
+ * one render are written side by side; otherwise by the process itself. */
+static int writes_cog(const render *r, int b)
+{
+    const sm_share *s = r->share;
+    return s->mode != SM_SHARE_SLICE &&
+           (s->mode != SM_SHARE_RANKS || b % s->count == s->index);
+}
+
+/* Under MPI every rank watches every other rank's parts from the start: if
+ * one rank dies, the launcher's SIGTERM to the others removes them all. */
 static void watch_others(render *r)
 {
-    if (r->share->mode != SM_SHARE_RANKS || sm_rank() != 0)
+    if (r->share->mode != SM_SHARE_RANKS)
         return;
     int n = r->share->count;
     r->others = calloc((size_t)r->spec->nfiles * n, sizeof *r->others);
     for (int b = 0; b < r->spec->nfiles; b++)
-        for (int i = 1; i < n; i++) {
+        for (int i = 0; i < n; i++) {
+            if (i == r->share->index)
+                continue;
             char final[4300];
             part_path(r, b, i, final, sizeof final);
             sm_outfile_watch(&r->others[b * n + i], final, i);
         }
 }
 
-static void remove_others(render *r)
+/* A file's COG writer removes all its parts; the others stop watching them.
+ * After a failure every rank removes what it can. A slice keeps its part:
+ * it is its output. */
+static void release_parts(render *r, int ok)
 {
     int n = r->share->count;
-    for (int k = 0; r->others && k < r->spec->nfiles * n; k++)
-        if (r->others[k].tmp[0])
-            sm_outfile_abort(&r->others[k]);
+    for (int b = 0; b < r->spec->nfiles; b++) {
+        int remove = writes_cog(r, b) || !ok;
+        for (int i = 0; r->others && i < n; i++) {
+            sm_outfile *f = &r->others[b * n + i];
+            if (f->tmp[0])
+                remove ? sm_outfile_abort(f) : sm_outfile_forget(f);
+        }
+        sm_outfile *own = &r->part_file[b];
+        if (own->tmp[0] && r->share->mode != SM_SHARE_SLICE)
+            remove ? sm_outfile_abort(own) : sm_outfile_forget(own);
+    }
     free(r->others);
     r->others = NULL;
 }
 
-/* Every process's parts are closed; the one that builds the COGs (rank 0,
- * or the only process) reads them all. */
+/* Every process's parts are complete; each COG's writer reads them all. */
 static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
                         GDALProgressFunc progress, void *arg)
 {
-    int ranks = r->share->mode == SM_SHARE_RANKS;
-    if (ranks)
-        gather_tallies(k); /* also tells rank 0 that every part is complete */
-    if (ranks && sm_rank() != 0) {
-        for (int b = 0; b < r->spec->nfiles; b++)
-            sm_outfile_forget(&r->part_file[b]); /* rank 0 reads and removes it */
-        return SM_OK;
+    if (r->share->mode == SM_SHARE_RANKS) {
+        sm_ranks_barrier(); /* every part is closed */
+        gather_tallies(k);
     }
     int n = r->share->count, rc = SM_OK;
     char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
+        if (!writes_cog(r, b))
+            continue;
         for (int i = 0; i < n; i++)
             snprintf(paths[i], sizeof paths[i], "%s",
                      i == r->share->index ? r->part_file[b].tmp : r->others[b * n + i].tmp);
@@ -479,14 +498,12 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
     return rc;
 }
 
-static void close_parts(render *r, int keep)
+static void close_parts(render *r)
 {
     for (int b = 0; b < r->spec->nfiles; b++) {
         if (r->part[b])
             GDALClose(r->part[b]);
         r->part[b] = NULL;
-        if (!keep && r->part_file[b].tmp[0])
-            sm_outfile_abort(&r->part_file[b]);
     }
 }
 
@@ -530,26 +547,25 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);
     list_my_tiles(&r);
     int rc = count_bands(&r);
-    sm_share_mode mode = r.share->mode;
-    int slice = mode == SM_SHARE_SLICE;
-    int writes_cog = !slice && !(mode == SM_SHARE_RANKS && sm_rank() != 0);
-    for (int b = 0; b < spec->nfiles && writes_cog; b++)
-        sm_outfile_begin(&r.out[b], spec->files[b].path);
+    int slice = r.share->mode == SM_SHARE_SLICE;
+    for (int b = 0; b < spec->nfiles; b++)
+        if (writes_cog(&r, b))
+            sm_outfile_begin(&r.out[b], spec->files[b].path);
     if (rc == SM_OK)
         rc = render_share(&r, srs, k, progress, arg);
-    close_parts(&r, rc == SM_OK && slice);
-    remove_others(&r);
-    for (int b = 0; b < spec->nfiles && (writes_cog || slice); b++) {
-        sm_outfile *done = slice ? &r.part_file[b] : &r.out[b];
-        if (rc == SM_OK)
+    close_parts(&r);
+    release_parts(&r, rc == SM_OK);
+    for (int b = 0; b < spec->nfiles; b++) {
+        sm_outfile *done = slice ? &r.part_file[b] : writes_cog(&r, b) ? &r.out[b] : NULL;
+        if (done && rc == SM_OK)
             rc = sm_outfile_commit(done);
-        else
+        else if (done)
             sm_outfile_abort(done);
     }
     free(r.mine);
     /* the COGs are in place before any rank goes on: the next render may
      * read them (classification reads the land use and the surfaces) */
-    if (rc == SM_OK && mode == SM_SHARE_RANKS)
+    if (rc == SM_OK && r.share->mode == SM_SHARE_RANKS)
         sm_ranks_barrier();
     return rc;
 }
