@@ -1,13 +1,14 @@
 #include "surface.h"
 #include "error.h"
+#include "log.h"
 #include "outfile.h"
 #include "progress.h"
 #include "ranks.h"
 #include "share.h"
 
-#include <gdal_vrt.h>
 #include <cpl_conv.h>
 #include <cpl_string.h>
+#include <gdal_vrt.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -481,7 +482,11 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
                         GDALProgressFunc progress, void *arg)
 {
     if (r->share->mode == SM_SHARE_RANKS) {
+        double t0 = sm_clock();
         sm_ranks_barrier(); /* every part is closed */
+        /* how evenly the tiles were dealt: the time a rank waits here */
+        sm_log(SM_LOG_DEBUG, "%s: rank %d computed %ld tiles, then waited %.2f s for the others",
+               r->spec->files[0].path, sm_rank(), r->nmine, sm_clock() - t0);
         gather_tallies(k);
     }
     int n = r->share->count, rc = SM_OK;
