@@ -356,6 +356,9 @@ static int with_config(const cli_args *a)
         return usage_error("'%s' needs a CONFIG file", a->command);
     if (a->run.slices && strcmp(a->command, "run") != 0)
         return usage_error("--tile-range goes with run, not '%s'", a->command);
+    if (sm_nranks() > 1 && (!strcmp(a->command, "store") || !strcmp(a->command, "validate")))
+        return usage_error("'%s' is not split across MPI ranks; run it without mpirun",
+                           a->command);
     sm_config cfg;
     int rc = sm_config_load(a->config, &cfg);
     if (rc)
