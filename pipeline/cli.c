@@ -73,6 +73,9 @@ static const char usage_text[] =
     "  --force             redo stages whose outputs are already current\n"
     "  --tile-range I/N    run: compute slice I of N (0-based) of the tiles only, in\n"
     "                      <output>/slices/I-of-N/ (Slurm job arrays; see assemble)\n"
+    "  --schedule static|dynamic  under MPI: tile t to rank t mod P (static, the\n"
+    "                      default), or ranks draw tiles as they go (dynamic: for\n"
+    "                      nodes of unequal speed)\n"
     "  --json-progress     progress as one JSON object per line on stdout\n"
     "  -q, --quiet         only errors\n"
     "  -v, --verbose       more detail, including GDAL's debug messages\n"
@@ -252,6 +255,13 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a)
         if (*i + 1 >= argc)
             return usage_error("%s needs a folder", o);
         a->output = argv[++*i];
+    } else if (!strcmp(o, "--schedule")) {
+        if (*i + 1 >= argc)
+            return usage_error("--schedule needs static or dynamic", "");
+        const char *v = argv[++*i];
+        if (strcmp(v, "static") != 0 && strcmp(v, "dynamic") != 0)
+            return usage_error("--schedule: '%s' is neither static nor dynamic", v);
+        a->run.dynamic = !strcmp(v, "dynamic");
     } else if (!strcmp(o, "--tile-range")) {
         if (*i + 1 >= argc)
             return usage_error("--tile-range needs I/N", "");

@@ -93,6 +93,80 @@ void sm_ranks_barrier(void)
 #endif
 }
 
+void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total,
+                              long *per_rank)
+{
+#ifdef SOILMAP_MPI
+    if (nranks > 1) {
+        int count = (int)n, *counts = malloc((size_t)nranks * sizeof *counts),
+            *offsets = malloc((size_t)nranks * sizeof *offsets);
+        MPI_Allgather(&count, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD);
+        *total = 0;
+        for (int r = 0; r < nranks; r++)
+            offsets[r] = (int)*total, *total += counts[r], per_rank[r] = counts[r];
+        *all = malloc((size_t)(*total > 0 ? *total : 1) * sizeof **all);
+        MPI_Allgatherv(mine, count, MPI_LONG, *all, counts, offsets, MPI_LONG, MPI_COMM_WORLD);
+        free(counts), free(offsets);
+        return;
+    }
+#endif
+    *all = malloc((size_t)(n > 0 ? n : 1) * sizeof **all);
+    memcpy(*all, mine, (size_t)n * sizeof **all);
+    *total = per_rank[0] = n;
+}
+
+struct sm_counter {
+    long local; /* one process: the counter itself */
+#ifdef SOILMAP_MPI
+    MPI_Win win;
+    long *base;
+#endif
+};
+
+sm_counter *sm_counter_new(void)
+{
+    sm_counter *c = calloc(1, sizeof *c);
+#ifdef SOILMAP_MPI
+    if (nranks > 1) {
+        MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL,
+                         MPI_COMM_WORLD, &c->base, &c->win);
+        if (rank == 0)
+            *c->base = 0;
+        MPI_Barrier(MPI_COMM_WORLD); /* zeroed before anyone draws */
+        MPI_Win_lock_all(0, c->win);
+    }
+#endif
+    return c;
+}
+
+long sm_counter_take(sm_counter *c, long n)
+{
+#ifdef SOILMAP_MPI
+    if (nranks > 1) {
+        long before;
+        MPI_Fetch_and_op(&n, &before, MPI_LONG, 0, 0, MPI_SUM, c->win);
+        MPI_Win_flush(0, c->win);
+        return before;
+    }
+#endif
+    long before = c->local;
+    c->local += n;
+    return before;
+}
+
+void sm_counter_free(sm_counter *c)
+{
+    if (!c)
+        return;
+#ifdef SOILMAP_MPI
+    if (nranks > 1) {
+        MPI_Win_unlock_all(c->win);
+        MPI_Win_free(&c->win);
+    }
+#endif
+    free(c);
+}
+
 void sm_ranks_abort(int status)
 {
     fprintf(stderr, "soilmap: rank %d of %d: %s\n", rank, nranks, sm_error_message());

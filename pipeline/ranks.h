@@ -30,6 +30,21 @@ void sm_ranks_gather(const void *mine, void *all, size_t n);
 
 void sm_ranks_barrier(void);
 
+/* Every rank's n longs at mine, concatenated in rank order, on every rank:
+ * *all (malloc'ed; the caller frees), *total longs in all, per_rank[r] of
+ * them from rank r (per_rank has room for every rank). */
+void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total,
+                              long *per_rank);
+
+/* A number on rank 0 that every rank draws from without waiting for the
+ * others (MPI one-sided fetch-and-add): dynamic scheduling. Created and freed
+ * by every rank together. */
+typedef struct sm_counter sm_counter;
+sm_counter *sm_counter_new(void);
+/* The counter's value before adding n to it. */
+long sm_counter_take(sm_counter *c, long n);
+void sm_counter_free(sm_counter *c);
+
 /* Ends the whole job after a failure on this rank: prints the message that
  * is set, names the rank, and makes the launcher stop every other rank
  * (whose signal handlers remove their temporaries). */

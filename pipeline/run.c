@@ -335,7 +335,7 @@ static void set_share(const sm_config *cfg, const stage_def *st, const sm_run_op
         free(text);
     } else if (st->tiled && sm_nranks() > 1) {
         sh.mode = SM_SHARE_RANKS;
-        sh.index = sm_rank(), sh.count = sm_nranks();
+        sh.index = sm_rank(), sh.count = sm_nranks(), sh.dynamic = opt->dynamic;
     }
     sm_share_set(&sh);
 }

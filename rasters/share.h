@@ -10,6 +10,9 @@
  *             empty, is the output, under <root>/slices/<index>-of-<count>/;
  *   assemble  nothing is computed: each COG is built from the count slices.
  *
+ * Under MPI the ranks may instead draw batches of tiles from a counter on
+ * rank 0 as they go (dynamic), for nodes of unequal speed.
+ *
  * Every way gives the same COG bytes: they differ only in where the tiles
  * were computed. run.c sets the share of the stage being run. */
 #ifndef SM_SHARE_H
@@ -22,6 +25,7 @@ typedef enum { SM_SHARE_ALL, SM_SHARE_RANKS, SM_SHARE_SLICE, SM_SHARE_ASSEMBLE }
 typedef struct {
     sm_share_mode mode;
     int index, count;
+    int dynamic;         /* ranks: draw tiles from a shared counter instead of t % count */
     char root[4096];     /* slice, assemble: the run's own output folder */
     char config[65];     /* slice, assemble: SHA-256 of the config the slices belong to */
 } sm_share;
@@ -29,6 +33,7 @@ typedef struct {
 void sm_share_set(const sm_share *s);
 const sm_share *sm_share_current(void);
 
+/* Whether this process computes tile t when tiles are dealt statically. */
 int sm_share_owns(const sm_share *s, long tile);
 
 /* "<root>/slices/<index>-of-<count>". */

@@ -21,6 +21,10 @@ typedef struct {
     const sm_share *share;
     int tile, ntx, nty;
     long *mine, nmine;                   /* the tiles this process computes */
+    long next;                           /* static: the next of mine to compute */
+    sm_counter *counter;                 /* dynamic: where the ranks draw tiles */
+    double done;                         /* share of this process's work done */
+    int *owner;                          /* per tile: the part that computed it */
     int nbands;                          /* over all files */
     int first_band[SM_SURFACE_MAXFILES]; /* each file's first band among them */
     double nodata[SM_SURFACE_MAXBANDS];  /* per band, from its file */
@@ -132,12 +136,32 @@ static int write_tile(const render *r, long t, double *buf)
     return SM_OK;
 }
 
+/* The next batch of at most `batch` tiles into tiles[]: from this process's
+ * list, or drawn from the counter the ranks share (and added to the list).
+ * 0 when none is left. */
+static long next_batch(render *r, long batch, long *tiles)
+{
+    long ntiles = (long)r->ntx * r->nty, n;
+    if (!r->counter) {
+        n = r->nmine - r->next < batch ? r->nmine - r->next : batch;
+        memcpy(tiles, r->mine + r->next, (size_t)n * sizeof *tiles);
+        r->next += n;
+        r->done = r->nmine ? (double)r->next / r->nmine : 1.0;
+        return n;
+    }
+    long first = sm_counter_take(r->counter, batch);
+    n = first >= ntiles ? 0 : first + batch <= ntiles ? batch : ntiles - first;
+    for (long i = 0; i < n; i++)
+        tiles[i] = r->mine[r->nmine++] = first + i;
+    r->done = (double)(first + n) / ntiles; /* all ranks' progress */
+    return n;
+}
+
 /* This process's tiles in batches: computed in parallel, then written in
  * order by one thread. */
 static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc progress,
                        void *arg)
 {
-    long ntiles = r->nmine;
     int threads = omp_get_max_threads();
     size_t tile_doubles = (size_t)r->nbands * r->tile * r->tile;
     /* enough tiles to keep the threads busy, within 256 MB of buffers */
@@ -145,19 +169,24 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
     if (batch > cap)
         batch = cap > threads ? cap : threads;
     double *buf = malloc((size_t)batch * tile_doubles * sizeof *buf);
-    if (!buf)
+    long *tiles = malloc((size_t)batch * sizeof *tiles), n = 0;
+    if (!buf || !tiles) {
+        free(buf), free(tiles);
         return sm_error_set(SM_EINTERNAL, "out of memory for %ld tiles", batch);
+    }
     int rc = SM_OK, stop = 0;
     char msg[2048] = ""; /* errors are per thread: the first one is carried out here */
 #pragma omp parallel
     {
         void *scratch = k->scratch_new ? k->scratch_new(k->ctx) : NULL;
-        for (long first = 0; first < ntiles && !stop; first += batch) {
-            long last = first + batch < ntiles ? first + batch : ntiles;
+        for (;;) {
+#pragma omp single
+            n = stop ? 0 : next_batch(r, batch, tiles);
+            if (n == 0) /* every thread reads the same n: single ends in a barrier */
+                break;
 #pragma omp for schedule(dynamic, 1)
-            for (long i = first; i < last; i++) {
-                int trc = compute_tile(r, k, scratch, r->mine[i],
-                                       buf + (size_t)(i - first) * tile_doubles);
+            for (long i = 0; i < n; i++) {
+                int trc = compute_tile(r, k, scratch, tiles[i], buf + (size_t)i * tile_doubles);
                 if (trc != SM_OK) {
 #pragma omp critical(sm_surface_error)
                     if (rc == SM_OK)
@@ -166,9 +195,9 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
             }
 #pragma omp single
             {
-                for (long i = first; i < last && rc == SM_OK; i++)
-                    rc = write_tile(r, r->mine[i], buf + (size_t)(i - first) * tile_doubles);
-                if (rc == SM_OK && progress && !progress(0.8 * last / ntiles, NULL, arg))
+                for (long i = 0; i < n && rc == SM_OK; i++)
+                    rc = write_tile(r, tiles[i], buf + (size_t)i * tile_doubles);
+                if (rc == SM_OK && progress && !progress(0.8 * r->done, NULL, arg))
                     rc = sm_error_set(SM_ECANCEL, "cancelled");
                 if (rc != SM_OK && !msg[0])
                     snprintf(msg, sizeof msg, "%s", sm_error_message());
@@ -178,18 +207,38 @@ static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc p
         if (k->scratch_free)
             k->scratch_free(k->ctx, scratch);
     }
-    free(buf);
+    free(buf), free(tiles);
     return rc == SM_OK ? SM_OK : sm_error_set(rc, "%s", msg);
 }
 
+/* Static shares: this process's tiles, known before it starts. */
 static void list_my_tiles(render *r)
 {
     long ntiles = (long)r->ntx * r->nty;
-    r->mine = malloc((size_t)ntiles * sizeof *r->mine);
+    r->mine = malloc((size_t)(ntiles > 0 ? ntiles : 1) * sizeof *r->mine);
     r->nmine = 0;
-    for (long t = 0; t < ntiles && r->share->mode != SM_SHARE_ASSEMBLE; t++)
+    int drawn = r->share->mode == SM_SHARE_RANKS && r->share->dynamic;
+    for (long t = 0; t < ntiles && r->share->mode != SM_SHARE_ASSEMBLE && !drawn; t++)
         if (sm_share_owns(r->share, t))
             r->mine[r->nmine++] = t;
+}
+
+/* Which part computed each tile: dealt statically, t % count; drawn, from
+ * every rank's list. */
+static void find_owners(render *r)
+{
+    long ntiles = (long)r->ntx * r->nty;
+    r->owner = malloc((size_t)(ntiles > 0 ? ntiles : 1) * sizeof *r->owner);
+    for (long t = 0; t < ntiles; t++)
+        r->owner[t] = (int)(t % r->share->count);
+    if (!r->counter)
+        return;
+    long *all, total, *per = malloc((size_t)sm_nranks() * sizeof *per);
+    sm_ranks_allgather_longs(r->mine, r->nmine, &all, &total, per);
+    for (int rank = 0, i = 0; rank < sm_nranks(); rank++)
+        for (long j = 0; j < per[rank]; j++, i++)
+            r->owner[all[i]] = rank;
+    free(all), free(per);
 }
 
 /* Where part `index` of file b is written: a hidden temporary next to the
@@ -262,8 +311,7 @@ static char **cog_options(const sm_surface_spec *spec)
 
 /* Each tile from the part that computed it: the mosaic reads exactly the
  * cells a single process would have written. */
-static GDALDatasetH mosaic(const render *r, OGRSpatialReferenceH srs, int b, GDALDatasetH *parts,
-                           int nparts)
+static GDALDatasetH mosaic(const render *r, OGRSpatialReferenceH srs, int b, GDALDatasetH *parts)
 {
     const sm_surface_file *file = &r->spec->files[b];
     VRTDatasetH vrt = VRTCreate((int)r->g->ncols, (int)r->g->nrows);
@@ -277,7 +325,7 @@ static GDALDatasetH mosaic(const render *r, OGRSpatialReferenceH srs, int b, GDA
         for (long t = 0; t < (long)r->ntx * r->nty; t++) {
             int x0, y0, w, h;
             tile_window(r, t, &x0, &y0, &w, &h);
-            GDALRasterBandH src = GDALGetRasterBand(parts[t % nparts], i);
+            GDALRasterBandH src = GDALGetRasterBand(parts[r->owner[t]], i);
             VRTAddSimpleSource((VRTSourcedRasterBandH)band, src, x0, y0, w, h, x0, y0, w, h,
                                NULL, VRT_NODATA_UNSET);
         }
@@ -319,7 +367,7 @@ static int cog_from_parts(render *r, OGRSpatialReferenceH srs, int b, char paths
             rc = sm_error_set(SM_ENOINPUT, "%s: cannot read part %d of %d: %s",
                               r->spec->files[b].path, i, count, CPLGetLastErrorMsg());
     if (rc == SM_OK) {
-        GDALDatasetH vrt = mosaic(r, srs, b, parts, count);
+        GDALDatasetH vrt = mosaic(r, srs, b, parts);
         rc = write_cog(r, b, vrt, progress, arg);
         GDALClose(vrt);
     }
@@ -396,6 +444,7 @@ static int finish_assemble(render *r, OGRSpatialReferenceH srs, const sm_surface
     char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
     if (k->tally)
         memset(k->tally, 0, sizeof *k->tally);
+    find_owners(r);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
         for (int i = 0; i < n && rc == SM_OK; i++) {
             if (sm_share_slice_path(r->share, i, r->spec->files[b].path, paths[i],
@@ -489,6 +538,9 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
                r->spec->files[0].path, sm_rank(), r->nmine, sm_clock() - t0);
         gather_tallies(k);
     }
+    find_owners(r);
+    sm_counter_free(r->counter);
+    r->counter = NULL;
     int n = r->share->count, rc = SM_OK;
     char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
@@ -517,6 +569,8 @@ static int compute_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_k
 {
     int rc = SM_OK;
     watch_others(r);
+    if (r->share->mode == SM_SHARE_RANKS && r->share->dynamic)
+        r->counter = sm_counter_new();
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++)
         rc = open_part(r, srs, b);
     if (rc == SM_OK)
@@ -567,7 +621,7 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
         else if (done)
             sm_outfile_abort(done);
     }
-    free(r.mine);
+    free(r.mine), free(r.owner);
     /* the COGs are in place before any rank goes on: the next render may
      * read them (classification reads the land use and the surfaces) */
     if (rc == SM_OK && r.share->mode == SM_SHARE_RANKS)

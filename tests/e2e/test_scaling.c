@@ -155,6 +155,9 @@ static void test_tile_range_is_checked(void **state)
     }
     snprintf(args, sizeof args, "classify --tile-range 0/2 %s", config);
     assert_int_equal(sm_test_cli(args, err, sizeof err), 64);
+    snprintf(args, sizeof args, "run --schedule sometimes %s", config);
+    assert_int_equal(sm_test_cli(args, err, sizeof err), 64);
+    assert_non_null(strstr(err, "--schedule"));
 }
 
 #ifdef SM_MPIEXEC
@@ -162,25 +165,29 @@ static void test_tile_range_is_checked(void **state)
 static const char *MPIRUN = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
                             "ASAN_OPTIONS=detect_leaks=0 " SM_MPIEXEC " -n 2 --oversubscribe";
 
+/* Two ranks, with tiles dealt out (static) and drawn as they go (dynamic):
+ * the same files as one process. */
 static void test_two_ranks_write_the_same_files(void **state)
 {
     (void)state;
     const char *whole = whole_run();
-    sm_test_rmtree("out-ranks");
-    char out[4096];
-    snprintf(out, sizeof out, "%s", sm_test_tmp("out-ranks"));
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s run -q --threads 1 %s -o %s %s > %s 2>&1", MPIRUN,
-             SM_BINARY, FIXED_DATE, out, sm_test_demo_config("scaling", NULL, NULL),
-             sm_test_tmp("ranks.log"));
-    int status = system(cmd);
-    if (status != 0)
-        print_message("%s\n", sm_test_slurp(sm_test_tmp("ranks.log")));
-    assert_int_equal(status, 0);
-    int files = assert_same_tree(whole, out);
-    print_message("%d files equal the single-process run's\n", files);
-    snprintf(cmd, sizeof cmd, "test -z \"$(find %s -name '.tmp-*')\"", out);
-    assert_int_equal(system(cmd), 0);
+    const char *schedules[] = {"static", "dynamic"};
+    for (int s = 0; s < 2; s++) {
+        sm_test_rmtree("out-ranks");
+        char out[4096], cmd[8192];
+        snprintf(out, sizeof out, "%s", sm_test_tmp("out-ranks"));
+        snprintf(cmd, sizeof cmd, "%s %s run -q --threads 1 --schedule %s %s -o %s %s > %s 2>&1",
+                 MPIRUN, SM_BINARY, schedules[s], FIXED_DATE, out,
+                 sm_test_demo_config("scaling", NULL, NULL), sm_test_tmp("ranks.log"));
+        int status = system(cmd);
+        if (status != 0)
+            print_message("%s\n", sm_test_slurp(sm_test_tmp("ranks.log")));
+        assert_int_equal(status, 0);
+        int files = assert_same_tree(whole, out);
+        print_message("%s: %d files equal the single-process run's\n", schedules[s], files);
+        snprintf(cmd, sizeof cmd, "test -z \"$(find %s -name '.tmp-*')\"", out);
+        assert_int_equal(system(cmd), 0);
+    }
 }
 
 /* SIGKILL to rank 1 in the middle of a surface: the job fails, and neither
