@@ -439,19 +439,8 @@ static void test_grid_larger_than_memory(void **state)
 static void test_terminated_run_leaves_nothing(void **state)
 {
     (void)state;
-    char cfg[2048], cmd[4096];
-    snprintf(cfg, sizeof cfg,
-             "project: killed\noutput: o\ncrs: EPSG:32633\n"
-             "grid: {resolution: 10, extent: [0, 0, 60000, 60000]}\n"
-             "samples: {path: %s, crs: EPSG:32633, x: x, y: y, contaminants: {v: v}}\n"
-             "interpolation: {method: idw, neighbours: {max: 4}, cross_validation: none}\n",
-             sm_test_write("killed.csv", "x,y,v\n1000,1000,1\n50000,5000,4\n30005,30005,9\n"
-                                         "5000,55000,2\n59000,59000,6\n"));
-    const char *path = sm_test_write("killed.yaml", cfg);
-    sm_test_rmtree("out-killed");
-    /* ingest first, so that the signal arrives during the surface */
-    snprintf(cmd, sizeof cmd, "%s ingest -q -o %s %s", SM_BINARY, sm_test_tmp("out-killed"), path);
-    assert_int_equal(system(cmd), 0);
+    char path[4096], cmd[8192];
+    snprintf(path, sizeof path, "%s", sm_test_long_surface("killed"));
     snprintf(cmd, sizeof cmd,
              "%s interpolate -q -o %s %s & pid=$!; sleep 1.5; kill -TERM $pid; wait $pid",
              SM_BINARY, sm_test_tmp("out-killed"), path);

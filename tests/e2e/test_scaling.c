@@ -196,21 +196,9 @@ static void test_two_ranks_write_the_same_files(void **state)
 static void test_killed_rank_fails_the_job_cleanly(void **state)
 {
     (void)state;
-    char cfg[2048], cmd[8192];
-    snprintf(cfg, sizeof cfg,
-             "project: killed\noutput: o\ncrs: EPSG:32633\n"
-             "grid: {resolution: 10, extent: [0, 0, 60000, 60000]}\n"
-             "samples: {path: %s, crs: EPSG:32633, x: x, y: y, contaminants: {v: v}}\n"
-             "interpolation: {method: idw, neighbours: {max: 4}, cross_validation: none}\n",
-             sm_test_write("killed.csv", "x,y,v\n1000,1000,1\n50000,5000,4\n30005,30005,9\n"
-                                         "5000,55000,2\n59000,59000,6\n"));
-    char config[4096];
-    snprintf(config, sizeof config, "%s", sm_test_write("killed.yaml", cfg));
-    sm_test_rmtree("out-killed");
-    char out[4096];
+    char config[4096], out[4096], cmd[8192];
+    snprintf(config, sizeof config, "%s", sm_test_long_surface("killed"));
     snprintf(out, sizeof out, "%s", sm_test_tmp("out-killed"));
-    snprintf(cmd, sizeof cmd, "%s ingest -q -o %s %s", SM_BINARY, out, config);
-    assert_int_equal(system(cmd), 0);
     /* rank 1 is the child of mpirun whose environment says so */
     snprintf(cmd, sizeof cmd,
              "%s %s interpolate -q --threads 1 -o %s %s > %s 2>&1 & mp=$!; sleep 2; "

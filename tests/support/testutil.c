@@ -262,3 +262,24 @@ int sm_test_run_demo(const char *name, const char *replace, const char *with, ch
         print_message("%s: %s\n", name, err);
     return rc;
 }
+
+const char *sm_test_long_surface(const char *name)
+{
+    static char path[4096];
+    char cfg[2048], file[128], out[128], cmd[8192];
+    snprintf(cfg, sizeof cfg,
+             "project: %s\noutput: o\ncrs: EPSG:32633\n"
+             "grid: {resolution: 10, extent: [0, 0, 60000, 60000]}\n"
+             "samples: {path: %s, crs: EPSG:32633, x: x, y: y, contaminants: {v: v}}\n"
+             "interpolation: {method: idw, neighbours: {max: 4}, cross_validation: none}\n",
+             name,
+             sm_test_write("long.csv", "x,y,v\n1000,1000,1\n50000,5000,4\n30005,30005,9\n"
+                                       "5000,55000,2\n59000,59000,6\n"));
+    snprintf(file, sizeof file, "%s.yaml", name);
+    snprintf(path, sizeof path, "%s", sm_test_write(file, cfg));
+    snprintf(out, sizeof out, "out-%s", name);
+    sm_test_rmtree(out);
+    snprintf(cmd, sizeof cmd, "%s ingest -q -o %s %s", SM_BINARY, sm_test_tmp(out), path);
+    assert_int_equal(system(cmd), 0);
+    return path;
+}

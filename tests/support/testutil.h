@@ -60,6 +60,12 @@ const char *sm_test_demo_config(const char *name, const char *replace, const cha
 int sm_test_run_demo(const char *name, const char *replace, const char *with, char *err,
                      size_t errsize);
 
+/* A config, NAME.yaml, whose one IDW surface (6000 x 6000 cells) takes
+ * seconds, with its ingest already run into the scratch folder out-NAME
+ * (emptied first): a signal sent a moment after `interpolate` starts arrives
+ * during the surface. Returns the config's path (static buffer). */
+const char *sm_test_long_surface(const char *name);
+
 /* A raster band as doubles, with its geotransform. */
 typedef struct {
     int w, h, has_nodata;
