@@ -100,9 +100,10 @@ static const struct {
             "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
             "and per-stage timings and counts.\n\n"
             "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
-            "ranks split the tiles of interpolate and classify, each on --threads threads;\n"
-            "rank 0 runs the other stages and writes every file, the same bytes as one\n"
-            "process would. A failing rank stops the whole job. Without MPI,\n"
+            "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
+            "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
+            "The files are the same bytes as one process writes. A failing rank stops\n"
+            "the whole job. Without MPI,\n"
             "--tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...) of those\n"
             "stages in <output>/slices/I-of-N/, one job-array task per slice; then\n"
             "`soilmap assemble CONFIG` builds the results. See docs/scaling.md.\n"},
