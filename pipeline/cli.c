@@ -103,10 +103,11 @@ static const struct {
             "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
             "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
             "The files are the same bytes as one process writes. A failing rank stops\n"
-            "the whole job. Without MPI,\n"
-            "--tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...) of those\n"
-            "stages in <output>/slices/I-of-N/, one job-array task per slice; then\n"
-            "`soilmap assemble CONFIG` builds the results. See docs/scaling.md.\n"},
+            "the whole job.\n\n"
+            "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
+            "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
+            "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
+            "docs/scaling.md.\n"},
     {"assemble", "soilmap assemble CONFIG\n\n"
                  "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
                  "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
