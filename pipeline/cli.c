@@ -411,6 +411,11 @@ static void setup(const cli_args *a)
      * memory independent of the grid size (--config GDAL_CACHEMAX raises it). */
     if (!CPLGetConfigOption("GDAL_CACHEMAX", NULL))
         CPLSetConfigOption("GDAL_CACHEMAX", "256");
+    /* The COG driver keeps overviews in a temporary file, ZSTD-compressed by
+     * default; the file is deleted at once, and compressing it took a tenth
+     * of a 500x500 run. */
+    if (!CPLGetConfigOption("COG_TMP_COMPRESSION", NULL))
+        CPLSetConfigOption("COG_TMP_COMPRESSION", "NONE");
 }
 
 int sm_cli_main(int argc, char **argv)

@@ -22,6 +22,8 @@ int sm_nsearch_init(sm_nsearch *s, const sm_kdtree *t, int k, double radius)
 void sm_nsearch_free(sm_nsearch *s)
 {
     free(s->cand);
+    free(s->cx);
+    free(s->cy);
     free(s->buf);
     free(s->tmp);
     memset(s, 0, sizeof *s);
@@ -55,6 +57,13 @@ void sm_nsearch_block(sm_nsearch *s, double cx, double cy, double reach)
         s->buf = realloc(s->buf, (size_t)s->buf_cap * sizeof *s->buf);
         s->tmp = realloc(s->tmp, (size_t)s->buf_cap * sizeof *s->tmp);
     }
+    if (s->m > s->xy_cap) {
+        s->xy_cap = s->m;
+        s->cx = realloc(s->cx, (size_t)s->xy_cap * sizeof *s->cx);
+        s->cy = realloc(s->cy, (size_t)s->xy_cap * sizeof *s->cy);
+    }
+    for (int i = 0; i < s->m; i++)
+        s->cx[i] = t->x[s->cand[i]], s->cy[i] = t->y[s->cand[i]];
     s->block_valid = 1;
     s->last_valid = 0;
 }
@@ -90,18 +99,47 @@ static void select_kth(sm_neighbour *a, int n, int k)
     }
 }
 
-/* The block's candidates within r2 (squared distances), in candidate order. */
+/* The block's candidates within r2 (squared distances), in candidate order.
+ * Every candidate is written and only those within count: no branch to
+ * mispredict in the loop that runs most often. */
 static int filter(sm_nsearch *s, double x, double y, double r2)
 {
-    const sm_kdtree *t = s->tree;
     int n = 0;
     for (int i = 0; i < s->m; i++) {
-        int p = s->cand[i];
-        double dx = t->x[p] - x, dy = t->y[p] - y, d2 = dx * dx + dy * dy;
-        if (d2 <= r2)
-            s->buf[n++] = (sm_neighbour){p, d2};
+        double dx = s->cx[i] - x, dy = s->cy[i] - y, d2 = dx * dx + dy * dy;
+        s->buf[n] = (sm_neighbour){s->cand[i], d2};
+        n += d2 <= r2;
     }
     return n;
+}
+
+/* Drops the `extra` farthest of a[0..n), keeping the order of the rest: the
+ * usual case, where the bound from the last cell lets in only a few more
+ * than k. */
+static int drop_farthest(sm_neighbour *a, int n, int extra)
+{
+    for (; extra > 0; extra--, n--) {
+        int far = 0;
+        for (int i = 1; i < n; i++)
+            far = later(&a[i], &a[far]) ? i : far;
+        memmove(a + far, a + far + 1, (size_t)(n - far - 1) * sizeof *a);
+    }
+    return n;
+}
+
+/* The k nearest of the n > k in s->buf, kept in their order. */
+static int keep_nearest(sm_nsearch *s, int n)
+{
+    if (n - s->k <= 4)
+        return drop_farthest(s->buf, n, n - s->k);
+    memcpy(s->tmp, s->buf, (size_t)n * sizeof *s->tmp);
+    select_kth(s->tmp, n, s->k);
+    sm_neighbour last = s->tmp[s->k - 1];
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        if (!later(&s->buf[i], &last))
+            s->buf[kept++] = s->buf[i];
+    return kept;
 }
 
 /* From the block's candidates: the k nearest within the radius, kept in
@@ -118,24 +156,15 @@ static int from_block(sm_nsearch *s, double x, double y)
     if (n < 0)
         n = filter(s, x, y, r2);
     s->last_valid = n >= s->k;
-    if (n <= s->k) {
-        if (s->last_valid) {
-            double worst = 0; /* not fmax: libm's call costs a tenth of an IDW run */
-            for (int i = 0; i < n; i++)
-                worst = s->buf[i].dist > worst ? s->buf[i].dist : worst;
-            s->last_x = x, s->last_y = y, s->last_dk = sqrt(worst);
-        }
-        return n;
+    if (n > s->k)
+        n = keep_nearest(s, n);
+    if (s->last_valid) {
+        double worst = 0; /* not fmax: libm's call costs a tenth of an IDW run */
+        for (int i = 0; i < n; i++)
+            worst = s->buf[i].dist > worst ? s->buf[i].dist : worst;
+        s->last_x = x, s->last_y = y, s->last_dk = sqrt(worst);
     }
-    memcpy(s->tmp, s->buf, (size_t)n * sizeof *s->tmp);
-    select_kth(s->tmp, n, s->k);
-    sm_neighbour last = s->tmp[s->k - 1];
-    int kept = 0;
-    for (int i = 0; i < n; i++)
-        if (!later(&s->buf[i], &last))
-            s->buf[kept++] = s->buf[i];
-    s->last_x = x, s->last_y = y, s->last_dk = sqrt(last.dist);
-    return kept;
+    return n;
 }
 
 static int by_index(const void *a, const void *b)

@@ -15,7 +15,8 @@ typedef struct {
     int k;          /* neighbours wanted; >= n means all samples */
     double radius;  /* HUGE_VAL: unlimited */
     int *cand;      /* the block's candidates, ascending */
-    int m, cap;
+    double *cx, *cy; /* their coordinates, contiguous for the per-cell scan */
+    int m, cap, xy_cap;
     int block_valid;
     /* the last point found from the block and its k-th distance: the next
      * point's k nearest are within that distance plus the step between them */

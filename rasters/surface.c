@@ -265,8 +265,10 @@ static int open_part(render *r, OGRSpatialReferenceH srs, int b)
     opt = CSLSetNameValue(opt, "TILED", "YES");
     opt = CSLSetNameValue(opt, "BLOCKXSIZE", tile);
     opt = CSLSetNameValue(opt, "BLOCKYSIZE", tile);
-    opt = CSLSetNameValue(opt, "COMPRESS", "ZSTD"); /* fast; the COG step recompresses */
-    opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
+    if (r->share->mode == SM_SHARE_SLICE) { /* kept until assemble: worth compressing */
+        opt = CSLSetNameValue(opt, "COMPRESS", "ZSTD");
+        opt = CSLSetNameValue(opt, "ZSTD_LEVEL", "1");
+    }
     opt = CSLSetNameValue(opt, "SPARSE_OK", "TRUE"); /* other parts' tiles take no space */
     opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
     GDALDriverH drv = GDALGetDriverByName("GTiff");
