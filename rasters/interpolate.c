@@ -512,15 +512,23 @@ static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid
     char gpkg[4200];
     snprintf(gpkg, sizeof gpkg, "%s/samples.gpkg", cfg->output);
     res->name = name;
+    double t[5] = {t0, 0, 0, 0, 0}; /* where the time goes, for -v */
     int rc = load(&j, gpkg, res);
+    t[1] = sm_clock();
     if (rc == SM_OK)
         rc = prepare(&j, res);
+    t[2] = sm_clock();
     if (rc == SM_OK)
         rc = render(&j, g);
+    t[3] = sm_clock();
     res->nodata_cells = j.tally.count[NODATA_CELLS];
     res->singular_cells = j.tally.count[SINGULAR_CELLS];
     if (rc == SM_OK && cross_validates(&j))
         rc = cross_validate(&j, res);
+    t[4] = sm_clock();
+    sm_log(SM_LOG_DEBUG, "interpolate: %s: read %.3f s, index and variogram %.3f s, surfaces "
+                         "%.3f s, cross-validation %.3f s",
+           name, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
     if (j.kriging)
         sm_kriging_free(&j.kr);
     sm_kdtree_free(&j.tree);

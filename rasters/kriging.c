@@ -9,37 +9,53 @@
  * accumulating along a row of cells. */
 enum { MAX_UPDATES = 64 };
 
+/* Right-looking: each column is finished and then subtracted from the
+ * columns to its right, so the inner loops carry no dependency from one step
+ * to the next. Every element receives the same subtractions in the same
+ * order as the textbook row-by-row form, so the result is the same. */
 int sm_cholesky(const double *A, double *L, int n, int ld)
 {
-    for (int i = 0; i < n; i++) {
-        double *li = L + (size_t)i * ld;
-        for (int j = 0; j <= i; j++) {
-            const double *lj = L + (size_t)j * ld;
-            double s = A[(size_t)i * ld + j];
-            for (int k = 0; k < j; k++)
-                s -= li[k] * lj[k];
-            if (i == j) {
-                /* relative test: a pivot lost to round-off means the system is
-                 * singular (e.g. two points at one location) */
-                if (!(s > 1e-12 * A[(size_t)i * ld + i]))
-                    return -1;
-                li[i] = sqrt(s);
-            } else {
-                li[j] = s / lj[j];
-            }
+    double small[128], *col = n <= 128 ? small : malloc((size_t)n * sizeof *col);
+    if (!col)
+        return -1;
+    for (int i = 0; i < n; i++)
+        memcpy(L + (size_t)i * ld, A + (size_t)i * ld, (size_t)(i + 1) * sizeof *L);
+    int rc = 0;
+    for (int j = 0; j < n && rc == 0; j++) {
+        double *lj = L + (size_t)j * ld, s = lj[j];
+        /* relative test: a pivot lost to round-off means the system is
+         * singular (e.g. two points at one location) */
+        if (!(s > 1e-12 * A[(size_t)j * ld + j])) {
+            rc = -1;
+            break;
+        }
+        lj[j] = sqrt(s);
+        for (int i = j + 1; i < n; i++) /* column j, contiguous for the update */
+            col[i] = L[(size_t)i * ld + j] /= lj[j];
+        for (int i = j + 1; i < n; i++) {
+            double *li = L + (size_t)i * ld, lij = col[i];
+            for (int c = j + 1; c <= i; c++)
+                li[c] -= lij * col[c];
         }
     }
-    return 0;
+    if (col != small)
+        free(col);
+    return rc;
 }
 
-void sm_forward_solve(const double *L, int n, int ld, double *b)
+void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd)
 {
-    for (int i = 0; i < n; i++) {
-        const double *li = L + (size_t)i * ld;
-        double s = b[i];
-        for (int k = 0; k < i; k++)
-            s -= li[k] * b[k];
-        b[i] = s / li[i];
+    for (int i = from; i < n; i++)
+        rd[i] = 1.0 / L[(size_t)i * ld + i];
+}
+
+/* Column by column, for the same reason. */
+void sm_forward_solve(const double *L, const double *rd, int n, int ld, double *b)
+{
+    for (int j = 0; j < n; j++) {
+        double bj = b[j] *= rd[j];
+        for (int i = j + 1; i < n; i++)
+            b[i] -= L[(size_t)i * ld + j] * bj;
     }
 }
 
@@ -64,16 +80,39 @@ static double cov(const sm_kriging *k, int i, int j)
     return cov_d(k, k->x[i] - k->x[j], k->y[i] - k->y[j]);
 }
 
+/* out[i] = the covariance between (x0, y0) and sample ids[i] (sample i if ids
+ * is NULL), for n samples; h is scratch. The values equal cov_d's: isotropic models go through one
+ * batch evaluation of the variogram. */
+static void cov_row(const sm_kriging *k, double x0, double y0, const int *ids, int n,
+                    double *h, double *out)
+{
+    if (!k->isotropic) {
+        for (int i = 0; i < n; i++) {
+            int id = ids ? ids[i] : i;
+            out[i] = cov_d(k, x0 - k->x[id], y0 - k->y[id]);
+        }
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        int id = ids ? ids[i] : i;
+        double dx = x0 - k->x[id], dy = y0 - k->y[id];
+        h[i] = sqrt(dx * dx + dy * dy);
+    }
+    sm_vgm_gamma_many(&k->model, h, out, n);
+    for (int i = 0; i < n; i++)
+        out[i] = k->sill - out[i];
+}
+
 /* u = L^-1 1 and v = L^-1 z for the samples in slot order. */
-static void solve_uv(const sm_kriging *k, const double *L, int n, int ld, const int *slot,
-                     double *u, double *v, double *uu, double *vu)
+static void solve_uv(const sm_kriging *k, const double *L, const double *rd, int n, int ld,
+                     const int *slot, double *u, double *v, double *uu, double *vu)
 {
     for (int i = 0; i < n; i++) {
         u[i] = 1.0;
         v[i] = k->z[slot[i]];
     }
-    sm_forward_solve(L, n, ld, u);
-    sm_forward_solve(L, n, ld, v);
+    sm_forward_solve(L, rd, n, ld, u);
+    sm_forward_solve(L, rd, n, ld, v);
     *uu = dot(u, u, n);
     *vu = dot(v, u, n);
 }
@@ -119,9 +158,10 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     double *C = malloc(nn * sizeof *C);
     int *slot = malloc((size_t)n * sizeof *slot);
     k->L = malloc(nn * sizeof *k->L);
+    k->rd = malloc((size_t)n * sizeof *k->rd);
     k->u = malloc((size_t)n * sizeof *k->u);
     k->v = malloc((size_t)n * sizeof *k->v);
-    if (!C || !slot || !k->L || !k->u || !k->v) {
+    if (!C || !slot || !k->L || !k->rd || !k->u || !k->v) {
         free(C), free(slot);
         sm_kriging_free(k);
         return sm_error_set(SM_EINTERNAL, "kriging: out of memory for the global system of %d "
@@ -141,15 +181,16 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
                                       "singular even with a nugget; check the variogram model",
                             n);
     }
-    solve_uv(k, k->L, n, n, slot, k->u, k->v, &k->uu, &k->vu);
+    sm_reciprocal_diagonal(k->L, 0, n, n, k->rd);
+    solve_uv(k, k->L, k->rd, n, n, slot, k->u, k->v, &k->uu, &k->vu);
     free(C), free(slot);
     return SM_OK;
 }
 
 void sm_kriging_free(sm_kriging *k)
 {
-    free(k->L), free(k->u), free(k->v);
-    k->L = k->u = k->v = NULL;
+    free(k->L), free(k->rd), free(k->u), free(k->v);
+    k->L = k->rd = k->u = k->v = NULL;
 }
 
 /* Sizes the factor's arrays for n samples. */
@@ -169,9 +210,11 @@ static int reserve(sm_kriging_scratch *s, int n)
     s->v = realloc(s->v, (size_t)cap * sizeof *s->v);
     s->yv = realloc(s->yv, (size_t)cap * sizeof *s->yv);
     s->work = realloc(s->work, (size_t)cap * sizeof *s->work);
+    s->h = realloc(s->h, (size_t)cap * sizeof *s->h);
+    s->rd = realloc(s->rd, (size_t)cap * sizeof *s->rd);
     s->valid = 0; /* L moved to a new stride */
     s->cap = cap;
-    return s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work ? 0 : -1;
+    return s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work && s->h && s->rd ? 0 : -1;
 }
 
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
@@ -181,6 +224,7 @@ sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
     /* A global neighbourhood uses the shared factor; its scratch grows only
      * if leave-one-out asks for a local one. */
     s->yv = malloc(((size_t)k->n + 1) * sizeof *s->yv);
+    s->h = malloc(((size_t)k->n + 1) * sizeof *s->h);
     if (!k->L)
         reserve(s, k->nmax > 0 ? k->nmax : k->n);
     return s;
@@ -192,7 +236,7 @@ void sm_kriging_scratch_free(sm_kriging_scratch *s)
         return;
     sm_nsearch_free(&s->ns);
     free(s->ids), free(s->key), free(s->slot), free(s->L), free(s->C);
-    free(s->u), free(s->v), free(s->yv), free(s->work);
+    free(s->u), free(s->v), free(s->yv), free(s->work), free(s->h), free(s->rd);
     free(s);
 }
 
@@ -219,12 +263,13 @@ static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, dou
 static void rebuild(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
     int ld = s->cap;
-    for (int i = 0; i < n; i++) {
-        s->slot[i] = s->ids[i];
-        for (int j = 0; j <= i; j++)
-            s->C[(size_t)i * ld + j] = s->C[(size_t)j * ld + i] = cov(k, s->ids[i], s->ids[j]);
+    for (int i = 0; i < n; i++) { /* the lower triangle is all the factor reads */
+        int id = s->slot[i] = s->ids[i];
+        cov_row(k, k->x[id], k->y[id], s->ids, i + 1, s->h, s->C + (size_t)i * ld);
     }
     s->singular = factor(k, s->C, s->L, n, ld);
+    if (s->singular >= 0)
+        sm_reciprocal_diagonal(s->L, 0, n, ld, s->rd);
     s->k = n;
     s->updates = 0;
     s->rebuilds++;
@@ -247,16 +292,17 @@ static void delete_slot(sm_kriging_scratch *s, int j)
     for (int c = j; c < k - 1; c++) { /* rank-1 update of the trailing block */
         double *lc = s->L + (size_t)c * ld;
         double xc = x[c + 1], r = sqrt(lc[c] * lc[c] + xc * xc); /* well scaled: no hypot */
-        double cs = r / lc[c], sn = xc / lc[c];
+        double cs = r / lc[c], sn = xc / lc[c], inv_cs = lc[c] / r; /* no divide per row */
         lc[c] = r;
         for (int i = c + 1; i < k - 1; i++) {
             double *li = s->L + (size_t)i * ld;
-            li[c] = (li[c] + sn * x[i + 1]) / cs;
+            li[c] = (li[c] + sn * x[i + 1]) * inv_cs;
             x[i + 1] = cs * x[i + 1] - sn * li[c];
         }
     }
     memmove(s->slot + j, s->slot + j + 1, (size_t)(k - j - 1) * sizeof *s->slot);
     s->k = k - 1;
+    sm_reciprocal_diagonal(s->L, j, k - 1, ld, s->rd);
 }
 
 /* Appends sample id as the last row; -1 if it makes the system singular. */
@@ -264,13 +310,13 @@ static int append_slot(const sm_kriging *k, sm_kriging_scratch *s, int id)
 {
     int ld = s->cap, n = s->k;
     double *row = s->L + (size_t)n * ld;
-    for (int i = 0; i < n; i++)
-        row[i] = cov(k, id, s->slot[i]);
-    sm_forward_solve(s->L, n, ld, row);
+    cov_row(k, k->x[id], k->y[id], s->slot, n, s->h, row);
+    sm_forward_solve(s->L, s->rd, n, ld, row);
     double d2 = k->sill - dot(row, row, n);
     if (!(d2 > 1e-12 * k->sill))
         return -1;
     row[n] = sqrt(d2);
+    s->rd[n] = 1.0 / row[n];
     s->slot[n] = id;
     s->k = n + 1;
     return 0;
@@ -316,16 +362,21 @@ static int update(const sm_kriging *k, sm_kriging_scratch *s, int n, int *from)
  * change, and the arithmetic is that of a full forward solve. */
 static void solve_uv_from(const sm_kriging *k, sm_kriging_scratch *s, int n, int from)
 {
-    for (int i = from; i < n; i++) {
-        const double *li = s->L + (size_t)i * s->cap;
-        double su = 1.0, sv = k->z[s->slot[i]];
-        for (int m = 0; m < i; m++)
-            su -= li[m] * s->u[m], sv -= li[m] * s->v[m];
-        s->u[i] = su / li[i];
-        s->v[i] = sv / li[i];
+    double *u = s->u, *v = s->v;
+    for (int i = from; i < n; i++)
+        u[i] = 1.0, v[i] = k->z[s->slot[i]];
+    for (int j = 0; j < n; j++) { /* column by column, as sm_forward_solve */
+        if (j >= from)
+            u[j] *= s->rd[j], v[j] *= s->rd[j];
+        for (int i = j + 1 > from ? j + 1 : from; i < n; i++) {
+            double lij = s->L[(size_t)i * s->cap + j];
+            u[i] -= lij * u[j], v[i] -= lij * v[j];
+        }
     }
-    s->uu = dot(s->u, s->u, n);
-    s->vu = dot(s->v, s->u, n);
+    double uu = 0.0, vu = 0.0;
+    for (int i = 0; i < n; i++)
+        uu += u[i] * u[i], vu += v[i] * u[i];
+    s->uu = uu, s->vu = vu;
 }
 
 static int prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
@@ -360,17 +411,17 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
         return 1;
     }
     const double *L = global ? k->L : s->L, *u = global ? k->u : s->u, *v = global ? k->v : s->v;
+    const double *rd = global ? k->rd : s->rd;
     const int ld = global ? k->n : s->cap;
     double uu = global ? k->uu : s->uu, vu = global ? k->vu : s->vu;
     double *y = s->yv;
-    for (int i = 0; i < n; i++) {
-        int id = global ? i : s->slot[i];
-        y[i] = cov_d(k, x0 - k->x[id], y0 - k->y[id]);
-    }
-    sm_forward_solve(L, n, ld, y);
-    double yu = dot(y, u, n);
-    r->pred = dot(y, v, n) + (1.0 - yu) * vu / uu;
-    r->var = k->sill - dot(y, y, n) + (1.0 - yu) * (1.0 - yu) / uu;
+    cov_row(k, x0, y0, global ? NULL : s->slot, n, s->h, y);
+    sm_forward_solve(L, rd, n, ld, y);
+    double yu = 0.0, yv = 0.0, yy = 0.0; /* three sums side by side, each in order */
+    for (int i = 0; i < n; i++)
+        yu += y[i] * u[i], yv += y[i] * v[i], yy += y[i] * y[i];
+    r->pred = yv + (1.0 - yu) * vu / uu;
+    r->var = k->sill - yy + (1.0 - yu) * (1.0 - yu) / uu;
     if (r->var < 0) /* round-off next to a sample */
         r->var = 0;
     r->lagrange = (1.0 - yu) / uu;

@@ -24,7 +24,7 @@ typedef struct {
     double sill;
     int isotropic;
     /* global neighbourhood: one factorisation for every location */
-    double *L, *u, *v;
+    double *L, *rd, *u, *v; /* rd: 1 / the diagonal of L */
     double uu, vu;
     int global_singular;
 } sm_kriging;
@@ -42,8 +42,10 @@ typedef struct {
     int *slot;       /* sample index of each row of L */
     int k;           /* size of the factored set */
     double *L;       /* cap x cap, row-major, lower triangle */
+    double *rd;      /* 1 / L's diagonal: solves multiply, off the divider */
     double *C;       /* scratch for a rebuild */
     double *u, *v, *yv, *work;
+    double *h;       /* distances, for the covariances of one row or cell */
     double uu, vu;
     int valid;       /* L holds the factor of key */
     int updates;     /* incremental changes since the last rebuild */
@@ -84,7 +86,9 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
  * into L (same stride); returns 0, or -1 when a pivot is not positive
  * (singular within round-off). */
 int sm_cholesky(const double *A, double *L, int n, int ld);
-/* Solves L y = b in place (row stride ld). */
-void sm_forward_solve(const double *L, int n, int ld, double *b);
+/* rd[i] = 1 / L[i][i] for rows from..n-1. */
+void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd);
+/* Solves L y = b in place (row stride ld), rd from sm_reciprocal_diagonal. */
+void sm_forward_solve(const double *L, const double *rd, int n, int ld, double *b);
 
 #endif

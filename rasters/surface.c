@@ -593,10 +593,15 @@ static int render_share(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
 {
     if (r->share->mode == SM_SHARE_ASSEMBLE)
         return finish_assemble(r, srs, k, progress, arg);
+    double t0 = sm_clock();
     int rc = compute_parts(r, srs, k, progress, arg);
     if (rc != SM_OK || r->share->mode == SM_SHARE_SLICE)
         return rc;
-    return finish_parts(r, srs, k, progress, arg);
+    double t1 = sm_clock();
+    rc = finish_parts(r, srs, k, progress, arg);
+    sm_log(SM_LOG_DEBUG, "%s: tiles computed in %.3f s, COG written in %.3f s",
+           r->spec->files[0].path, t1 - t0, sm_clock() - t1);
+    return rc;
 }
 
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,

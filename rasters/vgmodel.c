@@ -37,6 +37,12 @@ static double matern(double r, double kappa)
     return 1.0 - exp((1.0 - kappa) * M_LN2 - gsl_sf_lngamma(kappa) + kappa * log(r)) * k.val;
 }
 
+/* The unit-sill structures of r = h / a > 0; each is inlined where a loop
+ * over many distances evaluates one type. */
+static inline double sph(double r) { return r >= 1.0 ? 1.0 : r * (1.5 - 0.5 * r * r); }
+static inline double expo(double r) { return 1.0 - exp(-r); }
+static inline double gau(double r) { return 1.0 - exp(-r * r); }
+
 double sm_vgm_unit(sm_vgm_type type, double h, double a, double kappa)
 {
     if (h <= 0.0)
@@ -46,11 +52,11 @@ double sm_vgm_unit(sm_vgm_type type, double h, double a, double kappa)
     case SM_VGM_NUG:
         return 1.0;
     case SM_VGM_SPH:
-        return r >= 1.0 ? 1.0 : r * (1.5 - 0.5 * r * r);
+        return sph(r);
     case SM_VGM_EXP:
-        return 1.0 - exp(-r);
+        return expo(r);
     case SM_VGM_GAU:
-        return 1.0 - exp(-r * r);
+        return gau(r);
     case SM_VGM_MAT:
         return matern(r, kappa);
     case SM_VGM_NTYPES:
@@ -94,6 +100,42 @@ double sm_vgm_gamma_h(const sm_vgm *m, double h)
                                    : p->psill * sm_vgm_unit(p->type, h, p->range, p->kappa);
     }
     return g;
+}
+
+/* One structure added to g[0..n): the type is chosen once, not per
+ * distance. The arithmetic per element is that of sm_vgm_gamma_h. */
+static void add_part(const sm_vgm_part *p, const double *h, double *g, int n)
+{
+    double a = p->range, c = p->psill;
+    switch (p->type) {
+    case SM_VGM_NUG:
+        for (int i = 0; i < n; i++)
+            g[i] += h[i] <= 0.0 ? 0.0 : c;
+        return;
+    case SM_VGM_SPH:
+        for (int i = 0; i < n; i++)
+            g[i] += h[i] <= 0.0 ? 0.0 : c * sph(h[i] / a);
+        return;
+    case SM_VGM_EXP:
+        for (int i = 0; i < n; i++)
+            g[i] += h[i] <= 0.0 ? 0.0 : c * expo(h[i] / a);
+        return;
+    case SM_VGM_GAU:
+        for (int i = 0; i < n; i++)
+            g[i] += h[i] <= 0.0 ? 0.0 : c * gau(h[i] / a);
+        return;
+    default:
+        for (int i = 0; i < n; i++)
+            g[i] += h[i] <= 0.0 ? 0.0 : c * sm_vgm_unit(p->type, h[i], a, p->kappa);
+    }
+}
+
+void sm_vgm_gamma_many(const sm_vgm *m, const double *h, double *g, int n)
+{
+    for (int i = 0; i < n; i++)
+        g[i] = 0.0;
+    for (int p = 0; p < m->n; p++)
+        add_part(&m->part[p], h, g, n);
 }
 
 double sm_vgm_sill(const sm_vgm *m)

@@ -35,6 +35,10 @@ double sm_vgm_gamma(const sm_vgm *m, double dx, double dy);
 /* The same for an isotropic distance (anisotropy ignored). */
 double sm_vgm_gamma_h(const sm_vgm *m, double h);
 
+/* sm_vgm_gamma_h for n distances at once, into g (not h itself): the same
+ * values, faster for the many evaluations of kriging. */
+void sm_vgm_gamma_many(const sm_vgm *m, const double *h, double *g, int n);
+
 /* Total sill: the covariance at distance zero. */
 double sm_vgm_sill(const sm_vgm *m);
 
