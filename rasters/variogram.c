@@ -37,16 +37,31 @@ typedef struct {
     long np;
 } lag_sum;
 
+/* Per-thread room for one row's pairs within the cutoff. */
+typedef struct {
+    int *j;
+    double *d2;
+} row_pairs;
+
+/* Row i's pairs in two passes: the first only measures and keeps those
+ * within the cutoff, with no branch (whether a pair is in reach is a coin
+ * toss the processor cannot predict); the second adds them up in the same
+ * order as one pass would. */
 static void accumulate_row(int i, int n, const double *x, const double *y, const double *z,
                            const sm_vario_params *p, int nlags, double cutoff, double width,
-                           lag_sum *acc)
+                           lag_sum *acc, row_pairs *near)
 {
     double cutoff2 = cutoff * cutoff * (1.0 + 1e-12); /* the exact test follows */
+    int m = 0;
     for (int j = i + 1; j < n; j++) {
-        double dx = x[j] - x[i], dy = y[j] - y[i], d2 = dx * dx + dy * dy;
-        if (d2 > cutoff2) /* most pairs: no square root needed */
-            continue;
-        double h = sqrt(d2);
+        double dx = x[j] - x[i], dy = y[j] - y[i];
+        near->j[m] = j;
+        near->d2[m] = dx * dx + dy * dy;
+        m += near->d2[m] <= cutoff2;
+    }
+    for (int q = 0; q < m; q++) {
+        int j = near->j[q];
+        double dx = x[j] - x[i], dy = y[j] - y[i], h = sqrt(near->d2[q]);
         if (h > cutoff || (p->directional && !in_direction(p, dx, dy)))
             continue;
         /* lags are (k w, (k+1) w]: a pair on a boundary goes to the lower lag */
@@ -86,10 +101,26 @@ int sm_vario_compute(int n, const double *x, const double *y, const double *z,
     enum { CHUNK = 64 };
     int nchunks = (n + CHUNK - 1) / CHUNK, nl = v->nlags;
     lag_sum *acc = calloc((size_t)nchunks * (size_t)nl, sizeof *acc);
-#pragma omp parallel for schedule(dynamic)
-    for (int c = 0; c < nchunks; c++)
-        for (int i = c * CHUNK; i < n && i < (c + 1) * CHUNK; i++)
-            accumulate_row(i, n, x, y, z, p, nl, v->cutoff, v->width, acc + (size_t)c * nl);
+    int failed = !acc;
+#pragma omp parallel
+    {
+        row_pairs near = {malloc((size_t)n * sizeof(int)), malloc((size_t)n * sizeof(double))};
+        int ok = acc && near.j && near.d2;
+        if (!ok) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic)
+        for (int c = 0; c < nchunks; c++)
+            for (int i = c * CHUNK; ok && i < n && i < (c + 1) * CHUNK; i++)
+                accumulate_row(i, n, x, y, z, p, nl, v->cutoff, v->width,
+                               acc + (size_t)c * nl, &near);
+        free(near.j), free(near.d2);
+    }
+    if (failed) {
+        free(acc);
+        return sm_error_set(SM_EINTERNAL, "variogram: out of memory for %d samples", n);
+    }
     v->np = calloc((size_t)nl, sizeof *v->np);
     v->dist = calloc((size_t)nl, sizeof *v->dist);
     v->gamma = calloc((size_t)nl, sizeof *v->gamma);
