@@ -237,7 +237,7 @@ static int load_contaminant_list(const sm_ynode *sec, const sm_config *cfg, sm_i
 static int load_output_options(const sm_ynode *sec, sm_interp_config *ic)
 {
     static const char *const types[] = {"Float32", "Float64", NULL};
-    ic->tile = 256;
+    ic->tile = 0; /* automatic: sm_grid_tile */
     SM_TRY(load_int(sec, "tile_size", 16, 4096, &ic->tile));
     SM_TRY(sm_y_key_choice(sec, "data_type", types, &ic->float64));
     SM_TRY(sm_y_key_strings(sec, "creation_options", &ic->creation_options,

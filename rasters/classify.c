@@ -324,7 +324,7 @@ static int render_summary(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
                           const char **names, int n)
 {
     char (*ratio)[PATH] = calloc((size_t)n, PATH), (*conc)[PATH] = calloc((size_t)n, PATH);
-    sjob j = {cfg, n, cfg->interpolation.tile, has_pli(cfg), ratio, conc, {0},
+    sjob j = {cfg, n, sm_grid_tile(g, cfg->interpolation.tile), has_pli(cfg), ratio, conc, {0},
               cfg->interpolation.log_transform &&
                   cfg->interpolation.back_transform == SM_BACK_NONE};
     char tmp[PATH], paths[4][PATH];
@@ -425,7 +425,7 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
     sm_interpolate_paths(cfg, res->name, conc, mean, var, PATH);
     class_path(cfg, "landuse", lu);
-    cjob j = {cfg, &gl, ic->tile, ic->method == SM_INTERP_KRIGING, ic->log_transform,
+    cjob j = {cfg, &gl, sm_grid_tile(g, ic->tile), ic->method == SM_INTERP_KRIGING, ic->log_transform,
               ic->log_transform && ic->back_transform == SM_BACK_NONE, conc, mean, var, lu,
               ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res, {{0}, 0, {{0}}}};
     res->ntiers = gl.ntiers, res->has_prob = j.prob, res->unverified = gl.unverified;

@@ -28,3 +28,13 @@ int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *g)
                             g->ncols, g->nrows);
     return SM_OK;
 }
+
+int sm_grid_tile(const sm_grid *g, int configured)
+{
+    if (configured > 0)
+        return configured;
+    int tile = 256;
+    while (tile > 64 && ((g->ncols + tile - 1) / tile) * ((g->nrows + tile - 1) / tile) < 16)
+        tile /= 2;
+    return tile;
+}

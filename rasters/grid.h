@@ -16,4 +16,10 @@ typedef struct {
  * samples) grown by the buffer. Fails on an empty or absurdly large grid. */
 int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *out);
 
+/* The edge of the computation tiles: `configured` if above 0, else 256,
+ * halved (to no less than 64) while the grid has fewer than 16 tiles, so
+ * that a small grid still keeps every thread busy. It depends on the grid
+ * only, never on the thread or rank count: results depend on the tiling. */
+int sm_grid_tile(const sm_grid *g, int configured);
+
 #endif

@@ -351,7 +351,7 @@ static int render(job *j, const sm_grid *g)
     int nb = nbands(j);
     surface_paths(j->cfg, j->name, nb, paths);
     sm_surface_spec spec = {.nfiles = nb, .cog_options = j->ic->creation_options,
-                            .tile = j->ic->tile};
+                            .tile = sm_grid_tile(g, j->ic->tile)};
     for (int b = 0; b < nb; b++)
         spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
                                           NODATA, 1};

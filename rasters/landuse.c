@@ -271,7 +271,7 @@ static void lu_describe(void *ctx, int file, GDALDatasetH ds)
 
 static int map_classes(lu_job *j, const sm_grid *g, OGRSpatialReferenceH srs, const char *path)
 {
-    sm_surface_spec spec = {.nfiles = 1, .tile = j->cfg->interpolation.tile,
+    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, j->cfg->interpolation.tile),
                             .describe = lu_describe, .describe_ctx = (void *)j->cfg};
     spec.files[0] = (sm_surface_file){path, GDT_Byte, 0, 1};
     sm_surface_kernel k = {.scratch_new = lu_scratch_new, .scratch_free = lu_scratch_free,

@@ -166,7 +166,7 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
 int sm_ph_grid_make(const sm_config *cfg, const sm_grid *g, const char *path, sm_ph_summary *s)
 {
     memset(s, 0, sizeof *s);
-    sm_surface_spec spec = {.nfiles = 1, .tile = cfg->interpolation.tile};
+    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, cfg->interpolation.tile)};
     spec.files[0] = (sm_surface_file){path, GDT_Float32, NODATA, 1};
     OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
     int rc = cfg->thresholds.ph_source == SM_PH_RASTER ? from_raster(cfg, g, srs, &spec)

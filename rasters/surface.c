@@ -608,7 +608,7 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
                       const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
 {
     render r = {.g = g, .spec = spec, .share = sm_share_current(),
-                .tile = spec->tile > 0 ? spec->tile : 256};
+                .tile = sm_grid_tile(g, spec->tile)};
     r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);
     list_my_tiles(&r);

@@ -19,6 +19,8 @@ int sm_window_open(sm_window *w, const char *path, int tile)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open; run the stage that writes it",
                             path);
     w->nodata = GDALGetRasterNoDataValue(GDALGetRasterBand(w->ds, 1), &w->has_nodata);
+    if (tile <= 0) /* a caller that forgot sm_grid_tile */
+        return sm_error_set(SM_EINTERNAL, "%s: tile size %d", path, tile);
     w->buf = malloc((size_t)tile * tile * sizeof *w->buf);
     return w->buf ? SM_OK : sm_error_set(SM_EINTERNAL, "out of memory for a %d-cell tile", tile);
 }

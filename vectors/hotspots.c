@@ -41,7 +41,7 @@ static void classes_path(const sm_config *cfg, const char *name, const char *suf
 static int prepare_inputs(const sm_config *cfg, inputs *in)
 {
     memset(in, 0, sizeof *in);
-    in->cfg = cfg, in->tile = cfg->interpolation.tile;
+    in->cfg = cfg;
     const sm_interp_config *ic = &cfg->interpolation;
     in->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
     in->n = sm_classify_names(cfg, in->names);
@@ -61,7 +61,9 @@ static int prepare_inputs(const sm_config *cfg, inputs *in)
             GDALClose(ds);
         }
     }
-    return sm_interpolate_grid(cfg, &in->grid);
+    int rc = sm_interpolate_grid(cfg, &in->grid);
+    in->tile = sm_grid_tile(&in->grid, cfg->interpolation.tile);
+    return rc;
 }
 
 /* Does a cell of contaminant i count as exceeding? */

@@ -48,10 +48,27 @@ static void test_too_many_cells_fails(void **state)
     assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_ECONFIG);
 }
 
+/* The automatic tile: 256 unless the grid would have fewer than 16 tiles,
+ * then halved down to 64; a configured size always wins. */
+static void test_tile_size(void **state)
+{
+    (void)state;
+    sm_grid big = {.ncols = 1000, .nrows = 1000}, mid = {.ncols = 500, .nrows = 500};
+    sm_grid small = {.ncols = 200, .nrows = 200}, tiny = {.ncols = 10, .nrows = 10};
+    sm_grid strip = {.ncols = 4096, .nrows = 100};
+    assert_int_equal(sm_grid_tile(&big, 0), 256);   /* 4 x 4 tiles */
+    assert_int_equal(sm_grid_tile(&mid, 0), 128);   /* 2 x 2 at 256, 4 x 4 at 128 */
+    assert_int_equal(sm_grid_tile(&small, 0), 64);  /* 4 x 4 at 64 */
+    assert_int_equal(sm_grid_tile(&tiny, 0), 64);   /* never below 64 */
+    assert_int_equal(sm_grid_tile(&strip, 0), 256); /* 16 x 1 tiles */
+    assert_int_equal(sm_grid_tile(&small, 300), 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_from_samples_with_buffer), cmocka_unit_test(test_explicit_extent),
-        cmocka_unit_test(test_no_extent_fails), cmocka_unit_test(test_too_many_cells_fails)};
+        cmocka_unit_test(test_no_extent_fails), cmocka_unit_test(test_too_many_cells_fails),
+        cmocka_unit_test(test_tile_size)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
