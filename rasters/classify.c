@@ -425,9 +425,10 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
     sm_interpolate_paths(cfg, res->name, conc, mean, var, PATH);
     class_path(cfg, "landuse", lu);
-    cjob j = {cfg, &gl, sm_grid_tile(g, ic->tile), ic->method == SM_INTERP_KRIGING, ic->log_transform,
-              ic->log_transform && ic->back_transform == SM_BACK_NONE, conc, mean, var, lu,
-              ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res, {{0}, 0, {{0}}}};
+    cjob j = {cfg, &gl, sm_grid_tile(g, ic->tile), ic->method == SM_INTERP_KRIGING,
+              ic->log_transform, ic->log_transform && ic->back_transform == SM_BACK_NONE,
+              conc, mean, var, lu, ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res,
+              {{0}, 0, {{0}}}};
     res->ntiers = gl.ntiers, res->has_prob = j.prob, res->unverified = gl.unverified;
     memcpy(res->tier_names, gl.tier_names, sizeof res->tier_names);
     if (rc == SM_OK)

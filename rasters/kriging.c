@@ -49,7 +49,9 @@ void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd
         rd[i] = 1.0 / L[(size_t)i * ld + i];
 }
 
-/* Column by column, for the same reason. */
+/* Column by column, as in sm_cholesky: the inner loop's steps are
+ * independent, and each b[i] gets the same operations in the same order as
+ * in the row-by-row form. */
 void sm_forward_solve(const double *L, const double *rd, int n, int ld, double *b)
 {
     for (int j = 0; j < n; j++) {
@@ -81,8 +83,8 @@ static double cov(const sm_kriging *k, int i, int j)
 }
 
 /* out[i] = the covariance between (x0, y0) and sample ids[i] (sample i if ids
- * is NULL), for n samples; h is scratch. The values equal cov_d's: isotropic models go through one
- * batch evaluation of the variogram. */
+ * is NULL), for n samples; h is scratch. The values equal cov_d's; isotropic
+ * models go through one batch evaluation of the variogram. */
 static void cov_row(const sm_kriging *k, double x0, double y0, const int *ids, int n,
                     double *h, double *out)
 {
@@ -214,7 +216,9 @@ static int reserve(sm_kriging_scratch *s, int n)
     s->rd = realloc(s->rd, (size_t)cap * sizeof *s->rd);
     s->valid = 0; /* L moved to a new stride */
     s->cap = cap;
-    return s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work && s->h && s->rd ? 0 : -1;
+    int ok = s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work &&
+             s->h && s->rd;
+    return ok ? 0 : -1;
 }
 
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
