@@ -1,10 +1,13 @@
 /* End to end: the soilmap binary on the bundled data and on bad input. The
  * expected demo counts come from data/demo/expected.json, written by the
  * generator from what it put into the CSV, not from soilmap. */
-#include "run.h"
+#include "run/run.h"
+#include "run/manifest.h"
+#include "run/registry.h"
 #include "testutil.h"
 
 #include <gdal.h>
+#include <glob.h>
 #include <json-c/json.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -32,6 +35,34 @@ static void assert_layer_crs(const char *gpkg, const char *layer, const char *ep
     assert_non_null(srs);
     assert_string_equal(OSRGetAuthorityCode(srs, NULL), epsg);
     GDALClose(ds);
+}
+
+/* The run's rasters are byte for byte those of tests/golden/rasters.sha256,
+ * and it wrote no raster that the list lacks. */
+static void assert_rasters_as_golden(const char *run_name)
+{
+    FILE *f = fopen(sm_test_src("tests/golden/rasters.sha256"), "r");
+    assert_non_null(f);
+    char line[512], want[65], rel[400], path[4200], got[65];
+    size_t prefix = strlen(run_name);
+    int checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || sscanf(line, "%64s %399s", want, rel) != 2 ||
+            strncmp(rel, run_name, prefix) != 0 || rel[prefix] != '/')
+            continue;
+        snprintf(path, sizeof path, "%s", sm_test_tmp(rel));
+        assert_int_equal(sm_file_sha256(path, got), 0);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s differs from the golden raster (sha256 %s, want %s)", rel, got, want);
+        checked++;
+    }
+    fclose(f);
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s/{surfaces,classes}/*.tif", sm_test_tmp(run_name));
+    glob_t g;
+    assert_int_equal(glob(pattern, GLOB_BRACE, NULL, &g), 0);
+    assert_int_equal((int)g.gl_pathc, checked);
+    globfree(&g);
 }
 
 static void test_demo(void **state)
@@ -81,6 +112,7 @@ static void test_demo(void **state)
     free(rejects);
     json_object_put(want);
     json_object_put(got);
+    assert_rasters_as_golden("demo");
 }
 
 static void test_meuse(void **state)
@@ -104,6 +136,7 @@ static void test_meuse(void **state)
     assert_int_equal(sm_test_feature_count(sm_test_tmp("meuse/samples.gpkg"), "sources"), 1);
     assert_layer_crs(sm_test_tmp("meuse/samples.gpkg"), "samples", "28992");
     json_object_put(got);
+    assert_rasters_as_golden("meuse");
 }
 
 static void test_rerun_skips_and_force_redoes(void **state)

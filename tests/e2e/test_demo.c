@@ -3,10 +3,10 @@
  * sources, attributes, minimum area, connectivity, the Gi* layer),
  * recommendations (metal-fit technologies, the score recomputed, nearest
  * cases) and site screening (truly exceeding sites first). */
-#include "remediate.h"
-#include "store.h"
+#include "remediate/remediate.h"
+#include "remediate/store.h"
 #include "testutil.h"
-#include "thresholds.h"
+#include "guideline/thresholds.h"
 
 #include <gdal.h>
 #include <gdal_alg.h>

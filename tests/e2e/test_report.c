@@ -8,10 +8,10 @@
  * against run.json, no external URL, every hostile string escaped, and the
  * sections the Meuse config has no products for said to be absent. */
 #define _GNU_SOURCE /* strcasestr */
-#include "config.h"
-#include "error.h"
-#include "outfile.h"
-#include "report.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "core/outfile.h"
+#include "publish/report.h"
 #include "testutil.h"
 
 #include <cpl_conv.h>

@@ -4,7 +4,7 @@
  * imports that are idempotent, that keep hostile strings as data, that
  * reject bad rows without changing the store, and that leave the store as
  * it was when killed. */
-#include "store.h"
+#include "remediate/store.h"
 #include "testutil.h"
 
 #include <gdal.h>

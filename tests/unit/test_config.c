@@ -1,6 +1,6 @@
 /* Config loading: every error names file:line:column and the key path. */
-#include "config.h"
-#include "error.h"
+#include "config/config.h"
+#include "core/error.h"
 #include "testutil.h"
 
 #include <math.h>

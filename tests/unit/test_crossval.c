@@ -1,6 +1,6 @@
 /* Cross-validation: seeded k-fold, and k-fold with one sample per fold is
  * leave-one-out. */
-#include "crossval.h"
+#include "geostat/crossval.h"
 #include "testutil.h"
 
 #include <math.h>

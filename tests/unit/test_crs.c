@@ -1,5 +1,5 @@
 /* Reprojection through OGR/PROJ with lon/lat axis order. */
-#include "crs.h"
+#include "core/crs.h"
 #include "testutil.h"
 
 #include <cpl_conv.h>

@@ -1,5 +1,5 @@
 /* Merging samples at one location. */
-#include "duplicates.h"
+#include "ingest/duplicates.h"
 #include "testutil.h"
 
 #include <math.h>

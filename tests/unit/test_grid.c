@@ -1,6 +1,6 @@
 /* Grid geometry: edges on multiples of the resolution. */
-#include "error.h"
-#include "grid.h"
+#include "core/error.h"
+#include "grid/grid.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -1,13 +1,13 @@
 /* soilmap against R gstat 2.1 on the Meuse data. The golden files in
  * tests/golden/meuse/ come from scripts/reference/meuse-gstat.R (see the
  * README there); R is not needed to run these tests. */
-#include "crossval.h"
-#include "idw.h"
-#include "kdtree.h"
-#include "kriging.h"
+#include "geostat/crossval.h"
+#include "geostat/idw.h"
+#include "geostat/kdtree.h"
+#include "geostat/kriging.h"
 #include "testutil.h"
-#include "variogram.h"
-#include "vgfit.h"
+#include "geostat/variogram.h"
+#include "geostat/vgfit.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* The neighbour index and the block search against brute force. */
-#include "kdtree.h"
-#include "nsearch.h"
+#include "geostat/kdtree.h"
+#include "geostat/nsearch.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* Laboratory cells: numbers, censored forms, missing cells and bad values. */
-#include "labvalue.h"
+#include "ingest/labvalue.h"
 #include "testutil.h"
 
 #include <math.h>

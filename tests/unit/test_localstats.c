@@ -1,8 +1,8 @@
 /* Local spatial statistics: Gi*, local Moran's I and BH q-values, by hand, by
  * brute force, and against R spdep 1.2-7 on the Meuse data (golden files from
  * scripts/reference/meuse-spdep.R; R is not needed to run these tests). */
-#include "error.h"
-#include "localstats.h"
+#include "core/error.h"
+#include "geostat/localstats.h"
 #include "testutil.h"
 
 #include <math.h>

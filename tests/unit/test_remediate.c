@@ -1,6 +1,6 @@
 /* The remediation score and the screening priority rules, computed by hand. */
-#include "remediate.h"
-#include "screen.h"
+#include "remediate/remediate.h"
+#include "screen/screen.h"
 #include "testutil.h"
 
 #include <math.h>

@@ -1,9 +1,9 @@
 /* Reading samples: each kind of bad row is rejected with its row number and
  * reason, good rows are reprojected and normalised. */
-#include "config.h"
-#include "crs.h"
-#include "error.h"
-#include "samples.h"
+#include "config/config.h"
+#include "core/crs.h"
+#include "core/error.h"
+#include "ingest/samples.h"
 #include "testutil.h"
 
 #include <gdal.h>

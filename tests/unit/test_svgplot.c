@@ -1,7 +1,7 @@
 /* The SVG plotting module: nice and log ticks, tick labels, data to pixel
  * mapping, XML escaping, and figures and legends that are well-formed XML. */
-#include "colormap.h"
-#include "svgplot.h"
+#include "render/colormap.h"
+#include "render/svgplot.h"
 #include "testutil.h"
 
 #include <cpl_minixml.h>

@@ -1,7 +1,7 @@
 /* Guideline-value tables: reading, checking, lookup by land use and pH. */
-#include "error.h"
+#include "core/error.h"
 #include "testutil.h"
-#include "thresholds.h"
+#include "guideline/thresholds.h"
 
 #include <dirent.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* Unit normalisation to mg/kg. */
 #include "testutil.h"
-#include "units.h"
+#include "core/units.h"
 
 #include <math.h>
 

@@ -1,0 +1,448 @@
+#include "app/cli.h"
+#include "classify/classify.h"
+#include "app/cli_store.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "ingest/ingest.h"
+#include "core/log.h"
+#include "core/outfile.h"
+#include "core/progress.h"
+#include "core/ranks.h"
+#include "run/run.h"
+#include "grid/share.h"
+#include "core/versions.h"
+#include "config/yamlread.h"
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *command;
+    const char *config;
+    const char *topic;  /* for "help TOPIC" */
+    const char *output; /* overrides the config's output folder */
+    const char *sub;    /* store SUB */
+    const char *extra;  /* store import FILE, store export DIR, store list WHAT */
+    const char *sites;  /* screen --sites FILE */
+    sm_run_options run;
+    int threads;
+} cli_args;
+
+static const char usage_text[] =
+    "Usage: soilmap <command> [options] [CONFIG]\n"
+    "\n"
+    "soilmap turns soil samples and pollution sources into contaminant maps.\n"
+    "A job is described by one YAML config file (see docs/config.md).\n"
+    "\n"
+    "Commands:\n"
+    "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
+    "                    hotspots, remediate, screen, publish)\n"
+    "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
+    "                    rows that cannot be used go to <output>/rejects.csv\n"
+    "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
+    "                    Cloud Optimized GeoTIFF) and cross-validation\n"
+    "  classify CONFIG   compare the surfaces with land-use guideline values:\n"
+    "                    <output>/classes/ (ratio, class, probability rasters)\n"
+    "  hotspots CONFIG   exceedance areas as polygons and Gi* on the samples:\n"
+    "                    <output>/hotspots.gpkg\n"
+    "  remediate CONFIG  remediation options for each hotspot from the store, ranked,\n"
+    "                    with nearest case studies: <output>/recommendations.csv\n"
+    "  screen CONFIG [--sites FILE]  rank a registry of candidate sites by their\n"
+    "                    probability of exceeding the guideline values:\n"
+    "                    <output>/sites_screened.gpkg and .csv\n"
+    "  publish CONFIG    web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
+    "                    FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html\n"
+    "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
+    "                    list [technologies|cases|countries|contaminants], coverage,\n"
+    "                    export DIR\n"
+    "  assemble CONFIG   after `run --tile-range I/N` for every I: build the surfaces\n"
+    "                    and classes from <output>/slices/ and run the other stages\n"
+    "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
+    "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
+    "  help [COMMAND]    this text, or more about one command\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output DIR    write results to DIR instead of the config's output\n"
+    "  --sites FILE        screen: the site registry to rank\n"
+    "  --config KEY VALUE  set a GDAL configuration option (e.g. GDAL_CACHEMAX 512)\n"
+    "  --threads N         worker threads (default: all cores)\n"
+    "  --force             redo stages whose outputs are already current\n"
+    "  --tile-range I/N    run: compute slice I of N (0-based) of the tiles only, in\n"
+    "                      <output>/slices/I-of-N/ (Slurm job arrays; see assemble)\n"
+    "  --schedule static|dynamic  under MPI: tile t to rank t mod P (static, the\n"
+    "                      default), or ranks draw tiles as they go (dynamic: for\n"
+    "                      nodes of unequal speed)\n"
+    "  --json-progress     progress as one JSON object per line on stdout\n"
+    "  -q, --quiet         only errors\n"
+    "  -v, --verbose       more detail, including GDAL's debug messages\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Examples:\n"
+    "  soilmap validate configs/demo.yaml\n"
+    "  soilmap run configs/demo.yaml\n"
+    "  soilmap ingest --force -v configs/meuse.yaml\n"
+    "  mpirun -n 4 soilmap run --threads 8 national.yaml   (ranks split the tiles)\n"
+    "\n"
+    "Exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create\n"
+    "output, 74 I/O error, 75 cancelled, 78 config error.\n";
+
+static const struct {
+    const char *command;
+    const char *text;
+} command_help[] = {
+    {"run", "soilmap run CONFIG\n\n"
+            "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
+            "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
+            "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
+            "and per-stage timings and counts.\n\n"
+            "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
+            "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
+            "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
+            "The files are the same bytes as one process writes. A failing rank stops\n"
+            "the whole job.\n\n"
+            "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
+            "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
+            "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
+            "docs/scaling.md.\n"},
+    {"assemble", "soilmap assemble CONFIG\n\n"
+                 "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
+                 "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
+                 "classification rasters from the slices' tiles in <output>/slices/, checks\n"
+                 "that every slice is there and was made with this config, and runs the\n"
+                 "remaining stages. The files equal those of a single `soilmap run`.\n"
+                 "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
+    {"ingest", "soilmap ingest CONFIG\n\n"
+               "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
+               "reads) and pollution sources named in the config, reprojects them to the\n"
+               "working CRS, normalises units to mg/kg, substitutes values below detection\n"
+               "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
+               "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
+               "Every row that cannot be used is written to <output>/rejects.csv with its\n"
+               "row number and reason; the stage fails (exit 65) only when more than\n"
+               "samples.max_reject_share of the rows are rejected.\n"},
+    {"interpolate",
+     "soilmap interpolate CONFIG\n\n"
+     "Interpolates each contaminant of <output>/samples.gpkg (run ingest first) onto the\n"
+     "grid, as the config's 'interpolation' section says (docs/interpolation.md):\n"
+     "  kriging: the empirical variogram and a model fitted to it as gstat does\n"
+     "           (variogram/<c>.json), then ordinary kriging with a local or global\n"
+     "           neighbourhood: surfaces/<c>.tif and its variance surfaces/<c>_var.tif;\n"
+     "           with transform: log, <c>.tif is back-transformed to mg/kg and the\n"
+     "           log-scale surfaces are kept as <c>_log.tif and <c>_logvar.tif;\n"
+     "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
+     "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
+     "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
+     "computed in tiles on all threads; the files are the same for any --threads.\n"},
+    {"classify",
+     "soilmap classify CONFIG\n\n"
+     "Compares each contaminant's surface with the guideline values of the table in\n"
+     "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
+     "a polygon layer, a raster of class codes or one class) and, where the values\n"
+     "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
+     "  <c>_ratio.tif  concentration / first-tier value\n"
+     "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
+     "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
+     "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
+     "  landuse.tif, ph.tif  the land use and soil pH as used\n"
+     "See docs/classification.md.\n"},
+    {"hotspots",
+     "soilmap hotspots CONFIG\n\n"
+     "Delineates hotspots: connected cells where a contaminant exceeds the tier in\n"
+     "'hotspots' (by its predicted value, or with probability >= the level set),\n"
+     "polygonised by GDAL, areas under min_area_ha removed. Each hotspot gets its\n"
+     "contaminants, tier, concentrations, ratios, probability, land use, samples and\n"
+     "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
+     "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
+     "sample_statistics. See docs/classification.md.\n"},
+    {"remediate",
+     "soilmap remediate CONFIG\n\n"
+     "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
+     "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
+     "covers its contaminant groups, ranked by a score whose every component is shown:\n"
+     "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
+     "(cost against area, duration against land use) and a nature-based bonus; a check\n"
+     "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
+     "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
+     "<output>/recommendations.csv and tables recommendations, action_plans in\n"
+     "hotspots.gpkg. See docs/remediation.md.\n"},
+    {"screen",
+     "soilmap screen CONFIG [--sites FILE]\n\n"
+     "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
+     "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
+     "contaminant: the predicted concentration and its standard deviation (mean and\n"
+     "maximum over a polygon), the probability of exceeding each tier for the site's\n"
+     "land use, samples within screening.sample_distance, the nearest pollution\n"
+     "source, overlapping hotspots with their first recommendations, and a priority:\n"
+     "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
+     "  2 medium    P(above the first tier) >= 0.5\n"
+     "  3 low       P(above the first tier) >= 0.2\n"
+     "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
+     "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
+     "without a usable geometry go to <output>/sites_rejects.csv.\n"},
+    {"publish",
+     "soilmap publish CONFIG\n\n"
+     "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
+     "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
+     "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
+     "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
+     "catalog of all of it) and index.html, a viewer that works offline from any static\n"
+     "web server, e.g.:\n"
+     "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
+     "and <output>/report.html, the run report in one file. See docs/publish.md.\n"},
+    {"store",
+     "soilmap store SUB CONFIG [ARG]\n\n"
+     "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
+     "technologies, their applicability and sustainability scores, countries and case\n"
+     "studies (docs/remediation.md):\n"
+     "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
+     "                  default: soilmap's data/remediation/)\n"
+     "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
+     "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
+     "                  case_contaminants). Any bad row rejects the whole file, the store\n"
+     "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
+     "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
+     "  coverage        countries with real case studies, share of UN member states\n"
+     "                  against INSOP's 60 % target, per region\n"
+     "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
+     "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
+    {"validate", "soilmap validate CONFIG\n\n"
+                 "Checks the config (every error names file:line:column and the key) and\n"
+                 "that the sample and source files open with the configured columns and a\n"
+                 "CRS. Reads no rows and writes nothing.\n"},
+    {"version", "soilmap version\n\nPrints the versions of soilmap and its libraries.\n"},
+    {"help", "soilmap help [COMMAND]\n\nPrints the overview, or the help of one command.\n"},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, arg);
+    return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
+}
+
+static const char *const commands[] = {"run",      "ingest",   "interpolate", "classify",
+                                       "hotspots", "remediate", "screen",     "publish",
+                                       "store",    "assemble", "validate",    "version",
+                                       "help",     NULL};
+
+static int parse_option(int argc, char **argv, int *i, cli_args *a)
+{
+    const char *o = argv[*i];
+    if (!strcmp(o, "-q") || !strcmp(o, "--quiet")) {
+        sm_log_set_level(SM_LOG_ERROR);
+        sm_progress_set_mode(SM_PROGRESS_QUIET);
+    } else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
+        sm_log_set_level(SM_LOG_DEBUG);
+        CPLSetConfigOption("CPL_DEBUG", "ON");
+    } else if (!strcmp(o, "--force")) {
+        a->run.force = 1;
+    } else if (!strcmp(o, "--json-progress")) {
+        sm_progress_set_mode(SM_PROGRESS_JSON);
+    } else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+        a->topic = a->command;
+        a->command = "help";
+    } else if (!strcmp(o, "--threads")) {
+        char *end;
+        if (*i + 1 >= argc)
+            return usage_error("--threads needs a number", "");
+        long n = strtol(argv[++*i], &end, 10);
+        if (*end || n < 1 || n > 4096)
+            return usage_error("--threads: '%s' is not a thread count", argv[*i]);
+        a->threads = (int)n;
+    } else if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+        if (*i + 1 >= argc)
+            return usage_error("%s needs a folder", o);
+        a->output = argv[++*i];
+    } else if (!strcmp(o, "--schedule")) {
+        if (*i + 1 >= argc)
+            return usage_error("--schedule needs static or dynamic", "");
+        const char *v = argv[++*i];
+        if (strcmp(v, "static") != 0 && strcmp(v, "dynamic") != 0)
+            return usage_error("--schedule: '%s' is neither static nor dynamic", v);
+        a->run.dynamic = !strcmp(v, "dynamic");
+    } else if (!strcmp(o, "--tile-range")) {
+        if (*i + 1 >= argc)
+            return usage_error("--tile-range needs I/N", "");
+        if (sm_share_parse(argv[++*i], &a->run.slice, &a->run.slices) != 0)
+            return usage_error("--tile-range: '%s' is not I/N with 0 <= I < N (slice I of N)",
+                               argv[*i]);
+    } else if (!strcmp(o, "--sites")) {
+        if (*i + 1 >= argc)
+            return usage_error("--sites needs a FILE", "");
+        a->sites = argv[++*i];
+    } else if (!strcmp(o, "--config")) {
+        if (*i + 2 >= argc)
+            return usage_error("--config needs KEY and VALUE", "");
+        CPLSetConfigOption(argv[*i + 1], argv[*i + 2]);
+        *i += 2;
+    } else {
+        return usage_error("unknown option '%s'", o);
+    }
+    return SM_OK;
+}
+
+static int parse_args(int argc, char **argv, cli_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            int rc = parse_option(argc, argv, &i, a);
+            if (rc)
+                return rc;
+        } else if (!a->command) {
+            a->command = argv[i];
+        } else if (!strcmp(a->command, "help") && !a->topic) {
+            a->topic = argv[i];
+        } else if (!strcmp(a->command, "store") && !a->sub) {
+            a->sub = argv[i];
+        } else if (!a->config) {
+            a->config = argv[i];
+        } else if (!strcmp(a->command, "store") && !a->extra) {
+            a->extra = argv[i];
+        } else {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!a->command)
+        return usage_error("no command given%s", "");
+    for (int i = 0; commands[i]; i++)
+        if (!strcmp(a->command, commands[i]))
+            return SM_OK;
+    const char *guess = sm_closest(a->command, commands);
+    if (guess) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "unknown command '%s'; did you mean '%s'?", a->command, guess);
+        return usage_error("%s", msg);
+    }
+    return usage_error("unknown command '%s'", a->command);
+}
+
+static int cmd_help(const char *topic)
+{
+    for (unsigned i = 0; topic && i < sizeof command_help / sizeof command_help[0]; i++)
+        if (!strcmp(topic, command_help[i].command)) {
+            fputs(command_help[i].text, stdout);
+            return SM_OK;
+        }
+    fputs(usage_text, stdout);
+    return SM_OK;
+}
+
+static int cmd_version(void)
+{
+    sm_component_version v[SM_N_COMPONENTS];
+    sm_versions(v);
+    for (int i = 0; i < SM_N_COMPONENTS; i++)
+        printf("%-11s %s\n", v[i].name, v[i].version);
+    return SM_OK;
+}
+
+static int cmd_validate(const sm_config *cfg)
+{
+    int rc = sm_ingest_check(cfg);
+    if (rc == SM_OK)
+        rc = sm_classify_check(cfg);
+    if (rc)
+        return rc;
+    printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,
+           cfg->samples.n_contaminants, cfg->samples.n_contaminants == 1 ? "" : "s",
+           cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
+    return SM_OK;
+}
+
+static int assemble(const sm_config *cfg, const sm_run_options *given)
+{
+    sm_run_options opt = *given;
+    opt.assemble = 1;
+    opt.slice = 0;
+    int rc = sm_share_find_slices(cfg->output, &opt.slices);
+    return rc ? rc : sm_run(cfg, NULL, &opt);
+}
+
+static int with_config(const cli_args *a)
+{
+    if (!a->config)
+        return usage_error("'%s' needs a CONFIG file", a->command);
+    if (a->run.slices && strcmp(a->command, "run") != 0)
+        return usage_error("--tile-range goes with run, not '%s'", a->command);
+    if (sm_nranks() > 1 && (!strcmp(a->command, "store") || !strcmp(a->command, "validate")))
+        return usage_error("'%s' is not split across MPI ranks; run it without mpirun",
+                           a->command);
+    sm_config cfg;
+    int rc = sm_config_load(a->config, &cfg);
+    if (rc)
+        return rc;
+    if (a->output) {
+        free(cfg.output);
+        cfg.output = strdup(a->output);
+    }
+    if (a->sites) { /* screen --sites FILE: this registry instead of the config's */
+        free(cfg.screening.sites);
+        cfg.screening.sites = strdup(a->sites);
+        cfg.screening.present = 1;
+        if (cfg.screening.sample_distance <= 0)
+            cfg.screening.sample_distance = 500;
+    }
+    if (!strcmp(a->command, "validate"))
+        rc = cmd_validate(&cfg);
+    else if (!strcmp(a->command, "store"))
+        rc = sm_cli_store(&cfg, a->sub, a->extra, a->run.force);
+    else if (!strcmp(a->command, "assemble"))
+        rc = assemble(&cfg, &a->run);
+    else
+        rc = sm_run(&cfg, !strcmp(a->command, "run") ? NULL : a->command, &a->run);
+    sm_config_free(&cfg);
+    return rc;
+}
+
+static void setup(const cli_args *a)
+{
+    GDALAllRegister();
+    sm_error_install_gdal_handler();
+    sm_outfile_install_signal_handlers();
+    int threads = a->threads > 0 ? a->threads : omp_get_num_procs();
+    omp_set_num_threads(threads);
+    /* GDAL_NUM_THREADS is left to the user (--config): GDAL 3.6's threaded
+     * TIFF compression can deadlock against its block cache. */
+    /* GDAL's block cache defaults to 5 % of RAM; a fixed cap keeps a run's
+     * memory independent of the grid size (--config GDAL_CACHEMAX raises it). */
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", NULL))
+        CPLSetConfigOption("GDAL_CACHEMAX", "256");
+    /* The COG driver keeps overviews in a temporary file, ZSTD-compressed by
+     * default; the file is deleted at once, and compressing it took a tenth
+     * of a 500x500 run. */
+    if (!CPLGetConfigOption("COG_TMP_COMPRESSION", NULL))
+        CPLSetConfigOption("COG_TMP_COMPRESSION", "NONE");
+}
+
+int sm_cli_main(int argc, char **argv)
+{
+    cli_args a = {0};
+    int rc = sm_ranks_init(&argc, &argv);
+    if (rc == SM_OK && sm_rank() > 0) { /* rank 0 speaks for the job */
+        sm_log_set_level(SM_LOG_ERROR);
+        sm_progress_set_mode(SM_PROGRESS_QUIET);
+    }
+    if (rc == SM_OK)
+        rc = parse_args(argc, argv, &a);
+    if (rc == SM_OK && !strcmp(a.command, "help"))
+        rc = cmd_help(a.topic);
+    else if (rc == SM_OK && !strcmp(a.command, "version"))
+        rc = (setup(&a), cmd_version());
+    else if (rc == SM_OK) {
+        setup(&a);
+        rc = with_config(&a);
+    }
+    if (rc != SM_OK && sm_nranks() > 1)
+        sm_ranks_abort(rc); /* prints the message with the rank */
+    if (rc != SM_OK) {
+        sm_progress_break_line();
+        fprintf(stderr, "soilmap: %s\n", sm_error_message());
+    }
+    GDALDestroy();
+    sm_ranks_finalize();
+    return sm_exit_code(rc);
+}

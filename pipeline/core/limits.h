@@ -1,0 +1,16 @@
+/* The fixed sizes of soilmap, each named once. The config loader checks the
+ * user-facing ones and names the key that goes past them. */
+#ifndef SM_LIMITS_H
+#define SM_LIMITS_H
+
+/* Contaminants in one run (samples.contaminants); the stages keep per-
+ * contaminant state in arrays of this size. */
+#define SM_MAX_CONTAMINANTS 64
+
+/* Attribute columns kept from the samples, and from each source layer. */
+#define SM_MAX_ATTRIBUTES 64
+
+/* A path buffer: the output folder (PATH_MAX) and a file name within it. */
+#define SM_PATH_SIZE 4200
+
+#endif

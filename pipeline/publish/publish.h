@@ -1,0 +1,16 @@
+/* The publish stage (publish.c): web products and the report. */
+#ifndef SM_PUBLISH_H
+#define SM_PUBLISH_H
+
+#include "config/config.h"
+
+typedef struct {
+    int rasters, tiled, vectors, zmin, zmax;
+} sm_publish_summary;
+
+int sm_publish(const sm_config *cfg, sm_publish_summary *out);
+
+/* The analysis grid's extent in lon/lat (xmin, ymin, xmax, ymax). */
+int sm_publish_bounds(const sm_config *cfg, double bbox[4]);
+
+#endif

@@ -1,0 +1,29 @@
+/* A STAC catalog of a run's web products (STAC 1.0.0): <web>/stac/catalog.json,
+ * collection.json and items/<id>.json, one item per product, with the
+ * projection extension (proj:epsg, proj:shape, proj:transform, proj:bbox;
+ * GDAL 3.6 reads proj:epsg) and the raster extension (nodata, data type,
+ * unit, statistics) on raster assets. Hrefs are relative, so the folder can
+ * be moved or served as it is. */
+#ifndef SM_STAC_H
+#define SM_STAC_H
+
+#include "config/config.h"
+
+typedef struct {
+    char id[96], title[160], unit[32];
+    char path[4200];      /* the COG, to read its grid and statistics */
+    char href[256];       /* the COG relative to web/ */
+    char tiles_href[256]; /* the tile template relative to web/ ("" for none) */
+} sm_stac_raster;
+
+typedef struct {
+    char id[96], title[160];
+    char geojson_href[256], fgb_href[256]; /* relative to web/ */
+    double bbox[4];
+    long features;
+} sm_stac_vector;
+
+int sm_stac_write(const sm_config *cfg, const char *web, const sm_stac_raster *r, int nr,
+                  const sm_stac_vector *v, int nv);
+
+#endif

@@ -1,0 +1,63 @@
+/* The publish stage's descriptor. Its outputs in run.json are
+ * the entry points (viewer, layer list, STAC catalog, report); the tiles
+ * are many small files and are not hashed one by one. */
+#include "core/error.h"
+#include "core/log.h"
+#include "publish/publish.h"
+#include "publish/stage_publish.h"
+#include "stage/products.h"
+#include "stage/stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int enabled(const sm_config *cfg) { return cfg->publish.present; }
+
+/* Its inputs are earlier stages' outputs, covered by their keys. */
+static int outputs(const sm_config *cfg, sm_paths *paths)
+{
+    const char *web[] = {"stac/catalog.json", "stac/collection.json", "layers.json",
+                         "index.html"};
+    char path[SM_PATH_SIZE];
+    int rc = SM_OK;
+    for (int i = 0; i < 4 && rc == SM_OK; i++) {
+        if (i >= 2 && !cfg->publish.viewer)
+            continue;
+        sm_product_member(path, sizeof path, cfg, SM_PRODUCT_WEB, "%s", web[i]);
+        rc = sm_paths_add(paths, "%s", path);
+    }
+    if (rc == SM_OK && cfg->publish.report) {
+        sm_product_path(path, sizeof path, cfg, SM_PRODUCT_REPORT);
+        rc = sm_paths_add(paths, "%s", path);
+    }
+    return rc;
+}
+
+static int run(const sm_config *cfg, json_object *rec)
+{
+    sm_publish_summary s;
+    int rc = sm_publish(cfg, &s);
+    json_object_object_add(rec, "rasters", json_object_new_int(s.rasters));
+    json_object_object_add(rec, "tile_pyramids", json_object_new_int(s.tiled));
+    json_object_object_add(rec, "vector_layers", json_object_new_int(s.vectors));
+    json_object *z = json_object_new_array();
+    json_object_array_add(z, json_object_new_int(s.zmin));
+    json_object_array_add(z, json_object_new_int(s.zmax));
+    json_object_object_add(rec, "zoom", z);
+    if (rc == SM_OK)
+        sm_log(SM_LOG_INFO, "publish: %d rasters (%d as tiles, zoom %d-%d), %d vector layers, "
+                            "STAC catalog, viewer: %s/web/index.html",
+               s.rasters, s.tiled, s.zmin, s.zmax, s.vectors, cfg->output);
+    return rc;
+}
+
+/* the web tiles: split among MPI ranks, but not among slices */
+const sm_stage sm_stage_publish = {
+    .name = "publish",
+    .enabled = enabled,
+    .skip_note = "no 'publish' section in the config",
+    .outputs = outputs,
+    .run = run,
+    .all_ranks = 1,
+};

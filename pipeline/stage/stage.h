@@ -1,0 +1,36 @@
+/* What a stage is (PDAL's stage, split into what it declares and what it
+ * does): each stage defines one sm_stage next to its body, and the registry
+ * (run/registry.c) lists them in run order. run, validate, help and the
+ * skip logic all read this one description. */
+#ifndef SM_STAGE_H
+#define SM_STAGE_H
+
+#include "config/config.h"
+#include "stage/paths.h"
+
+#include <json-c/json.h>
+
+typedef struct {
+    const char *name;
+    /* Whether the config asks for it; NULL: always. A stage that is not
+     * enabled reads and writes nothing and logs `skip_note`. */
+    int (*enabled)(const sm_config *cfg);
+    const char *skip_note;
+    /* The files its result depends on, beyond the config and the earlier
+     * stages' outputs (NULL: none). */
+    int (*inputs)(const sm_config *cfg, sm_paths *paths);
+    /* The files it writes. */
+    int (*outputs)(const sm_config *cfg, sm_paths *paths);
+    /* Earlier stages' outputs it rewrites (NULL: none). */
+    int (*modifies)(const sm_config *cfg, sm_paths *paths);
+    /* Does the work and adds its counts to record (run.json). */
+    int (*run)(const sm_config *cfg, json_object *record);
+    /* Its rasters are computed tile by tile: MPI ranks and --tile-range
+     * slices split them. */
+    int tiled;
+    /* Under MPI every rank runs it (its own share of the work); the others
+     * run on rank 0 alone. */
+    int all_ranks;
+} sm_stage;
+
+#endif

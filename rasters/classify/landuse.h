@@ -1,0 +1,29 @@
+/* Land use on the analysis grid: <out>/classes/landuse.tif, a Byte raster
+ * whose cell holds 1 + the index of the project's land-use class in
+ * thresholds.classes (0: no class). It comes from a polygon layer with a
+ * class attribute (rasterised with GDAL), from a raster of class codes (warped
+ * with nearest neighbour by GDAL), or from one default class. */
+#ifndef SM_LANDUSE_H
+#define SM_LANDUSE_H
+
+#include "config/config.h"
+#include "grid/grid.h"
+
+enum { SM_LANDUSE_MAX_UNMAPPED = 16 };
+
+typedef struct {
+    long *cells;        /* per class of thresholds.classes */
+    long unmapped;      /* cells whose class the config does not map */
+    long uncovered;     /* cells the land-use data does not cover */
+    char *unmapped_names[SM_LANDUSE_MAX_UNMAPPED]; /* the classes not mapped */
+    int n_unmapped_names;
+} sm_landuse_summary;
+
+/* Index of class name in thresholds.classes, or -1. */
+int sm_landuse_class_index(const sm_config *cfg, const char *name);
+
+int sm_landuse_make(const sm_config *cfg, const sm_grid *g, const char *path,
+                    sm_landuse_summary *out);
+void sm_landuse_summary_free(sm_landuse_summary *s);
+
+#endif

@@ -1,0 +1,102 @@
+/* The classify stage's descriptor: what it reads, what it writes and what it
+ * records in run.json. */
+#include "classify/classify.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "stage/stage.h"
+#include "classify/stage_classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int enabled(const sm_config *cfg) { return cfg->thresholds.present; }
+
+static int inputs(const sm_config *cfg, sm_paths *paths)
+{
+    int rc = sm_paths_add(paths, "%s", cfg->thresholds.table);
+    if (rc == SM_OK && cfg->landuse.path)
+        rc = sm_paths_add(paths, "%s", cfg->landuse.path);
+    if (rc == SM_OK && cfg->thresholds.ph_path)
+        rc = sm_paths_add(paths, "%s", cfg->thresholds.ph_path);
+    return rc;
+}
+
+static json_object *result_json(const sm_classify_result *r)
+{
+    json_object *o = json_object_new_object(), *tiers = json_object_new_array(),
+                *cells = json_object_new_array();
+    for (int t = 0; t < r->ntiers; t++)
+        json_object_array_add(tiers, json_object_new_string(r->tier_names[t] ? r->tier_names[t]
+                                                                              : ""));
+    for (int k = 0; k <= r->ntiers; k++)
+        json_object_array_add(cells, json_object_new_int64(r->cells[k]));
+    json_object_object_add(o, "tiers", tiers);
+    json_object_object_add(o, "cells_per_class", cells);
+    json_object_object_add(o, "cells_without_value", json_object_new_int64(r->no_value));
+    json_object_object_add(o, "probabilities", json_object_new_boolean(r->has_prob));
+    json_object_object_add(o, "unverified_value_used", json_object_new_boolean(r->unverified));
+    return o;
+}
+
+static json_object *landuse_json(const sm_config *cfg, const sm_landuse_summary *s)
+{
+    json_object *o = json_object_new_object(), *per = json_object_new_object(),
+                *names = json_object_new_array();
+    for (int c = 0; c < cfg->thresholds.n_classes; c++)
+        json_object_object_add(per, cfg->thresholds.classes[c], json_object_new_int64(s->cells[c]));
+    for (int i = 0; i < s->n_unmapped_names; i++)
+        json_object_array_add(names, json_object_new_string(s->unmapped_names[i]));
+    json_object_object_add(o, "cells_per_class", per);
+    json_object_object_add(o, "cells_unmapped_class", json_object_new_int64(s->unmapped));
+    json_object_object_add(o, "unmapped_classes", names);
+    json_object_object_add(o, "cells_without_land_use", json_object_new_int64(s->uncovered));
+    return o;
+}
+
+static json_object *overrides_json(const sm_config *cfg)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < cfg->thresholds.n_overrides; i++) {
+        const sm_threshold_override *ov = &cfg->thresholds.overrides[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "contaminant", json_object_new_string(ov->contaminant));
+        json_object_object_add(o, "land_use", json_object_new_string(ov->land_use));
+        json_object_object_add(o, "tier", json_object_new_int(ov->tier));
+        json_object_object_add(o, "value", json_object_new_double(ov->value));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static int run(const sm_config *cfg, json_object *rec)
+{
+    sm_classify_summary s;
+    int rc = sm_classify(cfg, &s);
+    json_object_object_add(rec, "table", json_object_new_string(cfg->thresholds.table));
+    json_object_object_add(rec, "overrides", overrides_json(cfg));
+    if (s.landuse.cells)
+        json_object_object_add(rec, "landuse", landuse_json(cfg, &s.landuse));
+    if (s.ph_samples)
+        json_object_object_add(rec, "ph_samples", json_object_new_int(s.ph_samples));
+    json_object *per = json_object_new_object();
+    for (int i = 0; i < s.n; i++)
+        json_object_object_add(per, s.per[i].name, result_json(&s.per[i]));
+    json_object_object_add(rec, "contaminants", per);
+    json_object_object_add(rec, "pollution_load_index", json_object_new_boolean(s.has_pli));
+    if (s.ph_skipped)
+        sm_log(SM_LOG_WARN, "classify: %d samples have a pH that is not a number; not used",
+               s.ph_skipped);
+    sm_classify_summary_free(&s);
+    return rc;
+}
+
+const sm_stage sm_stage_classify = {
+    .name = "classify",
+    .enabled = enabled,
+    .skip_note = "no 'thresholds' section in the config",
+    .inputs = inputs,
+    .outputs = sm_classify_outputs,
+    .run = run,
+    .tiled = 1,
+    .all_ranks = 1,
+};

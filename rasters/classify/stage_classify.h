@@ -1,0 +1,9 @@
+/* The classify stage as the registry sees it (stage/stage.h). */
+#ifndef SM_STAGE_CLASSIFY_H
+#define SM_STAGE_CLASSIFY_H
+
+#include "stage/stage.h"
+
+extern const sm_stage sm_stage_classify;
+
+#endif

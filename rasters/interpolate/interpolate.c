@@ -1,0 +1,566 @@
+#include "interpolate/interpolate.h"
+#include "core/crs.h"
+#include "core/error.h"
+#include "geostat/idw.h"
+#include "geostat/kdtree.h"
+#include "geostat/kriging.h"
+#include "core/log.h"
+#include "core/outfile.h"
+#include "grid/points.h"
+#include "core/progress.h"
+#include "core/ranks.h"
+#include "grid/share.h"
+#include "grid/surface.h"
+#include "stage/products.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double NODATA = -9999.0;
+
+/* Everything one contaminant's interpolation needs. */
+typedef struct {
+    const sm_config *cfg;
+    const sm_interp_config *ic;
+    const char *name;
+    sm_points pts; /* z on the interpolation scale (log if transformed) */
+    sm_kdtree tree;
+    sm_kriging kr;
+    sm_idw idw;
+    int kriging;
+    double constant; /* NAN unless every value is equal */
+    sm_tally tally;  /* cells left as nodata, cells with a singular system */
+} job;
+
+enum { NODATA_CELLS, SINGULAR_CELLS };
+
+/* ---- the variogram model ---- */
+
+static sm_vgm config_model(const sm_interp_config *ic, const sm_vgm *fallback)
+{
+    sm_vgm m = {.n = 0};
+    double nugget = !isnan(ic->nugget) ? ic->nugget : fallback ? fallback->part[0].psill : 0.0;
+    m.part[m.n++] = (sm_vgm_part){SM_VGM_NUG, nugget, 0, 0, 0, 1};
+    int ns = ic->n_structures;
+    for (int i = 0; i < ns; i++) {
+        const sm_structure_config *s = &ic->structures[i];
+        const sm_vgm_part *f = fallback && fallback->n > 1 ? &fallback->part[1] : NULL;
+        /* nested structures without values share the sill and spread their
+         * ranges, short to long, so that the fit can tell them apart */
+        double psill = f ? f->psill / ns : 1.0, range = f ? f->range * 2.0 * (i + 1) / (ns + 1) : 1.0;
+        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type, !isnan(s->psill) ? s->psill : psill,
+                                      !isnan(s->range) ? s->range : range, s->kappa,
+                                      s->anis_angle, s->anis_ratio};
+    }
+    return m;
+}
+
+/* Fits each candidate type (Sph, Exp, Gau for "auto"), keeps the lowest SSE. */
+static int fit_model(job *j, const sm_vario *v, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_vgm_type types[3] = {SM_VGM_SPH, SM_VGM_EXP, SM_VGM_GAU};
+    int ntypes = ic->model_auto ? 3 : 1;
+    int best = -1;
+    sm_vgm first_start = {.n = 0};
+    for (int t = 0; t < ntypes; t++) {
+        sm_vgm initial, start;
+        sm_vgm_type type = ic->model_auto ? types[t] : (sm_vgm_type)ic->structures[0].type;
+        sm_vgm_initial(v, type, ic->structures[0].kappa, &initial);
+        start = config_model(ic, &initial);
+        if (ic->model_auto)
+            start.part[1].type = type;
+        if (t == 0)
+            first_start = start;
+        sm_fit_result fit;
+        int rc = sm_vgm_fit(v, &start, (sm_fit_method)ic->fit_method, &fit);
+        if (rc)
+            return rc;
+        if (fit.converged && (best < 0 || fit.sse < res->fit.sse))
+            res->fit = fit, best = t;
+    }
+    res->fitted = best >= 0;
+    if (best >= 0) {
+        res->model = res->fit.model;
+        return SM_OK;
+    }
+    if (ic->fail_on_bad_fit)
+        return sm_error_set(SM_EDATA, "%s: the variogram fit did not converge; give the model "
+                                      "by hand (fit: none) or set on_fit_failure: start",
+                            j->name);
+    sm_log(SM_LOG_WARN, "interpolate: %s: the variogram fit did not converge; using the "
+                        "starting model",
+           j->name);
+    res->fit_fallback = 1;
+    res->model = first_start;
+    return SM_OK;
+}
+
+static int choose_model(job *j, const sm_vario *v, sm_interp_result *res)
+{
+    if (j->ic->fit_method == 0) {
+        res->model = config_model(j->ic, NULL);
+        return SM_OK;
+    }
+    return fit_model(j, v, res);
+}
+
+/* ---- variogram/<c>.json ---- */
+
+static json_object *lags_json(const sm_vario *v)
+{
+    json_object *a = json_object_new_array();
+    for (int l = 0; l < v->nlags; l++) {
+        if (v->np[l] == 0)
+            continue;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "np", json_object_new_int64(v->np[l]));
+        json_object_object_add(o, "dist", json_object_new_double(v->dist[l]));
+        json_object_object_add(o, "gamma", json_object_new_double(v->gamma[l]));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+json_object *sm_vgm_json(const sm_vgm *m)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < m->n; i++) {
+        const sm_vgm_part *p = &m->part[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(p->type)));
+        json_object_object_add(o, "psill", json_object_new_double(p->psill));
+        json_object_object_add(o, "range", json_object_new_double(p->range));
+        if (p->type == SM_VGM_MAT)
+            json_object_object_add(o, "kappa", json_object_new_double(p->kappa));
+        if (p->anis_ratio < 1.0) {
+            json_object_object_add(o, "anis_angle", json_object_new_double(p->anis_angle));
+            json_object_object_add(o, "anis_ratio", json_object_new_double(p->anis_ratio));
+        }
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *directional_json(const job *j)
+{
+    const sm_interp_config *ic = j->ic;
+    json_object *a = json_object_new_array();
+    for (int d = 0; d < ic->n_directions; d++) {
+        sm_vario_params p = {ic->cutoff, ic->width, ic->cressie ? SM_VARIO_CRESSIE
+                                                                : SM_VARIO_MATHERON,
+                             1, ic->directions[d], ic->direction_tolerance};
+        sm_vario v;
+        if (sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &p, &v) != SM_OK)
+            continue;
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "angle", json_object_new_double(ic->directions[d]));
+        json_object_object_add(o, "tolerance", json_object_new_double(ic->direction_tolerance));
+        json_object_object_add(o, "lags", lags_json(&v));
+        json_object_array_add(a, o);
+        sm_vario_free(&v);
+    }
+    return a;
+}
+
+static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp_result *res)
+{
+    char dir[SM_PATH_SIZE], path[SM_PATH_SIZE];
+    sm_product_path(dir, sizeof dir, j->cfg, SM_PRODUCT_VARIOGRAM);
+    int rc = sm_make_dirs(dir);
+    if (rc)
+        return rc;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "contaminant", json_object_new_string(j->name));
+    json_object_object_add(o, "transform",
+                           json_object_new_string(j->ic->log_transform ? "log" : "none"));
+    json_object_object_add(o, "samples", json_object_new_int(j->pts.n));
+    json_object_object_add(o, "estimator",
+                           json_object_new_string(j->ic->cressie ? "cressie" : "matheron"));
+    json_object_object_add(o, "cutoff", json_object_new_double(v->cutoff));
+    json_object_object_add(o, "width", json_object_new_double(v->width));
+    json_object_object_add(o, "lags", lags_json(v));
+    json_object_object_add(o, "all_values_equal", json_object_new_boolean(res->constant));
+    json_object_object_add(o, "model", res->constant ? json_object_new_null()
+                                                     : sm_vgm_json(&res->model));
+    json_object *fit = json_object_new_object();
+    json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
+    if (res->fitted) {
+        json_object_object_add(fit, "sse", json_object_new_double(res->fit.sse));
+        json_object_object_add(fit, "iterations", json_object_new_int(res->fit.iterations));
+        json_object_object_add(fit, "sills_fixed_at_zero",
+                               json_object_new_int(res->fit.fixed_sills));
+    }
+    json_object_object_add(fit, "fell_back_to_start", json_object_new_boolean(res->fit_fallback));
+    json_object_object_add(o, "fit", fit);
+    if (j->ic->n_directions)
+        json_object_object_add(o, "directional", directional_json(j));
+    sm_product_member(path, sizeof path, j->cfg, SM_PRODUCT_VARIOGRAM, "%s", j->name);
+    sm_outfile out;
+    sm_outfile_begin(&out, path);
+    int bad = json_object_to_file_ext(out.tmp, o, JSON_C_TO_STRING_PRETTY |
+                                                      JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+    json_object_put(o);
+    if (bad) {
+        sm_outfile_abort(&out);
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot write", path);
+    }
+    return sm_outfile_commit(&out);
+}
+
+/* ---- the surface kernel ---- */
+
+static int nbands(const job *j)
+{
+    if (!j->kriging)
+        return 1;
+    return j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? 4 : 2;
+}
+
+/* Kriging needs a model; flat data has none, and uses IDW's search to find
+ * the cells that have samples within reach. */
+static int krige_cells(const job *j) { return j->kriging && isnan(j->constant); }
+
+static void *cell_scratch_new(void *ctx)
+{
+    job *j = ctx;
+    if (krige_cells(j))
+        return sm_kriging_scratch_new(&j->kr);
+    sm_nsearch *ns = malloc(sizeof *ns);
+    sm_idw_search_init(&j->idw, ns);
+    return ns;
+}
+
+static void cell_scratch_free(void *ctx, void *scratch)
+{
+    job *j = ctx;
+    if (!krige_cells(j)) {
+        sm_nsearch_free(scratch);
+        free(scratch);
+        return;
+    }
+    sm_kriging_scratch *s = scratch;
+    sm_log(SM_LOG_DEBUG, "interpolate: %s: thread factorisations: %ld rebuilt, %ld updated",
+           j->name, s->rebuilds, s->updated);
+#pragma omp atomic
+    j->tally.count[SINGULAR_CELLS] += s->singular_cells;
+    sm_kriging_scratch_free(s);
+}
+
+static sm_nsearch *search_of(job *j, void *scratch)
+{
+    return krige_cells(j) ? &((sm_kriging_scratch *)scratch)->ns : scratch;
+}
+
+static void cell_tile_begin(void *ctx, void *scratch)
+{
+    job *j = ctx;
+    if (krige_cells(j))
+        sm_kriging_scratch_reset(scratch);
+    else
+        sm_nsearch_reset(scratch);
+}
+
+static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
+{
+    job *j = ctx;
+    if (!(krige_cells(j) && j->kr.L)) /* the global neighbourhood needs no search */
+        sm_nsearch_block(search_of(j, scratch), cx, cy, reach);
+}
+
+
+/* Lognormal back-transform: the unbiased predictor exp(Y + s2/2 - m)
+ * (Journel 1980; Cressie 1993, eq. 3.2.40) or the median exp(Y), and the
+ * variance of a lognormal variable with log-scale mean Y and variance s2. */
+static void back_transform(const job *j, double y, double s2, double m, double *pred,
+                           double *var)
+{
+    *pred = j->ic->back_transform == SM_BACK_EXP ? exp(y) : exp(y + 0.5 * s2 - m);
+    *var = expm1(s2) * exp(2.0 * y + s2);
+}
+
+static void cell(void *ctx, void *scratch, double x, double y, double *out)
+{
+    job *j = ctx;
+    int nb = nbands(j);
+    for (int b = 0; b < nb; b++)
+        out[b] = NAN;
+    if (!isnan(j->constant) && j->kriging) { /* flat: the value where samples reach */
+        double v;
+        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) != 0) {
+#pragma omp atomic
+            j->tally.count[NODATA_CELLS]++;
+            return;
+        }
+        out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
+                                                                                : j->constant;
+        for (int b = 1; b < nb; b++)
+            out[b] = b == 2 ? j->constant : 0.0;
+        return;
+    }
+    if (!j->kriging) {
+        double v;
+        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) == 0)
+            out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(v) : v;
+        else {
+#pragma omp atomic
+            j->tally.count[NODATA_CELLS]++;
+        }
+        return;
+    }
+    sm_kriging_result r;
+    if (sm_kriging_predict(&j->kr, scratch, x, y, -1, &r) != 0) {
+#pragma omp atomic
+        j->tally.count[NODATA_CELLS]++;
+        return;
+    }
+    if (nb == 2) {
+        out[0] = r.pred, out[1] = r.var;
+        return;
+    }
+    back_transform(j, r.pred, r.var, r.lagrange, &out[0], &out[1]);
+    out[2] = r.pred, out[3] = r.var;
+}
+
+static void surface_paths(const sm_config *cfg, const char *name, int nb,
+                          char paths[][SM_PATH_SIZE])
+{
+    static const char *const suffix[] = {"", "_var", "_log", "_logvar"};
+    for (int b = 0; b < nb; b++)
+        sm_product_member(paths[b], SM_PATH_SIZE, cfg, SM_PRODUCT_SURFACE, "%s%s", name, suffix[b]);
+}
+
+static int render(job *j, const sm_grid *g)
+{
+    char paths[4][SM_PATH_SIZE], dir[SM_PATH_SIZE];
+    sm_product_path(dir, sizeof dir, j->cfg, SM_PRODUCT_SURFACE);
+    int rc = sm_make_dirs(dir);
+    if (rc)
+        return rc;
+    int nb = nbands(j);
+    surface_paths(j->cfg, j->name, nb, paths);
+    sm_surface_spec spec = {.nfiles = nb, .cog_options = j->ic->creation_options,
+                            .tile = sm_grid_tile(g, j->ic->tile)};
+    for (int b = 0; b < nb; b++)
+        spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
+                                          NODATA, 1};
+    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
+                           cell_block_begin, cell, NULL, j, &j->tally};
+    OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
+    sm_progress_task task;
+    char label[96];
+    snprintf(label, sizeof label, "%s surface", j->name);
+    sm_progress_begin(&task, "interpolate", label);
+    rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    OSRDestroySpatialReference(srs);
+    return rc;
+}
+
+/* ---- cross-validation ---- */
+
+static int cross_validate(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_cv_setup s = {j->pts.n, j->pts.x, j->pts.y, j->pts.z, j->kriging, res->model,
+                     ic->power, ic->smoothing, ic->nmax, ic->nmin, ic->maxdist,
+                     ic->cv_folds, ic->cv_seed};
+    sm_cv cv;
+    int rc = sm_crossval(&s, &cv);
+    if (rc)
+        return rc;
+    char gpkg[SM_PATH_SIZE];
+    sm_product_path(gpkg, sizeof gpkg, j->cfg, SM_PRODUCT_SAMPLES);
+    sm_cv_rows rows = {cv.pred, j->kriging ? cv.var : NULL, j->pts.z, cv.fold};
+    rc = sm_points_write_cv(gpkg, j->name, &j->pts, &rows);
+    res->cv = cv;
+    res->cv.pred = res->cv.var = NULL, res->cv.fold = NULL;
+    res->cv_done = 1;
+    sm_cv_free(&cv);
+    return rc;
+}
+
+/* ---- one contaminant ---- */
+
+static int load(job *j, const char *gpkg, sm_interp_result *res)
+{
+    int rc = sm_points_load(gpkg, j->name, &j->pts);
+    if (rc)
+        return rc;
+    res->n = j->pts.n;
+    if (j->pts.n == 0)
+        return sm_error_set(SM_EDATA, "%s: no samples with a value", j->name);
+    if (j->pts.n < j->ic->nmin)
+        return sm_error_set(SM_EDATA, "%s: %d samples, fewer than neighbours.min (%d)", j->name,
+                            j->pts.n, j->ic->nmin);
+    j->constant = j->pts.z[0];
+    for (int i = 0; i < j->pts.n; i++) {
+        if (j->ic->log_transform) {
+            if (!(j->pts.z[i] > 0))
+                return sm_error_set(SM_EDATA, "%s: sample %s has value %g; the log transform "
+                                              "needs values above 0 (use transform: none)",
+                                    j->name, j->pts.id[i], j->pts.z[i]);
+            j->pts.z[i] = log(j->pts.z[i]);
+        }
+        if (j->pts.z[i] != (j->ic->log_transform ? log(j->constant) : j->constant))
+            j->constant = NAN;
+    }
+    if (!isnan(j->constant) && j->ic->log_transform)
+        j->constant = log(j->constant);
+    int folds = j->ic->cv_folds;
+    if (folds > 0 && isnan(j->constant) && (j->pts.n < 3 || folds > j->pts.n))
+        return sm_error_set(SM_EDATA, "%s: cross-validation needs at least 3 samples and no "
+                                      "more folds than samples (%d samples, %d folds); set "
+                                      "cross_validation: none",
+                            j->name, j->pts.n, folds);
+    res->constant = !isnan(j->constant);
+    return SM_OK;
+}
+
+/* The variogram, the model and variogram/<c>.json. */
+static int fit_variogram(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    sm_vario_params vp = {ic->cutoff, ic->width,
+                          ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
+    sm_vario v;
+    int rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
+    if (rc) /* name the contaminant: the message alone does not */
+        return sm_error_set(rc, "%s: %s", j->name, sm_error_message());
+    if (isnan(j->constant)) /* flat data has no model to fit: a zero variogram */
+        rc = choose_model(j, &v, res);
+    if (rc == SM_OK)
+        rc = write_variogram_json(j, &v, res);
+    sm_vario_free(&v);
+    return rc;
+}
+
+static int prepare(job *j, sm_interp_result *res)
+{
+    const sm_interp_config *ic = j->ic;
+    int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
+    if (rc)
+        return rc;
+    j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
+                      ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
+    if (!j->kriging)
+        return SM_OK;
+    /* under MPI rank 0 fits and sends the model: every rank kriges with
+     * the same bits */
+    if (sm_rank() == 0)
+        rc = fit_variogram(j, res);
+    sm_ranks_broadcast(&res->model, sizeof res->model);
+    if (rc == SM_OK && isnan(j->constant))
+        rc = sm_kriging_init(&j->kr, &res->model, j->pts.n, j->pts.x, j->pts.y, j->pts.z,
+                             &j->tree, ic->nmax, ic->nmin, ic->maxdist);
+    return rc;
+}
+
+/* Cross-validation is one process's work: rank 0's, or the assembling
+ * run's; a --tile-range slice leaves it to assemble. */
+static int cross_validates(const job *j)
+{
+    return j->ic->cv_folds > 0 && isnan(j->constant) && sm_rank() == 0 &&
+           sm_share_current()->mode != SM_SHARE_SLICE;
+}
+
+static void log_result(const job *j, const sm_interp_result *r)
+{
+    char model[256] = "";
+    if (j->kriging && !r->constant) {
+        const sm_vgm *m = &r->model;
+        int used = snprintf(model, sizeof model, ", model %g Nug", m->part[0].psill);
+        for (int i = 1; i < m->n; i++)
+            used += snprintf(model + used, sizeof model - (size_t)used, " + %g %s(%g)",
+                             m->part[i].psill, sm_vgm_type_name(m->part[i].type),
+                             m->part[i].range);
+    }
+    sm_log(SM_LOG_INFO, "interpolate: %s: %d samples, %s%s%s", j->name, r->n,
+           j->kriging ? "kriging" : "IDW", r->constant ? " (all values equal: flat surface)" : "",
+           model);
+    if (r->cv_done)
+        sm_log(SM_LOG_INFO, "interpolate: %s: cross-validation (%s): ME %.4g, MAE %.4g, RMSE %.4g, "
+                            "MSDR %.4g, R2 %.4g",
+               j->name, j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", r->cv.mean_error,
+               r->cv.mae, r->cv.rmse, r->cv.msdr, r->cv.r2);
+    if (r->nodata_cells)
+        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells have too few samples within the "
+                            "radius (neighbours.min %d) or an unsolvable system: left as nodata",
+               j->name, r->nodata_cells, j->ic->nmin);
+    if (r->singular_cells)
+        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells had a singular kriging system "
+                            "(coincident samples?) and were solved with a tiny added nugget",
+               j->name, r->singular_cells);
+}
+
+static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid *g,
+                           sm_interp_result *res)
+{
+    double t0 = sm_clock();
+    job j = {.cfg = cfg, .ic = &cfg->interpolation, .name = name,
+             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
+    char gpkg[SM_PATH_SIZE];
+    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
+    res->name = name;
+    double t[5] = {t0, 0, 0, 0, 0}; /* where the time goes, for -v */
+    int rc = load(&j, gpkg, res);
+    t[1] = sm_clock();
+    if (rc == SM_OK)
+        rc = prepare(&j, res);
+    t[2] = sm_clock();
+    if (rc == SM_OK)
+        rc = render(&j, g);
+    t[3] = sm_clock();
+    res->nodata_cells = j.tally.count[NODATA_CELLS];
+    res->singular_cells = j.tally.count[SINGULAR_CELLS];
+    if (rc == SM_OK && cross_validates(&j))
+        rc = cross_validate(&j, res);
+    t[4] = sm_clock();
+    sm_log(SM_LOG_DEBUG, "interpolate: %s: read %.3f s, index and variogram %.3f s, surfaces "
+                         "%.3f s, cross-validation %.3f s",
+           name, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
+    if (j.kriging)
+        sm_kriging_free(&j.kr);
+    sm_kdtree_free(&j.tree);
+    sm_points_free(&j.pts);
+    res->seconds = sm_clock() - t0;
+    if (rc == SM_OK && sm_rank() == 0)
+        log_result(&j, res);
+    return rc;
+}
+
+/* The contaminants to interpolate: the configured list, or all. */
+int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = sm_products_grid(cfg, &out->grid);
+    const char *names[SM_MAX_CONTAMINANTS];
+    int n = sm_products_interpolated(cfg, names);
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        out->n = i + 1;
+        rc = interpolate_one(cfg, names[i], &out->grid, &out->per[i]);
+    }
+    return rc;
+}
+
+int sm_interpolate_outputs(const sm_config *cfg, sm_paths *paths)
+{
+    const char *names[SM_MAX_CONTAMINANTS];
+    int n = sm_products_interpolated(cfg, names), rc = SM_OK;
+    job j = {.cfg = cfg, .ic = &cfg->interpolation,
+             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        char p[4][SM_PATH_SIZE];
+        int nb = nbands(&j);
+        surface_paths(cfg, names[i], nb, p);
+        for (int b = 0; b < nb && rc == SM_OK; b++)
+            rc = sm_paths_add(paths, "%s", p[b]);
+        if (j.kriging && rc == SM_OK) {
+            sm_product_member(p[0], sizeof p[0], cfg, SM_PRODUCT_VARIOGRAM, "%s", names[i]);
+            rc = sm_paths_add(paths, "%s", p[0]);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* The interpolate stage: for each contaminant, the empirical variogram and
+ * its fitted model (kriging), the surfaces as Cloud Optimized GeoTIFFs, and
+ * cross-validation. Outputs under <out>/surfaces/ and <out>/variogram/, the
+ * per-sample cross-validation in layer cv_<c> of <out>/samples.gpkg. */
+#ifndef SM_INTERPOLATE_H
+#define SM_INTERPOLATE_H
+
+#include "config/config.h"
+#include "core/limits.h"
+#include "stage/paths.h"
+#include "geostat/crossval.h"
+#include "grid/grid.h"
+#include "geostat/vgfit.h"
+
+#include <stddef.h>
+
+typedef struct {
+    const char *name;
+    int n;               /* samples with a value */
+    int constant;        /* every value equal: a flat surface, variance 0 */
+    sm_vgm model;        /* kriging */
+    int fitted;          /* the model came from a fit */
+    sm_fit_result fit;
+    int fit_fallback;    /* the fit failed; the starting model was used */
+    int cv_done;
+    sm_cv cv;            /* summary figures (arrays freed) */
+    long nodata_cells;   /* cells with too few neighbours */
+    long singular_cells; /* cells solved with the singular-system fallback */
+    double seconds;
+} sm_interp_result;
+
+typedef struct {
+    sm_grid grid;
+    sm_interp_result per[SM_MAX_CONTAMINANTS];
+    int n;
+} sm_interp_summary;
+
+int sm_interpolate(const sm_config *cfg, sm_interp_summary *out);
+
+/* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
+struct json_object;
+struct json_object *sm_vgm_json(const sm_vgm *m);
+
+/* Adds the files the stage writes for cfg to paths. */
+int sm_interpolate_outputs(const sm_config *cfg, sm_paths *paths);
+
+#endif

@@ -1,0 +1,73 @@
+/* The interpolate stage's descriptor. Its input is ingest's output,
+ * covered by ingest's key. */
+#include "interpolate/stage_interpolate.h"
+#include "core/error.h"
+#include "core/jsonfile.h"
+#include "interpolate/interpolate.h"
+#include "stage/products.h"
+
+static int enabled(const sm_config *cfg) { return cfg->interpolation.present; }
+
+static json_object *cv_json(const sm_cv *cv)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "samples", json_object_new_int64(cv->used));
+    json_object_object_add(o, "mean_error", sm_json_number(cv->mean_error));
+    json_object_object_add(o, "mae", sm_json_number(cv->mae));
+    json_object_object_add(o, "rmse", sm_json_number(cv->rmse));
+    json_object_object_add(o, "msdr", sm_json_number(cv->msdr));
+    json_object_object_add(o, "r2", sm_json_number(cv->r2));
+    return o;
+}
+
+static json_object *result_json(const sm_config *cfg, const sm_interp_result *r)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "samples", json_object_new_int(r->n));
+    json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
+    if (cfg->interpolation.method == SM_INTERP_KRIGING && !r->constant) {
+        json_object_object_add(o, "model", sm_vgm_json(&r->model));
+        json_object_object_add(o, "fitted", json_object_new_boolean(r->fitted));
+        json_object_object_add(o, "fit_fell_back_to_start",
+                               json_object_new_boolean(r->fit_fallback));
+    }
+    json_object_object_add(o, "constant", json_object_new_boolean(r->constant));
+    json_object_object_add(o, "nodata_cells", json_object_new_int64(r->nodata_cells));
+    json_object_object_add(o, "singular_cells", json_object_new_int64(r->singular_cells));
+    if (r->cv_done)
+        json_object_object_add(o, "cross_validation", cv_json(&r->cv));
+    return o;
+}
+
+static int run(const sm_config *cfg, json_object *rec)
+{
+    sm_interp_summary s;
+    int rc = sm_interpolate(cfg, &s);
+    json_object_object_add(rec, "grid", sm_grid_json(&s.grid));
+    json_object *per = json_object_new_object();
+    for (int i = 0; i < s.n; i++)
+        json_object_object_add(per, s.per[i].name, result_json(cfg, &s.per[i]));
+    json_object_object_add(rec, "contaminants", per);
+    return rc;
+}
+
+/* The cv_<c> layers go into samples.gpkg. */
+static int modifies(const sm_config *cfg, sm_paths *paths)
+{
+    if (cfg->interpolation.cv_folds == 0)
+        return SM_OK;
+    char gpkg[SM_PATH_SIZE];
+    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
+    return sm_paths_add(paths, "%s", gpkg);
+}
+
+const sm_stage sm_stage_interpolate = {
+    .name = "interpolate",
+    .enabled = enabled,
+    .skip_note = "no 'interpolation' section in the config",
+    .outputs = sm_interpolate_outputs,
+    .modifies = modifies,
+    .run = run,
+    .tiled = 1,
+    .all_ranks = 1,
+};

@@ -1,0 +1,9 @@
+/* The hotspots stage as the registry sees it (stage/stage.h). */
+#ifndef SM_STAGE_HOTSPOTS_H
+#define SM_STAGE_HOTSPOTS_H
+
+#include "stage/stage.h"
+
+extern const sm_stage sm_stage_hotspots;
+
+#endif

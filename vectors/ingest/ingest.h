@@ -1,0 +1,38 @@
+/* The ingest stage: samples and pollution sources in, <out>/samples.gpkg
+ * (layers "samples" and "sources") and <out>/rejects.csv out. */
+#ifndef SM_INGEST_H
+#define SM_INGEST_H
+
+#include "config/config.h"
+#include "ingest/duplicates.h"
+#include "ingest/sources.h"
+
+typedef struct {
+    long n;        /* samples with a value (detected or substituted) */
+    long censored; /* of those, below detection */
+    long dropped;  /* below detection and dropped by policy */
+    long missing;  /* not analysed */
+    double min, median, max;
+} sm_contaminant_summary;
+
+typedef struct {
+    long rows_read, rows_rejected, rows_accepted;
+    sm_merge_counts merged;
+    long samples; /* after merging */
+    sm_contaminant_summary per[SM_MAX_CONTAMINANTS];
+    int n_contaminants;
+    sm_source_counts sources;
+    double bbox[4]; /* of the accepted samples, working CRS */
+} sm_ingest_summary;
+
+/* Runs the stage; the output folder must exist. Fails with SM_EDATA (after
+ * writing rejects.csv) when the rejected share exceeds max_reject_share. */
+int sm_ingest(const sm_config *cfg, sm_ingest_summary *summary);
+
+/* Checks that the samples and sources open and have the configured columns
+ * and a CRS, without reading rows (for `soilmap validate`). */
+int sm_ingest_check(const sm_config *cfg);
+
+void sm_ingest_log_summary(const sm_config *cfg, const sm_ingest_summary *s);
+
+#endif

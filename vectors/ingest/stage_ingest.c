@@ -1,0 +1,82 @@
+/* The ingest stage's descriptor: the samples and sources it reads, the
+ * files it writes and the counts it records in run.json. */
+#include "ingest/stage_ingest.h"
+#include "core/error.h"
+#include "core/jsonfile.h"
+#include "core/log.h"
+#include "grid/grid.h"
+#include "ingest/ingest.h"
+#include "stage/products.h"
+
+static int inputs(const sm_config *cfg, sm_paths *paths)
+{
+    int rc = sm_paths_add_unique(paths, cfg->samples.path);
+    for (int i = 0; i < cfg->n_sources && rc == SM_OK; i++)
+        rc = sm_paths_add_unique(paths, cfg->sources[i].path);
+    return rc;
+}
+
+static int outputs(const sm_config *cfg, sm_paths *paths)
+{
+    char gpkg[SM_PATH_SIZE], csv[SM_PATH_SIZE];
+    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
+    sm_product_path(csv, sizeof csv, cfg, SM_PRODUCT_REJECTS);
+    int rc = sm_paths_add(paths, "%s", gpkg);
+    return rc == SM_OK ? sm_paths_add(paths, "%s", csv) : rc;
+}
+
+static json_object *contaminant_json(const sm_contaminant_summary *p)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "n", json_object_new_int64(p->n));
+    json_object_object_add(o, "censored", json_object_new_int64(p->censored));
+    json_object_object_add(o, "dropped", json_object_new_int64(p->dropped));
+    json_object_object_add(o, "missing", json_object_new_int64(p->missing));
+    json_object_object_add(o, "min", sm_json_number(p->min));
+    json_object_object_add(o, "median", sm_json_number(p->median));
+    json_object_object_add(o, "max", sm_json_number(p->max));
+    return o;
+}
+
+static void record(const sm_config *cfg, const sm_ingest_summary *s, json_object *rec)
+{
+    json_object_object_add(rec, "rows_read", json_object_new_int64(s->rows_read));
+    json_object_object_add(rec, "rows_accepted", json_object_new_int64(s->rows_accepted));
+    json_object_object_add(rec, "rows_rejected", json_object_new_int64(s->rows_rejected));
+    json_object_object_add(rec, "duplicate_rows_merged", json_object_new_int(s->merged.absorbed));
+    json_object_object_add(rec, "duplicate_locations", json_object_new_int(s->merged.groups));
+    json_object_object_add(rec, "samples", json_object_new_int64(s->samples));
+    json_object_object_add(rec, "source_features_kept", json_object_new_int64(s->sources.kept));
+    json_object_object_add(rec, "source_features_rejected",
+                           json_object_new_int64(s->sources.rejected));
+    json_object *per = json_object_new_object();
+    for (int c = 0; c < s->n_contaminants; c++)
+        json_object_object_add(per, cfg->samples.contaminants[c].name,
+                               contaminant_json(&s->per[c]));
+    json_object_object_add(rec, "contaminants_mg_per_kg", per);
+}
+
+static int run(const sm_config *cfg, json_object *rec)
+{
+    sm_ingest_summary s;
+    int rc = sm_ingest(cfg, &s);
+    if (s.rows_read > 0)
+        record(cfg, &s, rec);
+    if (rc)
+        return rc;
+    sm_ingest_log_summary(cfg, &s);
+    sm_grid g;
+    rc = sm_grid_make(&cfg->grid, s.bbox, &g);
+    if (rc)
+        return rc;
+    json_object_object_add(rec, "grid", sm_grid_json(&g));
+    sm_log(SM_LOG_INFO, "grid: %ld x %ld cells of %g m", g.ncols, g.nrows, g.res);
+    return SM_OK;
+}
+
+const sm_stage sm_stage_ingest = {
+    .name = "ingest",
+    .inputs = inputs,
+    .outputs = outputs,
+    .run = run,
+};

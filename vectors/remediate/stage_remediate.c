@@ -1,0 +1,66 @@
+/* The remediate stage's descriptor. */
+#include "core/error.h"
+#include "core/log.h"
+#include "remediate/remediate.h"
+#include "remediate/stage_remediate.h"
+#include "stage/products.h"
+#include "stage/stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int enabled(const sm_config *cfg)
+{
+    return cfg->remediation.present && cfg->hotspots.present;
+}
+
+static int add_product(const sm_config *cfg, sm_product p, sm_paths *paths)
+{
+    char path[SM_PATH_SIZE];
+    sm_product_path(path, sizeof path, cfg, p);
+    return sm_paths_add(paths, "%s", path);
+}
+
+/* The store is an input: a changed catalogue or an import changes the
+ * recommendations. */
+static int inputs(const sm_config *cfg, sm_paths *paths)
+{
+    return sm_paths_add(paths, "%s", cfg->remediation.store);
+}
+
+static int outputs(const sm_config *cfg, sm_paths *paths)
+{
+    return add_product(cfg, SM_PRODUCT_RECOMMENDATIONS, paths);
+}
+
+/* tables recommendations, action_plans */
+static int modifies(const sm_config *cfg, sm_paths *paths)
+{
+    return add_product(cfg, SM_PRODUCT_HOTSPOTS, paths);
+}
+
+static int run(const sm_config *cfg, json_object *rec)
+{
+    sm_remediate_summary s;
+    int rc = sm_remediate(cfg, &s);
+    json_object_object_add(rec, "hotspots", json_object_new_int64(s.hotspots));
+    json_object_object_add(rec, "recommendations", json_object_new_int64(s.recommendations));
+    json_object_object_add(rec, "partial_cover", json_object_new_int64(s.partial));
+    json_object_object_add(rec, "cases_linked", json_object_new_int64(s.cases_linked));
+    if (rc == SM_OK)
+        sm_log(SM_LOG_INFO, "remediate: %ld recommendations for %ld hotspots (%ld partial "
+                            "cover), %ld case studies linked",
+               s.recommendations, s.hotspots, s.partial, s.cases_linked);
+    return rc;
+}
+
+const sm_stage sm_stage_remediate = {
+    .name = "remediate",
+    .enabled = enabled,
+    .skip_note = "needs the 'remediation' and 'hotspots' sections",
+    .inputs = inputs,
+    .outputs = outputs,
+    .modifies = modifies,
+    .run = run,
+};

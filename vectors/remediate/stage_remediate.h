@@ -1,0 +1,9 @@
+/* The remediate stage as the registry sees it (stage/stage.h). */
+#ifndef SM_STAGE_REMEDIATE_H
+#define SM_STAGE_REMEDIATE_H
+
+#include "stage/stage.h"
+
+extern const sm_stage sm_stage_remediate;
+
+#endif

@@ -1,0 +1,609 @@
+#include "screen/screen.h"
+#include "core/crs.h"
+#include "core/error.h"
+#include "core/fields.h"
+#include "geostat/kdtree.h"
+#include "core/log.h"
+#include "features/nearest_source.h"
+#include "core/outfile.h"
+#include "core/progress.h"
+#include "features/rejects.h"
+#include "guideline/thresholds.h"
+#include "grid/zonal.h"
+#include "stage/products.h"
+
+#include <cpl_string.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAXC = SM_MAX_CONTAMINANTS, PATH = SM_PATH_SIZE };
+
+int sm_screen_priority(double p1, double ptop, double ratio)
+{
+    if (isnan(p1)) /* no kriging variance: by the predicted ratio */
+        return ratio >= 2 ? 1 : ratio >= 1 ? 2 : ratio >= 0.5 ? 3 : 4;
+    if (ptop >= 0.5 || p1 >= 0.8)
+        return 1;
+    return p1 >= 0.5 ? 2 : p1 >= 0.2 ? 3 : 4;
+}
+
+static const char *const priority_names[] = {"", "high", "medium", "low", "very low"};
+
+/* ---- what the run produced ---- */
+
+typedef struct {
+    GDALDatasetH conc, mean, var, sd; /* sd: the variance in mg/kg^2 (kriging) */
+    sm_guideline gl;
+} contaminant;
+
+typedef struct {
+    const sm_config *cfg;
+    sm_grid grid;
+    int n, prob, log, exp_conc;
+    const char *names[MAXC];
+    contaminant c[MAXC];
+    sm_threshold_table table;
+    GDALDatasetH landuse, ph;
+    double *sx, *sy;
+    int nsamples;
+    sm_kdtree tree;
+    sm_sources sources;
+    OGRGeometryH *hotspots;
+    long *hotspot_ids;
+    int nhotspots;
+    char **recs; /* per hotspot: its first recommendations */
+} run;
+
+static GDALDatasetH open_raster(const char *path, int *rc)
+{
+    GDALDatasetH ds = *rc == SM_OK ? GDALOpen(path, GA_ReadOnly) : NULL;
+    if (!ds && *rc == SM_OK)
+        *rc = sm_error_set(SM_ENOINPUT, "%s: missing; run the interpolate and classify stages",
+                           path);
+    return ds;
+}
+
+static int open_contaminant(run *r, int i)
+{
+    const sm_config *cfg = r->cfg;
+    const sm_thresholds_config *tc = &cfg->thresholds;
+    char conc[PATH], mean[PATH], var[PATH], sd[PATH];
+    sm_products_surfaces(cfg, r->names[i], conc, mean, var, PATH);
+    sm_product_member(sd, sizeof sd, cfg, SM_PRODUCT_SURFACE, "%s_var", r->names[i]);
+    int rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->classes, tc->categories,
+                                  tc->n_classes, &r->c[i].gl);
+    r->c[i].conc = open_raster(conc, &rc);
+    if (r->prob) {
+        r->c[i].mean = open_raster(mean, &rc);
+        r->c[i].var = open_raster(var, &rc);
+        r->c[i].sd = open_raster(sd, &rc);
+    }
+    return rc;
+}
+
+static int load_samples(run *r)
+{
+    char gpkg[PATH];
+    sm_product_path(gpkg, sizeof gpkg, r->cfg, SM_PRODUCT_SAMPLES);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "samples") : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return sm_error_set(SM_ENOINPUT, "%s: no samples; run ingest", gpkg);
+    }
+    long total = (long)OGR_L_GetFeatureCount(l, TRUE);
+    r->sx = malloc(((size_t)total + 1) * sizeof *r->sx);
+    r->sy = malloc(((size_t)total + 1) * sizeof *r->sy);
+    OGRFeatureH f;
+    while (r->nsamples < total && (f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && !OGR_G_IsEmpty(g))
+            r->sx[r->nsamples] = OGR_G_GetX(g, 0), r->sy[r->nsamples++] = OGR_G_GetY(g, 0);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return sm_kdtree_build(&r->tree, r->nsamples, r->sx, r->sy) == 0
+               ? SM_OK
+               : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
+}
+
+/* "phytoextraction, capping" for each hotspot, from hotspots.gpkg. */
+static void load_recommendations(run *r, GDALDatasetH ds)
+{
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "recommendations");
+    OGRFeatureH f;
+    while (l && (f = OGR_L_GetNextFeature(l))) {
+        long id = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "hotspot_id"));
+        for (int h = 0; h < r->nhotspots; h++)
+            if (r->hotspot_ids[h] == id) {
+                const char *t = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "technology"));
+                size_t len = r->recs[h] ? strlen(r->recs[h]) : 0;
+                r->recs[h] = realloc(r->recs[h], len + strlen(t) + 3);
+                snprintf(r->recs[h] + len, strlen(t) + 3, "%s%s", len ? ", " : "", t);
+            }
+        OGR_F_Destroy(f);
+    }
+}
+
+static void load_hotspots(run *r)
+{
+    char gpkg[PATH];
+    sm_product_path(gpkg, sizeof gpkg, r->cfg, SM_PRODUCT_HOTSPOTS);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
+    long total = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
+    r->hotspots = calloc((size_t)total + 1, sizeof *r->hotspots);
+    r->hotspot_ids = calloc((size_t)total + 1, sizeof *r->hotspot_ids);
+    r->recs = calloc((size_t)total + 1, sizeof *r->recs);
+    OGRFeatureH f;
+    while (l && r->nhotspots < total && (f = OGR_L_GetNextFeature(l))) {
+        r->hotspot_ids[r->nhotspots] = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "id"));
+        r->hotspots[r->nhotspots++] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGR_F_Destroy(f);
+    }
+    if (ds) {
+        load_recommendations(r, ds);
+        GDALClose(ds);
+    }
+}
+
+static int open_run(const sm_config *cfg, run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    const sm_interp_config *ic = &cfg->interpolation;
+    r->prob = ic->method == SM_INTERP_KRIGING;
+    r->log = ic->log_transform;
+    r->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
+    r->n = sm_products_classified(cfg, r->names);
+    int rc = sm_products_grid(cfg, &r->grid);
+    if (rc == SM_OK)
+        rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
+    for (int i = 0; i < r->n && rc == SM_OK; i++)
+        rc = open_contaminant(r, i);
+    char path[PATH];
+    sm_product_member(path, sizeof path, cfg, SM_PRODUCT_CLASS, "landuse");
+    r->landuse = open_raster(path, &rc);
+    sm_product_member(path, sizeof path, cfg, SM_PRODUCT_CLASS, "ph");
+    if (cfg->thresholds.ph_source == SM_PH_RASTER || cfg->thresholds.ph_source == SM_PH_SAMPLES)
+        r->ph = open_raster(path, &rc);
+    if (rc == SM_OK)
+        rc = load_samples(r);
+    sm_sources_load(cfg, &r->sources);
+    load_hotspots(r);
+    return rc;
+}
+
+static void close_run(run *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        GDALDatasetH ds[] = {r->c[i].conc, r->c[i].mean, r->c[i].var, r->c[i].sd};
+        for (int k = 0; k < 4; k++)
+            if (ds[k])
+                GDALClose(ds[k]);
+        sm_guideline_free(&r->c[i].gl);
+    }
+    if (r->landuse)
+        GDALClose(r->landuse);
+    if (r->ph)
+        GDALClose(r->ph);
+    sm_thresholds_free(&r->table);
+    sm_kdtree_free(&r->tree);
+    free(r->sx), free(r->sy);
+    sm_sources_free(&r->sources);
+    for (int h = 0; h < r->nhotspots; h++)
+        OGR_G_DestroyGeometry(r->hotspots[h]), free(r->recs[h]);
+    free(r->hotspots), free(r->hotspot_ids), free(r->recs);
+}
+
+/* ---- one site ---- */
+
+enum { V_PRED, V_PRED_MAX, V_SD, V_RATIO, V_P, NV = V_P + SM_MAX_TIERS };
+
+typedef struct {
+    OGRGeometryH geom; /* working CRS */
+    char id[128], name[256], landuse[128];
+    int cls, priority, n_near, source, hotspot;
+    double ph, p1, ptop, rmax, source_d;
+    char hotspots[200], reason[300];
+    double *v; /* NV values per contaminant */
+} site;
+
+static double exceedance(double t, double mean, double var)
+{
+    if (!(var > 0))
+        return isnan(mean) ? NAN : mean > t ? 1.0 : 0.0;
+    return 0.5 * erfc((t - mean) / sqrt(2.0 * var));
+}
+
+/* Mean over the site's cells of P(exceeding t) on the kriging scale. */
+static double mean_exceedance(const sm_cells *c, const double *mean, const double *var, double t)
+{
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < c->w * c->h; i++)
+        if (c->mask[i] && !isnan(mean[i]))
+            s += exceedance(t, mean[i], var[i]), n++;
+    return n ? s / n : NAN;
+}
+
+static int evaluate_contaminant(const run *r, int i, const sm_cells *c, site *s, double *buf)
+{
+    double *conc = buf, *mean = buf + (size_t)c->w * c->h, *var = mean + (size_t)c->w * c->h;
+    double *v = s->v + (size_t)i * NV;
+    for (int k = 0; k < NV; k++)
+        v[k] = NAN;
+    int rc = sm_cells_read(r->c[i].conc, 1, c, conc);
+    for (int k = 0; r->exp_conc && k < c->w * c->h; k++)
+        conc[k] = exp(conc[k]);
+    sm_cells_mean_max(c, conc, &v[V_PRED], &v[V_PRED_MAX]);
+    if (rc == SM_OK && r->prob && (rc = sm_cells_read(r->c[i].sd, 1, c, var)) == SM_OK) {
+        for (int k = 0; k < c->w * c->h; k++)
+            var[k] = sqrt(var[k]);
+        double unused;
+        sm_cells_mean_max(c, var, &v[V_SD], &unused);
+    }
+    const double *tiers = s->cls >= 0 ? sm_guideline_values(&r->c[i].gl, s->cls, s->ph) : NULL;
+    if (rc != SM_OK || !tiers)
+        return rc;
+    v[V_RATIO] = tiers[0] > 0 ? v[V_PRED] / tiers[0] : NAN;
+    if (r->prob && (rc = sm_cells_read(r->c[i].mean, 1, c, mean)) == SM_OK &&
+        (rc = sm_cells_read(r->c[i].var, 1, c, var)) == SM_OK)
+        for (int t = 0; t < r->c[i].gl.ntiers; t++)
+            if (!isnan(tiers[t]))
+                v[V_P + t] = mean_exceedance(c, mean, var, r->log ? log(tiers[t]) : tiers[t]);
+    return rc;
+}
+
+/* The site's land-use class: its attribute when it names a mapped class,
+ * else the land-use raster at its centre. */
+static void site_class(const run *r, const sm_cells *c, site *s)
+{
+    s->cls = -1;
+    for (int i = 0; s->landuse[0] && i < r->cfg->thresholds.n_classes; i++)
+        if (!strcmp(r->cfg->thresholds.classes[i], s->landuse))
+            s->cls = i;
+    double lu = NAN, ph = NAN;
+    sm_cells centre = {c->x0 + c->w / 2, c->y0 + c->h / 2, 1, 1, 1, NULL};
+    if (s->cls < 0 && sm_cells_read(r->landuse, 1, &centre, &lu) == SM_OK && lu > 0)
+        s->cls = (int)lu - 1;
+    s->ph = r->cfg->thresholds.ph_source == SM_PH_VALUE ? r->cfg->thresholds.ph_value : NAN;
+    if (r->ph && sm_cells_read(r->ph, 1, &centre, &ph) == SM_OK)
+        s->ph = ph;
+}
+
+static void summarise(const run *r, site *s)
+{
+    s->p1 = s->ptop = s->rmax = NAN;
+    const char *why = NULL;
+    for (int i = 0; i < r->n; i++) {
+        const double *v = s->v + (size_t)i * NV;
+        int top = r->c[i].gl.ntiers - 1;
+        if (!isnan(v[V_P]) && (isnan(s->p1) || v[V_P] > s->p1))
+            s->p1 = v[V_P], why = r->names[i];
+        if (top > 0 && !isnan(v[V_P + top]) && (isnan(s->ptop) || v[V_P + top] > s->ptop))
+            s->ptop = v[V_P + top];
+        if (!isnan(v[V_RATIO]) && (isnan(s->rmax) || v[V_RATIO] > s->rmax)) {
+            s->rmax = v[V_RATIO];
+            why = isnan(s->p1) ? r->names[i] : why;
+        }
+    }
+    s->priority = s->cls < 0 ? 4 : sm_screen_priority(s->p1, s->ptop, s->rmax);
+    if (s->cls < 0)
+        snprintf(s->reason, sizeof s->reason, "land use not mapped to the guideline values");
+    else if (why && !isnan(s->p1))
+        snprintf(s->reason, sizeof s->reason, "%s: P(above first tier) %.2f, ratio %.2f", why,
+                 s->p1, s->rmax);
+    else if (why)
+        snprintf(s->reason, sizeof s->reason, "%s: ratio to the first tier %.2f", why, s->rmax);
+    if (s->n_near == 0) {
+        size_t len = strlen(s->reason);
+        snprintf(s->reason + len, sizeof s->reason - len, "%sno sample within %g m: investigate",
+                 len ? "; " : "", r->cfg->screening.sample_distance);
+    }
+}
+
+static void context(const run *r, site *s)
+{
+    OGRGeometryH centre = OGR_G_PointOnSurface(s->geom);
+    double x = centre ? OGR_G_GetX(centre, 0) : 0, y = centre ? OGR_G_GetY(centre, 0) : 0;
+    if (centre)
+        OGR_G_DestroyGeometry(centre);
+    int *found = NULL, cap = 0;
+    s->n_near = r->nsamples ? sm_kdtree_within(&r->tree, x, y, r->cfg->screening.sample_distance,
+                                               &found, &cap)
+                            : 0;
+    free(found);
+    s->source = sm_sources_nearest(&r->sources, s->geom, &s->source_d);
+    s->hotspot = -1;
+    for (int h = 0; h < r->nhotspots; h++)
+        if (r->hotspots[h] && OGR_G_Intersects(s->geom, r->hotspots[h])) {
+            size_t len = strlen(s->hotspots);
+            snprintf(s->hotspots + len, sizeof s->hotspots - len, "%s%ld", len ? "," : "",
+                     r->hotspot_ids[h]);
+            if (s->hotspot < 0)
+                s->hotspot = h;
+        }
+}
+
+static int evaluate(const run *r, site *s)
+{
+    sm_cells c;
+    sm_cells_of(&r->grid, s->geom, &c);
+    s->v = malloc(sizeof *s->v * NV * (size_t)(r->n ? r->n : 1));
+    for (int k = 0; k < NV * r->n; k++)
+        s->v[k] = NAN;
+    int rc = SM_OK;
+    if (c.n > 0) {
+        double *buf = malloc(sizeof *buf * 3 * (size_t)c.w * c.h);
+        site_class(r, &c, s);
+        for (int i = 0; i < r->n && rc == SM_OK; i++)
+            rc = evaluate_contaminant(r, i, &c, s, buf);
+        free(buf);
+    } else
+        s->cls = -1;
+    free(c.mask);
+    context(r, s);
+    summarise(r, s);
+    if (c.n == 0)
+        snprintf(s->reason, sizeof s->reason, "outside the analysis grid");
+    return rc;
+}
+
+/* ---- reading the registry ---- */
+
+static const char *field_or(OGRFeatureH f, const char *name, const char *fallback)
+{
+    int i = name ? OGR_F_GetFieldIndex(f, name) : -1;
+    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : fallback;
+}
+
+static GDALDatasetH open_sites(const sm_screening_config *sc, const char *path)
+{
+    char xs[200], ys[200];
+    snprintf(xs, sizeof xs, "X_POSSIBLE_NAMES=%s", sc->x ? sc->x : "lon,longitude,x");
+    snprintf(ys, sizeof ys, "Y_POSSIBLE_NAMES=%s", sc->y ? sc->y : "lat,latitude,y");
+    const char *const options[] = {xs, ys, "KEEP_GEOM_COLUMNS=YES", "AUTODETECT_TYPE=NO", NULL};
+    return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+}
+
+static OGRCoordinateTransformationH to_working(const sm_config *cfg, OGRLayerH l)
+{
+    OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l));
+    if (!src)
+        src = sm_crs_new(cfg->screening.crs ? cfg->screening.crs : "EPSG:4326");
+    OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, work);
+    OSRDestroySpatialReference(src), OSRDestroySpatialReference(work);
+    return ct;
+}
+
+/* A site from a feature, or NULL (and why) when its geometry is unusable. */
+static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransformationH ct,
+                     site *s, const char **why)
+{
+    const sm_screening_config *sc = &cfg->screening;
+    memset(s, 0, sizeof *s);
+    char fid[32];
+    snprintf(fid, sizeof fid, "%lld", (long long)OGR_F_GetFID(f));
+    snprintf(s->id, sizeof s->id, "%s", field_or(f, sc->id ? sc->id : "site_id", fid));
+    snprintf(s->name, sizeof s->name, "%s", field_or(f, sc->name ? sc->name : "name", ""));
+    snprintf(s->landuse, sizeof s->landuse, "%s", field_or(f, sc->landuse, ""));
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    *why = !g || OGR_G_IsEmpty(g) ? "no geometry (missing coordinates)" : NULL;
+    if (*why)
+        return -1;
+    s->geom = OGR_G_Clone(g);
+    if (OGR_G_Transform(s->geom, ct) != OGRERR_NONE || !OGR_G_IsValid(s->geom)) {
+        *why = "geometry cannot be reprojected or is invalid";
+        OGR_G_DestroyGeometry(s->geom), s->geom = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- output ---- */
+
+static OGRLayerH create_sites_layer(const run *r, GDALDatasetH ds)
+{
+    OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "sites", srs, wkbUnknown, NULL);
+    OSRDestroySpatialReference(srs);
+    if (!l)
+        return NULL;
+    static const char *const text[] = {"site_id", "name", "landuse", "priority_class", "reason"};
+    for (int i = 0; i < 5; i++)
+        sm_field_add(l, text[i], OFTString);
+    sm_field_add(l, "priority", OFTInteger), sm_field_add(l, "max_probability", OFTReal);
+    sm_field_add(l, "max_ratio", OFTReal), sm_field_add(l, "n_samples_near", OFTInteger);
+    sm_field_add(l, "source_name", OFTString), sm_field_add(l, "source_type", OFTString);
+    sm_field_add(l, "source_distance_m", OFTReal), sm_field_add(l, "hotspots", OFTString);
+    sm_field_add(l, "recommendations", OFTString);
+    char name[160];
+    static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
+    for (int i = 0; i < r->n; i++) {
+        for (int k = 0; k < 4; k++)
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_add(l, name, OFTReal);
+        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1), sm_field_add(l, name, OFTReal);
+    }
+    return l;
+}
+
+static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
+{
+    char name[160];
+    static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
+    for (int i = 0; i < r->n; i++) {
+        const double *v = s->v + (size_t)i * NV;
+        for (int k = 0; k < 4; k++)
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_set_real(f, name, v[k]);
+        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1),
+                sm_field_set_real(f, name, v[V_P + t]);
+    }
+}
+
+static int write_site(const run *r, OGRLayerH l, const site *s)
+{
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetGeometry(f, s->geom);
+    sm_field_set_text(f, "site_id", s->id), sm_field_set_text(f, "name", s->name);
+    sm_field_set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : s->landuse);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "priority"), s->priority);
+    sm_field_set_text(f, "priority_class", priority_names[s->priority]);
+    sm_field_set_text(f, "reason", s->reason);
+    sm_field_set_real(f, "max_probability", s->p1), sm_field_set_real(f, "max_ratio", s->rmax);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples_near"), s->n_near);
+    if (s->source >= 0) {
+        sm_field_set_text(f, "source_name", r->sources.name[s->source]);
+        sm_field_set_text(f, "source_type", r->sources.type[s->source]);
+        sm_field_set_real(f, "source_distance_m", s->source_d);
+    }
+    sm_field_set_text(f, "hotspots", s->hotspots);
+    sm_field_set_text(f, "recommendations", s->hotspot >= 0 ? r->recs[s->hotspot] : "");
+    set_contaminants(r, s, f);
+    OGRErr err = OGR_L_CreateFeature(l, f);
+    OGR_F_Destroy(f);
+    return err == OGRERR_NONE ? SM_OK
+                              : sm_error_set(SM_EIO, "sites_screened.gpkg: cannot write site %s: "
+                                                     "%s",
+                                             s->id, CPLGetLastErrorMsg());
+}
+
+/* Highest priority first; within a class, the likelier exceedance first. */
+static int by_priority(const void *pa, const void *pb)
+{
+    const site *a = pa, *b = pb;
+    if (a->priority != b->priority)
+        return a->priority - b->priority;
+    double ka = isnan(a->p1) ? a->rmax : a->p1, kb = isnan(b->p1) ? b->rmax : b->p1;
+    ka = isnan(ka) ? -1 : ka, kb = isnan(kb) ? -1 : kb;
+    if (ka != kb)
+        return ka < kb ? 1 : -1;
+    return strcmp(a->id, b->id);
+}
+
+static int write_gpkg(const run *r, site *sites, long n, const char *path)
+{
+    sm_outfile out;
+    sm_outfile_begin(&out, path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), out.tmp, 0, 0, 0, GDT_Unknown, NULL);
+    OGRLayerH l = ds ? create_sites_layer(r, ds) : NULL;
+    int rc = l ? SM_OK : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path,
+                                      CPLGetLastErrorMsg());
+    if (rc == SM_OK)
+        GDALDatasetStartTransaction(ds, FALSE);
+    for (long i = 0; i < n && rc == SM_OK; i++)
+        rc = write_site(r, l, &sites[i]);
+    if (rc == SM_OK && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        rc = sm_error_set(SM_EIO, "%s: cannot commit: %s", path, CPLGetLastErrorMsg());
+    if (ds && sm_dataset_close(ds) != 0 && rc == SM_OK)
+        rc = sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
+    if (rc == SM_OK)
+        return sm_outfile_commit(&out);
+    sm_outfile_abort(&out);
+    return rc;
+}
+
+/* The same rows as CSV, converted by GDAL (points as X/Y, others as WKT). */
+static int write_csv(const char *gpkg, const char *path, int points)
+{
+    const char *const lco[] = {points ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT", NULL};
+    return sm_csv_export(gpkg, NULL, NULL, lco, path);
+}
+
+/* ---- the command ---- */
+
+static int read_all(const run *r, const char *path, site **out, long *n, sm_screen_summary *sum)
+{
+    GDALDatasetH ds = open_sites(&r->cfg->screening, path);
+    if (!ds)
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open the site registry", path);
+    OGRLayerH l = r->cfg->screening.layer ? GDALDatasetGetLayerByName(ds, r->cfg->screening.layer)
+                                          : GDALDatasetGetLayer(ds, 0);
+    if (!l) {
+        GDALClose(ds);
+        return sm_error_set(SM_EDATA, "%s: no layer '%s'", path, r->cfg->screening.layer);
+    }
+    OGRCoordinateTransformationH ct = to_working(r->cfg, l);
+    long total = (long)OGR_L_GetFeatureCount(l, TRUE);
+    *out = calloc((size_t)total + 1, sizeof **out);
+    sm_rejects rej = {0};
+    OGRFeatureH f;
+    while (*n < total && (f = OGR_L_GetNextFeature(l))) {
+        const char *why;
+        if (read_site(r->cfg, f, ct, &(*out)[*n], &why) == 0)
+            (*n)++;
+        else
+            sm_rejects_add(&rej, path, OGR_L_GetName(l), (long)OGR_F_GetFID(f), "", "", why);
+        OGR_F_Destroy(f);
+    }
+    sum->rejected = rej.n;
+    char rpath[PATH];
+    sm_product_path(rpath, sizeof rpath, r->cfg, SM_PRODUCT_SITES_REJECTS);
+    int rc = rej.n ? sm_rejects_write(&rej, rpath) : SM_OK;
+    if (rej.n)
+        sm_log(SM_LOG_WARN, "screen: %d sites without a usable geometry: see %s", rej.n, rpath);
+    sm_rejects_free(&rej);
+    OCTDestroyCoordinateTransformation(ct);
+    GDALClose(ds);
+    return rc;
+}
+
+static int evaluate_all(const run *r, site *sites, long n)
+{
+    sm_progress_task task;
+    sm_progress_begin(&task, "screen", "sites");
+    int rc = SM_OK;
+    for (long i = 0; i < n && rc == SM_OK; i++) {
+        rc = evaluate(r, &sites[i]);
+        if (rc == SM_OK && (i % 64 == 0 || i == n - 1) &&
+            !sm_progress((double)(i + 1) / n, NULL, &task))
+            rc = sm_error_set(SM_ECANCEL, "screening cancelled");
+    }
+    return rc;
+}
+
+int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *path = sites_path ? sites_path : cfg->screening.sites;
+    if (!path)
+        return sm_error_set(SM_ECONFIG, "no site registry: give --sites FILE or "
+                                        "screening.sites");
+    run *r = malloc(sizeof *r);
+    site *sites = NULL;
+    long n = 0;
+    int rc = open_run(cfg, r);
+    if (rc == SM_OK)
+        rc = read_all(r, path, &sites, &n, out);
+    if (rc == SM_OK)
+        rc = evaluate_all(r, sites, n);
+    if (n)
+        qsort(sites, (size_t)n, sizeof *sites, by_priority);
+    char gpkg[PATH], csv[PATH];
+    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SITES);
+    sm_product_path(csv, sizeof csv, cfg, SM_PRODUCT_SITES_CSV);
+    if (rc == SM_OK)
+        rc = write_gpkg(r, sites, n, gpkg);
+    int points = 1;
+    for (long i = 0; i < n; i++)
+        points &= wkbFlatten(OGR_G_GetGeometryType(sites[i].geom)) == wkbPoint;
+    if (rc == SM_OK)
+        rc = write_csv(gpkg, csv, points);
+    out->sites = n;
+    for (long i = 0; i < n; i++) {
+        out->per_priority[sites[i].priority]++;
+        OGR_G_DestroyGeometry(sites[i].geom), free(sites[i].v);
+    }
+    free(sites);
+    close_run(r);
+    free(r);
+    return rc;
+}
