@@ -1,13 +1,12 @@
 #include "app/cli.h"
-#include "classify/classify.h"
 #include "app/cli_store.h"
 #include "config/config.h"
 #include "core/error.h"
-#include "ingest/ingest.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "core/progress.h"
 #include "core/ranks.h"
+#include "run/registry.h"
 #include "run/run.h"
 #include "grid/share.h"
 #include "core/versions.h"
@@ -32,38 +31,80 @@ typedef struct {
     int threads;
 } cli_args;
 
-static const char usage_text[] =
+/* The commands that are not stages; stages describe themselves (stage.h). */
+typedef struct {
+    const char *name, *args, *summary, *help;
+} command;
+
+static const command run_command = {
+    "run", "CONFIG",
+    "run every stage of the job (%s)",
+        "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
+        "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
+        "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
+        "and per-stage timings and counts.\n\n"
+        "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
+        "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
+        "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
+        "The files are the same bytes as one process writes. A failing rank stops\n"
+        "the whole job.\n\n"
+        "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
+        "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
+        "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
+        "docs/scaling.md.\n",
+};
+
+static const command other_commands[] = {
+    {"store", "SUB CONFIG [ARG]",
+     "the remediation store (SpatiaLite): init [--force], import FILE,\n"
+     "list [technologies|cases|countries|contaminants], coverage,\n"
+     "export DIR",
+        "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
+        "technologies, their applicability and sustainability scores, countries and case\n"
+        "studies (docs/remediation.md):\n"
+        "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
+        "                  default: soilmap's data/remediation/)\n"
+        "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
+        "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
+        "                  case_contaminants). Any bad row rejects the whole file, the store\n"
+        "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
+        "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
+        "  coverage        countries with real case studies, share of UN member states\n"
+        "                  against INSOP's 60 % target, per region\n"
+        "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
+        "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
+    {"assemble", "CONFIG",
+     "after `run --tile-range I/N` for every I: build the surfaces\n"
+     "and classes from <output>/slices/ and run the other stages",
+        "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
+        "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
+        "classification rasters from the slices' tiles in <output>/slices/, checks\n"
+        "that every slice is there and was made with this config, and runs the\n"
+        "remaining stages. The files equal those of a single `soilmap run`.\n"
+        "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
+    {"validate", "CONFIG",
+     "check the config and the enabled stages' inputs; runs nothing",
+        "Checks the config (every error names file:line:column and the key) and, for\n"
+        "each stage the config enables, that its inputs open: the samples and sources\n"
+        "with the configured columns and a CRS, the guideline table, land use and pH,\n"
+        "the remediation store or its catalogue, the site registry. Reads no rows and\n"
+        "writes nothing.\n"},
+    {"version", "", "print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite",
+     "Prints the versions of soilmap and its libraries.\n"},
+    {"help", "[COMMAND]", "this text, or more about one command",
+     "Prints the overview, or the help of one command.\n"},
+};
+enum { N_OTHER = sizeof other_commands / sizeof other_commands[0] };
+
+static const char usage_head[] =
     "Usage: soilmap <command> [options] [CONFIG]\n"
     "\n"
     "soilmap turns soil samples and pollution sources into contaminant maps.\n"
     "A job is described by one YAML config file (see docs/config.md).\n"
     "\n"
-    "Commands:\n"
-    "  run CONFIG        run every stage of the job (ingest, interpolate, classify,\n"
-    "                    hotspots, remediate, screen, publish)\n"
-    "  ingest CONFIG     read samples and sources into <output>/samples.gpkg;\n"
-    "                    rows that cannot be used go to <output>/rejects.csv\n"
-    "  interpolate CONFIG  variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
-    "                    Cloud Optimized GeoTIFF) and cross-validation\n"
-    "  classify CONFIG   compare the surfaces with land-use guideline values:\n"
-    "                    <output>/classes/ (ratio, class, probability rasters)\n"
-    "  hotspots CONFIG   exceedance areas as polygons and Gi* on the samples:\n"
-    "                    <output>/hotspots.gpkg\n"
-    "  remediate CONFIG  remediation options for each hotspot from the store, ranked,\n"
-    "                    with nearest case studies: <output>/recommendations.csv\n"
-    "  screen CONFIG [--sites FILE]  rank a registry of candidate sites by their\n"
-    "                    probability of exceeding the guideline values:\n"
-    "                    <output>/sites_screened.gpkg and .csv\n"
-    "  publish CONFIG    web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
-    "                    FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html\n"
-    "  store SUB CONFIG  the remediation store (SpatiaLite): init [--force], import FILE,\n"
-    "                    list [technologies|cases|countries|contaminants], coverage,\n"
-    "                    export DIR\n"
-    "  assemble CONFIG   after `run --tile-range I/N` for every I: build the surfaces\n"
-    "                    and classes from <output>/slices/ and run the other stages\n"
-    "  validate CONFIG   check the config and that its inputs open; runs nothing\n"
-    "  version           print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite\n"
-    "  help [COMMAND]    this text, or more about one command\n"
+    "Commands:\n";
+
+static const char usage_tail[] =
     "\n"
     "Options:\n"
     "  -o, --output DIR    write results to DIR instead of the config's output\n"
@@ -90,132 +131,51 @@ static const char usage_text[] =
     "Exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create\n"
     "output, 74 I/O error, 75 cancelled, 78 config error.\n";
 
-static const struct {
-    const char *command;
-    const char *text;
-} command_help[] = {
-    {"run", "soilmap run CONFIG\n\n"
-            "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
-            "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
-            "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
-            "and per-stage timings and counts.\n\n"
-            "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
-            "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
-            "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
-            "The files are the same bytes as one process writes. A failing rank stops\n"
-            "the whole job.\n\n"
-            "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
-            "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
-            "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
-            "docs/scaling.md.\n"},
-    {"assemble", "soilmap assemble CONFIG\n\n"
-                 "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
-                 "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
-                 "classification rasters from the slices' tiles in <output>/slices/, checks\n"
-                 "that every slice is there and was made with this config, and runs the\n"
-                 "remaining stages. The files equal those of a single `soilmap run`.\n"
-                 "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
-    {"ingest", "soilmap ingest CONFIG\n\n"
-               "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
-               "reads) and pollution sources named in the config, reprojects them to the\n"
-               "working CRS, normalises units to mg/kg, substitutes values below detection\n"
-               "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
-               "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
-               "Every row that cannot be used is written to <output>/rejects.csv with its\n"
-               "row number and reason; the stage fails (exit 65) only when more than\n"
-               "samples.max_reject_share of the rows are rejected.\n"},
-    {"interpolate",
-     "soilmap interpolate CONFIG\n\n"
-     "Interpolates each contaminant of <output>/samples.gpkg (run ingest first) onto the\n"
-     "grid, as the config's 'interpolation' section says (docs/interpolation.md):\n"
-     "  kriging: the empirical variogram and a model fitted to it as gstat does\n"
-     "           (variogram/<c>.json), then ordinary kriging with a local or global\n"
-     "           neighbourhood: surfaces/<c>.tif and its variance surfaces/<c>_var.tif;\n"
-     "           with transform: log, <c>.tif is back-transformed to mg/kg and the\n"
-     "           log-scale surfaces are kept as <c>_log.tif and <c>_logvar.tif;\n"
-     "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
-     "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
-     "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
-     "computed in tiles on all threads; the files are the same for any --threads.\n"},
-    {"classify",
-     "soilmap classify CONFIG\n\n"
-     "Compares each contaminant's surface with the guideline values of the table in\n"
-     "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
-     "a polygon layer, a raster of class codes or one class) and, where the values\n"
-     "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
-     "  <c>_ratio.tif  concentration / first-tier value\n"
-     "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
-     "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
-     "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
-     "  landuse.tif, ph.tif  the land use and soil pH as used\n"
-     "See docs/classification.md.\n"},
-    {"hotspots",
-     "soilmap hotspots CONFIG\n\n"
-     "Delineates hotspots: connected cells where a contaminant exceeds the tier in\n"
-     "'hotspots' (by its predicted value, or with probability >= the level set),\n"
-     "polygonised by GDAL, areas under min_area_ha removed. Each hotspot gets its\n"
-     "contaminants, tier, concentrations, ratios, probability, land use, samples and\n"
-     "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
-     "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
-     "sample_statistics. See docs/classification.md.\n"},
-    {"remediate",
-     "soilmap remediate CONFIG\n\n"
-     "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
-     "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
-     "covers its contaminant groups, ranked by a score whose every component is shown:\n"
-     "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
-     "(cost against area, duration against land use) and a nature-based bonus; a check\n"
-     "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
-     "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
-     "<output>/recommendations.csv and tables recommendations, action_plans in\n"
-     "hotspots.gpkg. See docs/remediation.md.\n"},
-    {"screen",
-     "soilmap screen CONFIG [--sites FILE]\n\n"
-     "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
-     "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
-     "contaminant: the predicted concentration and its standard deviation (mean and\n"
-     "maximum over a polygon), the probability of exceeding each tier for the site's\n"
-     "land use, samples within screening.sample_distance, the nearest pollution\n"
-     "source, overlapping hotspots with their first recommendations, and a priority:\n"
-     "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
-     "  2 medium    P(above the first tier) >= 0.5\n"
-     "  3 low       P(above the first tier) >= 0.2\n"
-     "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
-     "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
-     "without a usable geometry go to <output>/sites_rejects.csv.\n"},
-    {"publish",
-     "soilmap publish CONFIG\n\n"
-     "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
-     "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
-     "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
-     "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
-     "catalog of all of it) and index.html, a viewer that works offline from any static\n"
-     "web server, e.g.:\n"
-     "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
-     "and <output>/report.html, the run report in one file. See docs/publish.md.\n"},
-    {"store",
-     "soilmap store SUB CONFIG [ARG]\n\n"
-     "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
-     "technologies, their applicability and sustainability scores, countries and case\n"
-     "studies (docs/remediation.md):\n"
-     "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
-     "                  default: soilmap's data/remediation/)\n"
-     "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
-     "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
-     "                  case_contaminants). Any bad row rejects the whole file, the store\n"
-     "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
-     "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
-     "  coverage        countries with real case studies, share of UN member states\n"
-     "                  against INSOP's 60 % target, per region\n"
-     "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
-     "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
-    {"validate", "soilmap validate CONFIG\n\n"
-                 "Checks the config (every error names file:line:column and the key) and\n"
-                 "that the sample and source files open with the configured columns and a\n"
-                 "CRS. Reads no rows and writes nothing.\n"},
-    {"version", "soilmap version\n\nPrints the versions of soilmap and its libraries.\n"},
-    {"help", "soilmap help [COMMAND]\n\nPrints the overview, or the help of one command.\n"},
-};
+/* One command of the overview: its name and arguments, then its summary
+ * lines aligned in a column. */
+static void print_entry(const char *name, const char *args, const char *summary)
+{
+    char head[64];
+    snprintf(head, sizeof head, "%s%s%s", name, *args ? " " : "", args);
+    printf("  %-17s ", head);
+    if (strlen(head) > 17)
+        putchar(' ');
+    for (const char *p = summary; *p; p++) {
+        putchar(*p);
+        if (*p == '\n')
+            printf("%20s", "");
+    }
+    putchar('\n');
+}
+
+static void print_usage(void)
+{
+    /* the stage list wrapped at 80 columns, after the summary's first words */
+    char stages[256] = "";
+    const sm_stage *const *st = sm_registry();
+    size_t column = 20 + strlen(run_command.summary) - 2;
+    for (int i = 0; st[i]; i++) {
+        int wrap = i && column + strlen(st[i]->name) + 3 > 80;
+        column = wrap ? 20 : column + 2;
+        column += strlen(st[i]->name);
+        snprintf(stages + strlen(stages), sizeof stages - strlen(stages), "%s%s",
+                 i ? (wrap ? ",\n" : ", ") : "", st[i]->name);
+    }
+    char run_summary[512];
+    snprintf(run_summary, sizeof run_summary, run_command.summary, stages);
+    fputs(usage_head, stdout);
+    print_entry(run_command.name, run_command.args, run_summary);
+    for (int i = 0; st[i]; i++)
+        print_entry(st[i]->name, st[i]->args, st[i]->summary);
+    for (int i = 0; i < N_OTHER; i++)
+        print_entry(other_commands[i].name, other_commands[i].args, other_commands[i].summary);
+    fputs(usage_tail, stdout);
+}
+
+static void print_help(const char *name, const char *args, const char *help)
+{
+    printf("soilmap %s%s%s\n\n%s", name, *args ? " " : "", args, help);
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -224,10 +184,20 @@ static int usage_error(const char *fmt, const char *arg)
     return sm_error_set(SM_EUSAGE, "%s (soilmap --help shows the usage)", msg);
 }
 
-static const char *const commands[] = {"run",      "ingest",   "interpolate", "classify",
-                                       "hotspots", "remediate", "screen",     "publish",
-                                       "store",    "assemble", "validate",    "version",
-                                       "help",     NULL};
+/* Every command name, for "did you mean"; NULL-terminated. */
+static const char *const *command_names(void)
+{
+    static const char *names[32];
+    if (names[0])
+        return names;
+    int n = 0;
+    names[n++] = run_command.name;
+    for (const sm_stage *const *st = sm_registry(); *st; st++)
+        names[n++] = (*st)->name;
+    for (int i = 0; i < N_OTHER; i++)
+        names[n++] = other_commands[i].name;
+    return names;
+}
 
 static int parse_option(int argc, char **argv, int *i, cli_args *a)
 {
@@ -308,6 +278,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
     }
     if (!a->command)
         return usage_error("no command given%s", "");
+    const char *const *commands = command_names();
     for (int i = 0; commands[i]; i++)
         if (!strcmp(a->command, commands[i]))
             return SM_OK;
@@ -322,12 +293,18 @@ static int parse_args(int argc, char **argv, cli_args *a)
 
 static int cmd_help(const char *topic)
 {
-    for (unsigned i = 0; topic && i < sizeof command_help / sizeof command_help[0]; i++)
-        if (!strcmp(topic, command_help[i].command)) {
-            fputs(command_help[i].text, stdout);
+    const sm_stage *st = topic ? sm_registry_find(topic) : NULL;
+    if (st)
+        print_help(st->name, st->args, st->help);
+    else if (topic && !strcmp(topic, run_command.name))
+        print_help(run_command.name, run_command.args, run_command.help);
+    for (int i = 0; !st && topic && i < N_OTHER; i++)
+        if (!strcmp(topic, other_commands[i].name)) {
+            print_help(other_commands[i].name, other_commands[i].args, other_commands[i].help);
             return SM_OK;
         }
-    fputs(usage_text, stdout);
+    if (!st && !(topic && !strcmp(topic, run_command.name)))
+        print_usage();
     return SM_OK;
 }
 
@@ -340,11 +317,13 @@ static int cmd_version(void)
     return SM_OK;
 }
 
+/* Each enabled stage checks its own inputs, in run order. */
 static int cmd_validate(const sm_config *cfg)
 {
-    int rc = sm_ingest_check(cfg);
-    if (rc == SM_OK)
-        rc = sm_classify_check(cfg);
+    int rc = SM_OK;
+    for (const sm_stage *const *st = sm_registry(); *st && rc == SM_OK; st++)
+        if ((*st)->check && (!(*st)->enabled || (*st)->enabled(cfg)))
+            rc = (*st)->check(cfg);
     if (rc)
         return rc;
     printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,

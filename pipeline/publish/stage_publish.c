@@ -55,6 +55,18 @@ static int run(const sm_config *cfg, json_object *rec)
 /* the web tiles: split among MPI ranks, but not among slices */
 const sm_stage sm_stage_publish = {
     .name = "publish",
+    .args = "CONFIG",
+    .summary = "web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
+               "FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html",
+    .help =
+        "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
+        "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
+        "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
+        "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
+        "catalog of all of it) and index.html, a viewer that works offline from any static\n"
+        "web server, e.g.:\n"
+        "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
+        "and <output>/report.html, the run report in one file. See docs/publish.md.\n",
     .enabled = enabled,
     .skip_note = "no 'publish' section in the config",
     .outputs = outputs,

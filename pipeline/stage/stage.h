@@ -12,10 +12,19 @@
 
 typedef struct {
     const char *name;
+    /* `soilmap help`: the arguments after the name ("CONFIG"), the overview's
+     * lines (a newline starts another), and `soilmap help NAME`'s text. */
+    const char *args;
+    const char *summary;
+    const char *help;
     /* Whether the config asks for it; NULL: always. A stage that is not
      * enabled reads and writes nothing and logs `skip_note`. */
     int (*enabled)(const sm_config *cfg);
     const char *skip_note;
+    /* For `validate`: its inputs open and its config is consistent, without
+     * reading data or writing anything (NULL: the config loader's checks
+     * suffice). Called for enabled stages only. */
+    int (*check)(const sm_config *cfg);
     /* The files its result depends on, beyond the config and the earlier
      * stages' outputs (NULL: none). */
     int (*inputs)(const sm_config *cfg, sm_paths *paths);

@@ -92,6 +92,21 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_classify = {
     .name = "classify",
+    .args = "CONFIG",
+    .summary = "compare the surfaces with land-use guideline values:\n"
+               "<output>/classes/ (ratio, class, probability rasters)",
+    .help =
+        "Compares each contaminant's surface with the guideline values of the table in\n"
+        "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
+        "a polygon layer, a raster of class codes or one class) and, where the values\n"
+        "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
+        "  <c>_ratio.tif  concentration / first-tier value\n"
+        "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
+        "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
+        "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
+        "  landuse.tif, ph.tif  the land use and soil pH as used\n"
+        "See docs/classification.md.\n",
+    .check = sm_classify_check,
     .enabled = enabled,
     .skip_note = "no 'thresholds' section in the config",
     .inputs = inputs,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char err[1024];
 
@@ -245,6 +246,23 @@ static void test_too_many_rejects(void **state)
     assert_int_equal(sm_test_feature_count(sm_test_tmp("out-toomany/samples.gpkg"), "samples"), 2);
 }
 
+/* validate asks every enabled stage to check its inputs: a missing site
+ * registry or remediation catalogue stops it (66) before anything runs. */
+static void test_validate_checks_every_stage(void **state)
+{
+    (void)state;
+    const char *cfg = sm_test_demo_config("val-ok", NULL, NULL);
+    assert_int_equal(run("validate -q %s%s", cfg, ""), 0);
+    cfg = sm_test_demo_config("val-sites", "demo/sites.csv", "demo/no-such-sites.csv");
+    assert_one_line_error(run("validate -q %s%s", cfg, ""), 66, "no-such-sites.csv: screening.sites");
+    unlink(sm_test_tmp("demo-store.sqlite")); /* a first run makes the store from the catalogue */
+    cfg = sm_test_demo_config("val-catalogue", "  cases: 3",
+                              "  catalogue: /nonexistent/catalogue\n  cases: 3");
+    assert_one_line_error(run("validate -q %s%s", cfg, ""), 66,
+                          "/nonexistent/catalogue/groups.csv: missing");
+    assert_int_equal(access(sm_test_tmp("out-val-catalogue"), F_OK), -1); /* nothing ran */
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -292,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_csv_without_crs),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_too_many_rejects),
+        cmocka_unit_test(test_validate_checks_every_stage),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_json_progress),
     };

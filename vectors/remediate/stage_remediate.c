@@ -2,6 +2,8 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "remediate/remediate.h"
+#include "remediate/store.h"
+#include "remediate/store_init.h"
 #include "remediate/stage_remediate.h"
 #include "stage/products.h"
 #include "stage/stage.h"
@@ -9,10 +11,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int enabled(const sm_config *cfg)
 {
     return cfg->remediation.present && cfg->hotspots.present;
+}
+
+/* The store opens, or (a first run makes it) the catalogue is complete. */
+static int check(const sm_config *cfg)
+{
+    if (access(cfg->remediation.store, F_OK) != 0)
+        return sm_store_catalogue_check(cfg->remediation.catalogue);
+    sm_store s;
+    int rc = sm_store_open(cfg->remediation.store, 0, &s);
+    if (rc == SM_OK)
+        sm_store_close(&s);
+    return rc;
 }
 
 static int add_product(const sm_config *cfg, sm_product p, sm_paths *paths)
@@ -57,6 +72,20 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_remediate = {
     .name = "remediate",
+    .args = "CONFIG",
+    .summary = "remediation options for each hotspot from the store, ranked,\n"
+               "with nearest case studies: <output>/recommendations.csv",
+    .help =
+        "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
+        "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
+        "covers its contaminant groups, ranked by a score whose every component is shown:\n"
+        "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
+        "(cost against area, duration against land use) and a nature-based bonus; a check\n"
+        "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
+        "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
+        "<output>/recommendations.csv and tables recommendations, action_plans in\n"
+        "hotspots.gpkg. See docs/remediation.md.\n",
+    .check = check,
     .enabled = enabled,
     .skip_note = "needs the 'remediation' and 'hotspots' sections",
     .inputs = inputs,

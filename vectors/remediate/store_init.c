@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
     const char *file, *table;
@@ -114,6 +115,20 @@ static int load_catalogue(sm_store *s, const char *dir)
     snprintf(cases, sizeof cases, "%s/cases.csv", dir);
     sm_import_summary sum;
     return sm_store_import(s, cases, NULL, &sum);
+}
+
+int sm_store_catalogue_check(const char *dir)
+{
+    char file[4200];
+    for (unsigned i = 0; i <= sizeof reference_tables / sizeof *reference_tables; i++) {
+        int last = i == sizeof reference_tables / sizeof *reference_tables;
+        snprintf(file, sizeof file, "%s/%s", dir, last ? "cases.csv" : reference_tables[i].file);
+        if (access(file, R_OK) != 0)
+            return sm_error_set(SM_ENOINPUT, "%s: missing; remediation.catalogue must name a "
+                                             "folder of the catalogue CSVs (data/remediation/)",
+                                file);
+    }
+    return SM_OK;
 }
 
 int sm_store_init(const char *path, const char *catalogue, int force)

@@ -6,4 +6,7 @@
  * and loads the catalogue folder; force replaces an existing store. */
 int sm_store_init(const char *path, const char *catalogue, int force);
 
+/* For `validate`: every file init reads is in the catalogue folder. */
+int sm_store_catalogue_check(const char *dir);
+
 #endif

@@ -8,11 +8,30 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <gdal.h>
 #include <string.h>
+#include <unistd.h>
 
 static int enabled(const sm_config *cfg)
 {
     return cfg->screening.present && cfg->screening.sites;
+}
+
+/* The registry opens as a vector data set, with the configured layer. */
+static int check(const sm_config *cfg)
+{
+    const sm_screening_config *sc = &cfg->screening;
+    if (access(sc->sites, F_OK) != 0)
+        return sm_error_set(SM_ENOINPUT, "%s: screening.sites: no such file", sc->sites);
+    GDALDatasetH ds = GDALOpenEx(sc->sites, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds)
+        return sm_error_set(SM_EDATA, "%s: screening.sites: not a vector format GDAL can read",
+                            sc->sites);
+    int rc = SM_OK;
+    if (sc->layer && !GDALDatasetGetLayerByName(ds, sc->layer))
+        rc = sm_error_set(SM_EDATA, "%s: screening.layer: no layer '%s'", sc->sites, sc->layer);
+    GDALClose(ds);
+    return rc;
 }
 
 static int inputs(const sm_config *cfg, sm_paths *paths)
@@ -51,6 +70,24 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_screen = {
     .name = "screen",
+    .args = "CONFIG [--sites FILE]",
+    .summary = "rank a registry of candidate sites by their\n"
+               "probability of exceeding the guideline values:\n"
+               "<output>/sites_screened.gpkg and .csv",
+    .help =
+        "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
+        "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
+        "contaminant: the predicted concentration and its standard deviation (mean and\n"
+        "maximum over a polygon), the probability of exceeding each tier for the site's\n"
+        "land use, samples within screening.sample_distance, the nearest pollution\n"
+        "source, overlapping hotspots with their first recommendations, and a priority:\n"
+        "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
+        "  2 medium    P(above the first tier) >= 0.5\n"
+        "  3 low       P(above the first tier) >= 0.2\n"
+        "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
+        "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
+        "without a usable geometry go to <output>/sites_rejects.csv.\n",
+    .check = check,
     .enabled = enabled,
     .skip_note = "no 'screening.sites' in the config (or --sites)",
     .inputs = inputs,
