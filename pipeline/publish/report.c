@@ -21,55 +21,55 @@ enum { REJECTS_SHOWN = 200 };
 
 static const char *config_sha256(const report *r)
 {
-    const char *sha = report_json_str(r->run, "config_sha256"),
-               *file = report_json_str(r->run, "config_file");
-    json_object *inputs = report_json_at(r->run, "inputs");
+    const char *sha = sm_report_json_str(r->run, "config_sha256"),
+               *file = sm_report_json_str(r->run, "config_file");
+    json_object *inputs = sm_report_json_at(r->run, "inputs");
     int n = inputs && json_object_is_type(inputs, json_type_array)
                 ? (int)json_object_array_length(inputs) : 0;
     for (int i = 0; i < n && !sha && file; i++) {
         json_object *in = json_object_array_get_idx(inputs, i);
-        const char *p = report_json_str(in, "path");
+        const char *p = sm_report_json_str(in, "path");
         if (p && strcmp(p, file) == 0)
-            sha = report_json_str(in, "sha256");
+            sha = sm_report_json_str(in, "sha256");
     }
     return sha;
 }
 
 static void versions_table(report *r)
 {
-    json_object *v = report_json_at(r->run, "versions");
-    report_heading(r->f, 3, "Software");
+    json_object *v = sm_report_json_at(r->run, "versions");
+    sm_report_heading(r->f, 3, "Software");
     if (!v || !json_object_is_type(v, json_type_object)) {
-        report_absent(r->f, "run.json records no versions.");
+        sm_report_absent(r->f, "run.json records no versions.");
         return;
     }
-    report_table_open(r->f, "versions", (const char *const[]){"software", "version", NULL});
+    sm_report_table_open(r->f, "versions", (const char *const[]){"software", "version", NULL});
     json_object_object_foreach(v, key, val) {
         fputs("<tr>", r->f);
-        report_td(r->f, key);
-        report_td(r->f, json_object_get_string(val));
+        sm_report_td(r->f, key);
+        sm_report_td(r->f, json_object_get_string(val));
         fputs("</tr>\n", r->f);
     }
-    report_table_close(r->f);
+    sm_report_table_close(r->f);
 }
 
 static void stages_table(report *r)
 {
     FILE *f = r->f;
-    json_object *stages = report_json_at(r->run, "stages");
-    report_heading(f, 3, "Time per stage");
+    json_object *stages = sm_report_json_at(r->run, "stages");
+    sm_report_heading(f, 3, "Time per stage");
     if (!stages || !json_object_is_type(stages, json_type_object)) {
-        report_absent(f, "run.json records no stages.");
+        sm_report_absent(f, "run.json records no stages.");
         return;
     }
-    report_table_open(f, "stages", (const char *const[]){"stage", "status", "seconds", NULL});
+    sm_report_table_open(f, "stages", (const char *const[]){"stage", "status", "seconds", NULL});
     double total = 0;
     json_object_object_foreach(stages, name, s) {
-        double sec = report_json_num(s, "seconds");
+        double sec = sm_report_json_num(s, "seconds");
         total += isfinite(sec) ? sec : 0;
         fputs("<tr>", f);
-        report_td(f, name);
-        report_td(f, report_json_str(s, "status"));
+        sm_report_td(f, name);
+        sm_report_td(f, sm_report_json_str(s, "status"));
         fprintf(f, "<td class=\"num\">%.2f</td></tr>\n", sec);
     }
     fprintf(f, "</tbody><tfoot><tr><th>total</th><td></td><td class=\"num\">%.2f</td></tr>"
@@ -79,32 +79,32 @@ static void stages_table(report *r)
 static void section_run(report *r)
 {
     FILE *f = r->f;
-    const char *file = report_json_str(r->run, "config_file"), *sha = config_sha256(r);
-    report_section_open(f, "run", "Run");
-    report_kv_open(f, "summary");
-    report_kv_text(f, "project", r->cfg->project);
-    report_kv_text(f, "config file", file ? file : r->cfg->file);
+    const char *file = sm_report_json_str(r->run, "config_file"), *sha = config_sha256(r);
+    sm_report_section_open(f, "run", "Run");
+    sm_report_kv_open(f, "summary");
+    sm_report_kv_text(f, "project", r->cfg->project);
+    sm_report_kv_text(f, "config file", file ? file : r->cfg->file);
     if (sha)
-        report_kv_text(f, "config SHA-256", sha);
-    report_kv_text(f, "output folder", r->cfg->output);
-    report_kv_text(f, "started (UTC)", report_json_str(r->run, "started"));
-    report_table_close(f);
+        sm_report_kv_text(f, "config SHA-256", sha);
+    sm_report_kv_text(f, "output folder", r->cfg->output);
+    sm_report_kv_text(f, "started (UTC)", sm_report_json_str(r->run, "started"));
+    sm_report_table_close(f);
     versions_table(r);
     stages_table(r);
-    report_section_close(f);
+    sm_report_section_close(f);
 }
 
 /* ---- ingest ---- */
 
 static void reject_row(FILE *f, OGRFeatureH ft)
 {
-    const char *file = report_fstr(ft, "file"), *slash = strrchr(file, '/');
+    const char *file = sm_report_fstr(ft, "file"), *slash = strrchr(file, '/');
     fputs("<tr>", f);
-    report_td(f, slash ? slash + 1 : file);
-    report_td(f, report_fstr(ft, "row"));
-    report_td(f, report_fstr(ft, "column"));
-    report_td(f, report_fstr(ft, "value"));
-    report_td(f, report_fstr(ft, "reason"));
+    sm_report_td(f, slash ? slash + 1 : file);
+    sm_report_td(f, sm_report_fstr(ft, "row"));
+    sm_report_td(f, sm_report_fstr(ft, "column"));
+    sm_report_td(f, sm_report_fstr(ft, "value"));
+    sm_report_td(f, sm_report_fstr(ft, "reason"));
     fputs("</tr>\n", f);
 }
 
@@ -113,12 +113,12 @@ static int rejects_table(report *r)
     FILE *f = r->f;
     char path[4200];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_REJECTS);
-    report_heading(f, 3, "Rejected rows");
-    if (!report_exists(path)) {
-        report_absent(f, "No rejects.csv in the output folder.");
+    sm_report_heading(f, 3, "Rejected rows");
+    if (!sm_report_exists(path)) {
+        sm_report_absent(f, "No rejects.csv in the output folder.");
         return SM_OK;
     }
-    GDALDatasetH ds = report_open_vector(path);
+    GDALDatasetH ds = sm_report_open_vector(path);
     if (!ds)
         return SM_EDATA;
     OGRLayerH l = GDALDatasetGetLayer(ds, 0);
@@ -129,9 +129,9 @@ static int rejects_table(report *r)
                                     "all.", REJECTS_SHOWN, total);
     else
         snprintf(note, sizeof note, "%ld rejected rows.", total);
-    report_para(f, "note", total ? note : "No row was rejected.");
+    sm_report_para(f, "note", total ? note : "No row was rejected.");
     if (total)
-        report_table_open(f, "rejects", (const char *const[]){"file", "row", "column", "value",
+        sm_report_table_open(f, "rejects", (const char *const[]){"file", "row", "column", "value",
                                                               "reason", NULL});
     OGRFeatureH ft;
     while (shown < REJECTS_SHOWN && (ft = OGR_L_GetNextFeature(l))) {
@@ -140,7 +140,7 @@ static int rejects_table(report *r)
         shown++;
     }
     if (total)
-        report_table_close(f);
+        sm_report_table_close(f);
     GDALClose(ds);
     return SM_OK;
 }
@@ -148,23 +148,23 @@ static int rejects_table(report *r)
 static int section_ingest(report *r)
 {
     FILE *f = r->f;
-    json_object *s = report_json_at(r->run, "stages.ingest");
-    report_section_open(f, "ingest", "Ingest");
+    json_object *s = sm_report_json_at(r->run, "stages.ingest");
+    sm_report_section_open(f, "ingest", "Ingest");
     int rc = SM_OK;
     if (!s) {
-        report_absent(f, "Not in this run: run.json has no ingest record.");
+        sm_report_absent(f, "Not in this run: run.json has no ingest record.");
     } else {
-        report_kv_open(f, "ingest-counts");
-        report_kv_num(f, "rows read", report_json_num(s, "rows_read"));
-        report_kv_num(f, "rows accepted", report_json_num(s, "rows_accepted"));
-        report_kv_num(f, "rows rejected", report_json_num(s, "rows_rejected"));
-        report_kv_num(f, "duplicate rows merged", report_json_num(s, "duplicate_rows_merged"));
-        report_kv_num(f, "samples", report_json_num(s, "samples"));
-        report_kv_num(f, "source features kept", report_json_num(s, "source_features_kept"));
-        report_table_close(f);
+        sm_report_kv_open(f, "ingest-counts");
+        sm_report_kv_num(f, "rows read", sm_report_json_num(s, "rows_read"));
+        sm_report_kv_num(f, "rows accepted", sm_report_json_num(s, "rows_accepted"));
+        sm_report_kv_num(f, "rows rejected", sm_report_json_num(s, "rows_rejected"));
+        sm_report_kv_num(f, "duplicate rows merged", sm_report_json_num(s, "duplicate_rows_merged"));
+        sm_report_kv_num(f, "samples", sm_report_json_num(s, "samples"));
+        sm_report_kv_num(f, "source features kept", sm_report_json_num(s, "source_features_kept"));
+        sm_report_table_close(f);
         rc = rejects_table(r);
     }
-    report_section_close(f);
+    sm_report_section_close(f);
     return rc;
 }
 
@@ -188,16 +188,16 @@ static void page_head(report *r)
 {
     FILE *f = r->f;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>", f);
-    report_html_escape(f, r->cfg->project);
+    sm_report_html_escape(f, r->cfg->project);
     fprintf(f, ": soilmap report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
-    report_html_escape(f, r->cfg->project);
+    sm_report_html_escape(f, r->cfg->project);
     fputs(": soilmap report</h1>\n<nav><a href=\"#run\">Run</a><a href=\"#ingest\">Ingest</a>", f);
     for (int i = 0; i < r->cfg->samples.n_contaminants; i++) {
         const char *name = r->cfg->samples.contaminants[i].name;
         fputs("<a href=\"#c-", f);
-        report_html_escape(f, name);
+        sm_report_html_escape(f, name);
         fputs("\">", f);
-        report_html_escape(f, name);
+        sm_report_html_escape(f, name);
         fputs("</a>", f);
     }
     fputs("<a href=\"#hotspots\">Hotspots</a><a href=\"#remediation\">Recommendations</a>"
@@ -207,7 +207,7 @@ static void page_head(report *r)
 static void page_tail(report *r)
 {
     fputs("<footer><p class=\"note\">Written by soilmap ", r->f);
-    report_html_escape(r->f, report_json_str(r->run, "versions.soilmap"));
+    sm_report_html_escape(r->f, sm_report_json_str(r->run, "versions.soilmap"));
     fputs(" from the files of the output folder.</p></footer>\n</body>\n</html>\n", r->f);
 }
 
@@ -217,13 +217,13 @@ static int write_page(report *r)
     section_run(r);
     int rc = section_ingest(r);
     for (int i = 0; i < r->cfg->samples.n_contaminants && rc == SM_OK; i++)
-        rc = report_section_contaminant(r, &r->cfg->samples.contaminants[i]);
+        rc = sm_report_section_contaminant(r, &r->cfg->samples.contaminants[i]);
     if (rc == SM_OK)
-        rc = report_section_hotspots(r);
+        rc = sm_report_section_hotspots(r);
     if (rc == SM_OK)
-        rc = report_section_remediation(r);
+        rc = sm_report_section_remediation(r);
     if (rc == SM_OK)
-        rc = report_section_screening(r);
+        rc = sm_report_section_screening(r);
     page_tail(r);
     return rc;
 }
@@ -233,7 +233,7 @@ int sm_report_write(const sm_config *cfg, const char *path)
     report r = {.cfg = cfg};
     char run_json[4200];
     sm_product_path(run_json, sizeof run_json, r.cfg, SM_PRODUCT_MANIFEST);
-    if (!report_exists(run_json))
+    if (!sm_report_exists(run_json))
         return sm_error_set(SM_ENOINPUT, "%s: not found: run the pipeline first", run_json);
     r.run = json_object_from_file(run_json);
     if (!r.run)

@@ -15,19 +15,19 @@ enum { SITES_SHOWN = 20 };
 static void hotspot_row(FILE *f, OGRFeatureH ft)
 {
     char source[512];
-    const char *name = report_fstr(ft, "source_name"), *type = report_fstr(ft, "source_type");
+    const char *name = sm_report_fstr(ft, "source_name"), *type = sm_report_fstr(ft, "source_type");
     snprintf(source, sizeof source, *type ? "%s (%s)" : "%s%s", name, type);
     fputs("<tr>", f);
-    report_td(f, report_fstr(ft, "id"));
-    report_td(f, report_fstr(ft, "contaminants"));
-    report_td(f, report_fstr(ft, "tier"));
-    report_td_num(f, report_fnum(ft, "area_ha"));
-    report_td_num(f, report_fnum(ft, "max_ratio"));
-    report_td_num(f, report_fnum(ft, "mean_probability"));
-    report_td(f, report_fstr(ft, "main_landuse"));
-    report_td(f, source);
-    report_td_num(f, report_fnum(ft, "source_distance_m"));
-    report_td(f, report_fstr(ft, "n_samples"));
+    sm_report_td(f, sm_report_fstr(ft, "id"));
+    sm_report_td(f, sm_report_fstr(ft, "contaminants"));
+    sm_report_td(f, sm_report_fstr(ft, "tier"));
+    sm_report_td_num(f, sm_report_fnum(ft, "area_ha"));
+    sm_report_td_num(f, sm_report_fnum(ft, "max_ratio"));
+    sm_report_td_num(f, sm_report_fnum(ft, "mean_probability"));
+    sm_report_td(f, sm_report_fstr(ft, "main_landuse"));
+    sm_report_td(f, source);
+    sm_report_td_num(f, sm_report_fnum(ft, "source_distance_m"));
+    sm_report_td(f, sm_report_fstr(ft, "n_samples"));
     fputs("</tr>\n", f);
 }
 
@@ -39,26 +39,26 @@ static GDALDatasetH open_hotspots(const report *r, int present, const char *no_s
     char path[4200];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_HOTSPOTS);
     *why = !present               ? no_section
-           : !report_exists(path) ? "Not in this run: hotspots.gpkg is not in the output folder."
+           : !sm_report_exists(path) ? "Not in this run: hotspots.gpkg is not in the output folder."
                                   : NULL;
-    return *why ? NULL : report_open_vector(path);
+    return *why ? NULL : sm_report_open_vector(path);
 }
 
 /* The one line for a missing product, and the end of its section. */
 static int section_absent(FILE *f, GDALDatasetH ds, const char *why)
 {
-    report_absent(f, why);
+    sm_report_absent(f, why);
     if (ds)
         GDALClose(ds);
-    report_section_close(f);
+    sm_report_section_close(f);
     return SM_OK;
 }
 
-int report_section_hotspots(report *r)
+int sm_report_section_hotspots(report *r)
 {
     FILE *f = r->f;
     const char *why;
-    report_section_open(f, "hotspots", "Hotspots");
+    sm_report_section_open(f, "hotspots", "Hotspots");
     GDALDatasetH ds = open_hotspots(r, r->cfg->hotspots.present,
                                     "Not in this run: the config has no hotspots section.", &why);
     if (!ds && !why)
@@ -66,10 +66,10 @@ int report_section_hotspots(report *r)
     OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
     if (!l)
         return section_absent(f, ds, why ? why : "hotspots.gpkg has no hotspots layer.");
-    report_para(f, "note", "Tier: the guideline tier exceeded; max ratio: the largest "
+    sm_report_para(f, "note", "Tier: the guideline tier exceeded; max ratio: the largest "
                            "concentration over guideline value; mean P: the mean probability of "
                            "exceeding it.");
-    report_table_open(f, "hotspots", (const char *const[]){"id", "contaminants", "tier",
+    sm_report_table_open(f, "hotspots", (const char *const[]){"id", "contaminants", "tier",
                                                            "area (ha)", "max ratio", "mean P",
                                                            "main land use", "nearest source",
                                                            "distance (m)", "samples", NULL});
@@ -78,9 +78,9 @@ int report_section_hotspots(report *r)
         hotspot_row(f, ft);
         OGR_F_Destroy(ft);
     }
-    report_table_close(f);
+    sm_report_table_close(f);
     GDALClose(ds);
-    report_section_close(f);
+    sm_report_section_close(f);
     return SM_OK;
 }
 
@@ -102,16 +102,16 @@ static void rec_row(FILE *f, OGRFeatureH ft)
                                           "social", "economic", "cost_fit", "duration_fit",
                                           "practicality", "nature_bonus", "score"};
     char near[300];
-    snprintf(near, sizeof near, "%s (%.0f)", report_fstr(ft, "nearest_case"),
-             report_fnum(ft, "nearest_case_km"));
+    snprintf(near, sizeof near, "%s (%.0f)", sm_report_fstr(ft, "nearest_case"),
+             sm_report_fnum(ft, "nearest_case_km"));
     fputs("<tr>", f);
-    report_td(f, report_fstr(ft, "rank"));
-    report_td(f, *report_fstr(ft, "technology_name") ? report_fstr(ft, "technology_name")
-                                                      : report_fstr(ft, "technology"));
-    report_td(f, report_fstr(ft, "cover"));
+    sm_report_td(f, sm_report_fstr(ft, "rank"));
+    sm_report_td(f, *sm_report_fstr(ft, "technology_name") ? sm_report_fstr(ft, "technology_name")
+                                                      : sm_report_fstr(ft, "technology"));
+    sm_report_td(f, sm_report_fstr(ft, "cover"));
     for (unsigned i = 0; i < sizeof numbers / sizeof *numbers; i++)
-        report_td_num(f, report_fnum(ft, numbers[i]));
-    report_td(f, *report_fstr(ft, "nearest_case") ? near : "");
+        sm_report_td_num(f, sm_report_fnum(ft, numbers[i]));
+    sm_report_td(f, *sm_report_fstr(ft, "nearest_case") ? near : "");
     fputs("</tr>\n", f);
 }
 
@@ -122,7 +122,7 @@ static void checklist(FILE *f, const char *text)
         size_t n = strcspn(text, "\n");
         if (n) {
             fputs("<li>", f);
-            report_html_escape_n(f, text, n);
+            sm_report_html_escape_n(f, text, n);
             fputs("</li>\n", f);
         }
         text += n + (text[n] == '\n');
@@ -139,30 +139,30 @@ static void hotspot_recommendations(report *r, OGRLayerH rec, OGRLayerH plans,
     char filter[64], table_id[64], sensitivity[512] = "";
     snprintf(filter, sizeof filter, "hotspot_id = %ld", h->id);
     snprintf(table_id, sizeof table_id, "recommendations-%ld", h->id);
-    report_heading(f, 3, h->title);
+    sm_report_heading(f, 3, h->title);
     OGR_L_SetAttributeFilter(rec, filter);
     OGR_L_ResetReading(rec);
     OGRFeatureH ft;
     int rows = 0;
     while ((ft = OGR_L_GetNextFeature(rec))) {
         if (rows++ == 0)
-            report_table_open(f, table_id, rec_columns);
-        if (*report_fstr(ft, "sensitivity") && !sensitivity[0])
+            sm_report_table_open(f, table_id, rec_columns);
+        if (*sm_report_fstr(ft, "sensitivity") && !sensitivity[0])
             snprintf(sensitivity, sizeof sensitivity, "Weights: %s",
-                     report_fstr(ft, "sensitivity"));
+                     sm_report_fstr(ft, "sensitivity"));
         rec_row(f, ft);
         OGR_F_Destroy(ft);
     }
     if (rows)
-        report_table_close(f);
+        sm_report_table_close(f);
     else
-        report_absent(f, "No technology fits this hotspot's contaminants.");
+        sm_report_absent(f, "No technology fits this hotspot's contaminants.");
     if (sensitivity[0])
-        report_para(f, "note", sensitivity);
+        sm_report_para(f, "note", sensitivity);
     OGR_L_SetAttributeFilter(plans, filter);
     OGR_L_ResetReading(plans);
     while (plans && (ft = OGR_L_GetNextFeature(plans))) {
-        checklist(f, report_fstr(ft, "checklist"));
+        checklist(f, sm_report_fstr(ft, "checklist"));
         OGR_F_Destroy(ft);
     }
 }
@@ -178,21 +178,21 @@ static hotspot_ref *hotspot_refs(OGRLayerH l, int *n)
     while ((ft = OGR_L_GetNextFeature(l))) {
         if (*n < cap) {
             hotspot_ref *h = &refs[(*n)++];
-            h->id = report_fint(ft, "id");
+            h->id = sm_report_fint(ft, "id");
             snprintf(h->title, sizeof h->title, "Hotspot %ld: %s; %.4g ha; %s", h->id,
-                     report_fstr(ft, "contaminants"), report_fnum(ft, "area_ha"),
-                     report_fstr(ft, "main_landuse"));
+                     sm_report_fstr(ft, "contaminants"), sm_report_fnum(ft, "area_ha"),
+                     sm_report_fstr(ft, "main_landuse"));
         }
         OGR_F_Destroy(ft);
     }
     return refs;
 }
 
-int report_section_remediation(report *r)
+int sm_report_section_remediation(report *r)
 {
     FILE *f = r->f;
     const char *why;
-    report_section_open(f, "remediation", "Recommendations");
+    sm_report_section_open(f, "remediation", "Recommendations");
     GDALDatasetH ds = open_hotspots(r, r->cfg->remediation.present,
                                     "Not in this run: the config has no remediation section.",
                                     &why);
@@ -203,7 +203,7 @@ int report_section_remediation(report *r)
     if (!hs || !rec)
         return section_absent(f, ds, why ? why : "Not in this run: the remediate stage has not "
                                                  "written its recommendations.");
-    report_para(f, "note", "score = 0.4 A + 0.4 S + 0.2 P + B (docs/remediation.md); S weighs "
+    sm_report_para(f, "note", "score = 0.4 A + 0.4 S + 0.2 P + B (docs/remediation.md); S weighs "
                            "the environmental, social and economic scores with the config's "
                            "weights.");
     int n;
@@ -212,7 +212,7 @@ int report_section_remediation(report *r)
         hotspot_recommendations(r, rec, GDALDatasetGetLayerByName(ds, "action_plans"), &refs[i]);
     free(refs);
     GDALClose(ds);
-    report_section_close(f);
+    sm_report_section_close(f);
     return SM_OK;
 }
 
@@ -220,50 +220,50 @@ int report_section_remediation(report *r)
 
 static void screening_summary(report *r)
 {
-    json_object *s = report_json_at(r->run, "stages.screen");
-    double n = report_json_num(s, "screened");
+    json_object *s = sm_report_json_at(r->run, "stages.screen");
+    double n = sm_report_json_num(s, "screened");
     if (!isfinite(n))
         return;
     char text[256];
     snprintf(text, sizeof text, "%.0f sites screened: %.0f high, %.0f medium, %.0f low and %.0f "
                                 "very low priority. The first %d:",
-             n, report_json_num(s, "priority.high"), report_json_num(s, "priority.medium"),
-             report_json_num(s, "priority.low"), report_json_num(s, "priority.very low"),
+             n, sm_report_json_num(s, "priority.high"), sm_report_json_num(s, "priority.medium"),
+             sm_report_json_num(s, "priority.low"), sm_report_json_num(s, "priority.very low"),
              SITES_SHOWN);
-    report_para(r->f, "note", text);
+    sm_report_para(r->f, "note", text);
 }
 
-int report_section_screening(report *r)
+int sm_report_section_screening(report *r)
 {
     FILE *f = r->f;
     char path[4200];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SITES_CSV);
-    report_section_open(f, "screening", "Site screening");
-    if (!r->cfg->screening.present || !report_exists(path))
+    sm_report_section_open(f, "screening", "Site screening");
+    if (!r->cfg->screening.present || !sm_report_exists(path))
         return section_absent(f, NULL, !r->cfg->screening.present
                                            ? "Not in this run: the config has no screening section."
                                            : "Not in this run: sites_screened.csv is not in the "
                                              "output folder.");
-    GDALDatasetH ds = report_open_vector(path);
+    GDALDatasetH ds = sm_report_open_vector(path);
     if (!ds)
         return SM_EDATA;
     screening_summary(r);
-    report_table_open(f, "screening", (const char *const[]){"#", "site", "name", "land use",
+    sm_report_table_open(f, "screening", (const char *const[]){"#", "site", "name", "land use",
                                                             "priority", "reason", NULL});
     OGRLayerH l = GDALDatasetGetLayer(ds, 0);
     OGRFeatureH ft;
     for (int rank = 1; rank <= SITES_SHOWN && (ft = OGR_L_GetNextFeature(l)); rank++) {
         fprintf(f, "<tr><td class=\"num\">%d</td>", rank);
-        report_td(f, report_fstr(ft, "site_id"));
-        report_td(f, report_fstr(ft, "name"));
-        report_td(f, report_fstr(ft, "landuse"));
-        report_td(f, report_fstr(ft, "priority_class"));
-        report_td(f, report_fstr(ft, "reason"));
+        sm_report_td(f, sm_report_fstr(ft, "site_id"));
+        sm_report_td(f, sm_report_fstr(ft, "name"));
+        sm_report_td(f, sm_report_fstr(ft, "landuse"));
+        sm_report_td(f, sm_report_fstr(ft, "priority_class"));
+        sm_report_td(f, sm_report_fstr(ft, "reason"));
         fputs("</tr>\n", f);
         OGR_F_Destroy(ft);
     }
-    report_table_close(f);
+    sm_report_table_close(f);
     GDALClose(ds);
-    report_section_close(f);
+    sm_report_section_close(f);
     return SM_OK;
 }

@@ -65,20 +65,20 @@ static void stats_table(report *r, const char *name, const stats *s)
     char id[128], key[160];
     snprintf(id, sizeof id, "stats-%s", name);
     snprintf(key, sizeof key, "stages.ingest.contaminants_mg_per_kg.%s", name);
-    json_object *in = report_json_at(r->run, key);
-    report_kv_open(f, id);
-    report_kv_num(f, "samples", s->n);
-    report_kv_num(f, "below detection", report_json_num(in, "censored"));
-    report_kv_num(f, "missing", report_json_num(in, "missing"));
-    report_kv_num(f, "minimum (mg/kg)", s->min);
-    report_kv_num(f, "25 %", s->q1);
-    report_kv_num(f, "median", s->median);
-    report_kv_num(f, "mean", s->mean);
-    report_kv_num(f, "75 %", s->q3);
-    report_kv_num(f, "maximum", s->max);
-    report_kv_num(f, "standard deviation", s->sd);
-    report_kv_num(f, "skewness", s->skew);
-    report_table_close(f);
+    json_object *in = sm_report_json_at(r->run, key);
+    sm_report_kv_open(f, id);
+    sm_report_kv_num(f, "samples", s->n);
+    sm_report_kv_num(f, "below detection", sm_report_json_num(in, "censored"));
+    sm_report_kv_num(f, "missing", sm_report_json_num(in, "missing"));
+    sm_report_kv_num(f, "minimum (mg/kg)", s->min);
+    sm_report_kv_num(f, "25 %", s->q1);
+    sm_report_kv_num(f, "median", s->median);
+    sm_report_kv_num(f, "mean", s->mean);
+    sm_report_kv_num(f, "75 %", s->q3);
+    sm_report_kv_num(f, "maximum", s->max);
+    sm_report_kv_num(f, "standard deviation", s->sd);
+    sm_report_kv_num(f, "skewness", s->skew);
+    sm_report_table_close(f);
 }
 
 static double bin_edge(double lo, double hi, int log_axis, int k, int bins)
@@ -133,14 +133,14 @@ static int sample_summary(report *r, const char *name)
 {
     char path[4200];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
-    if (!report_exists(path)) {
-        report_absent(r->f, "No samples.gpkg in the output folder.");
+    if (!sm_report_exists(path)) {
+        sm_report_absent(r->f, "No samples.gpkg in the output folder.");
         return SM_OK;
     }
     double *v = NULL;
-    int n = 0, rc = report_read_columns(path, "samples", &name, 1, &v, &n);
+    int n = 0, rc = sm_report_read_columns(path, "samples", &name, 1, &v, &n);
     if (rc == SM_OK && n == 0)
-        report_absent(r->f, "No sample has a value.");
+        sm_report_absent(r->f, "No sample has a value.");
     if (rc == SM_OK && n > 0) {
         stats s;
         compute_stats(v, n, &s);
@@ -161,12 +161,12 @@ static void parse_model(json_object *a, sm_vgm *m)
     int n = a && json_object_is_type(a, json_type_array) ? (int)json_object_array_length(a) : 0;
     for (int i = 0; i < n && m->n < SM_VGM_MAXPARTS; i++) {
         json_object *o = json_object_array_get_idx(a, i);
-        const char *type = report_json_str(o, "model");
+        const char *type = sm_report_json_str(o, "model");
         sm_vgm_part *p = &m->part[m->n];
         if (!type || sm_vgm_type_parse(type, &p->type) != 0)
             continue;
-        p->psill = report_json_num(o, "psill"), p->range = report_json_num(o, "range");
-        p->kappa = isnan(report_json_num(o, "kappa")) ? 0.5 : report_json_num(o, "kappa");
+        p->psill = sm_report_json_num(o, "psill"), p->range = sm_report_json_num(o, "range");
+        p->kappa = isnan(sm_report_json_num(o, "kappa")) ? 0.5 : sm_report_json_num(o, "kappa");
         p->anis_ratio = 1; /* the plot is of the omnidirectional variogram */
         m->n++;
     }
@@ -196,7 +196,7 @@ typedef struct {
 /* The lags with pairs (a lag with none has no point). */
 static void read_lags(json_object *vg, lags *l)
 {
-    json_object *a = report_json_at(vg, "lags");
+    json_object *a = sm_report_json_at(vg, "lags");
     int cap = a && json_object_is_type(a, json_type_array) ? (int)json_object_array_length(a) : 0;
     l->n = 0;
     l->dist = malloc(((size_t)cap + 1) * sizeof(double));
@@ -204,8 +204,8 @@ static void read_lags(json_object *vg, lags *l)
     l->np = malloc(((size_t)cap + 1) * sizeof(double));
     for (int i = 0; i < cap; i++) {
         json_object *o = json_object_array_get_idx(a, i);
-        double np = report_json_num(o, "np"), d = report_json_num(o, "dist"),
-               g = report_json_num(o, "gamma");
+        double np = sm_report_json_num(o, "np"), d = sm_report_json_num(o, "dist"),
+               g = sm_report_json_num(o, "gamma");
         if (np > 0 && isfinite(d) && isfinite(g))
             l->dist[l->n] = d, l->gamma[l->n] = g, l->np[l->n++] = np;
     }
@@ -238,12 +238,12 @@ static void variogram_svg(report *r, const char *name, json_object *vg)
     lags l;
     sm_vgm m;
     read_lags(vg, &l);
-    parse_model(report_json_at(vg, "model"), &m);
-    double xmax = report_json_num(vg, "cutoff"), ymax = m.n ? sm_vgm_sill(&m) : 0;
+    parse_model(sm_report_json_at(vg, "model"), &m);
+    double xmax = sm_report_json_num(vg, "cutoff"), ymax = m.n ? sm_vgm_sill(&m) : 0;
     for (int i = 0; i < l.n; i++)
         xmax = fmax(xmax, l.dist[i]), ymax = fmax(ymax, l.gamma[i]);
-    int log_scale = report_json_str(vg, "transform") &&
-                    !strcmp(report_json_str(vg, "transform"), "log");
+    int log_scale = sm_report_json_str(vg, "transform") &&
+                    !strcmp(sm_report_json_str(vg, "transform"), "log");
     char id[128], title[256], model[160], ylabel[160];
     model_text(&m, model, sizeof model);
     snprintf(id, sizeof id, "variogram-%s", name);
@@ -268,9 +268,9 @@ static int variogram_part(report *r, const char *name)
 {
     char path[4200];
     sm_product_member(path, sizeof path, r->cfg, SM_PRODUCT_VARIOGRAM, "%s", name);
-    report_heading(r->f, 3, "Variogram");
-    if (r->cfg->interpolation.method != SM_INTERP_KRIGING || !report_exists(path)) {
-        report_absent(r->f, r->cfg->interpolation.method != SM_INTERP_KRIGING
+    sm_report_heading(r->f, 3, "Variogram");
+    if (r->cfg->interpolation.method != SM_INTERP_KRIGING || !sm_report_exists(path)) {
+        sm_report_absent(r->f, r->cfg->interpolation.method != SM_INTERP_KRIGING
                                 ? "No variogram: the surface is interpolated by IDW."
                                 : "No variogram: the interpolate stage has not written one.");
         return SM_OK;
@@ -278,7 +278,7 @@ static int variogram_part(report *r, const char *name)
     json_object *vg = json_object_from_file(path);
     if (!vg)
         return sm_error_set(SM_EDATA, "%s: cannot read: %s", path, json_util_get_last_err());
-    report_para(r->f, "note", "Points: the empirical variogram, each labelled with its number "
+    sm_report_para(r->f, "note", "Points: the empirical variogram, each labelled with its number "
                               "of pairs; line: the fitted model.");
     variogram_svg(r, name, vg);
     json_object_put(vg);
@@ -292,7 +292,7 @@ static void cv_cell(FILE *f, const char *cls, double v)
     if (isfinite(v))
         fprintf(f, "<td class=\"num %s\">%.4g</td>", cls, v);
     else
-        fprintf(f, "<td class=\"num %s\">%s</td>", cls, REPORT_DASH);
+        fprintf(f, "<td class=\"num %s\">%s</td>", cls, SM_REPORT_DASH);
 }
 
 static void cv_table(report *r, const char *name, json_object *cv)
@@ -300,17 +300,17 @@ static void cv_table(report *r, const char *name, json_object *cv)
     FILE *f = r->f;
     char id[128];
     snprintf(id, sizeof id, "cv-%s", name);
-    report_table_open(f, id, (const char *const[]){"samples", "ME", "MAE", "RMSE", "MSDR",
+    sm_report_table_open(f, id, (const char *const[]){"samples", "ME", "MAE", "RMSE", "MSDR",
                                                    "R\xc2\xb2", NULL});
     fputs("<tr>", f);
-    cv_cell(f, "n", report_json_num(cv, "samples"));
-    cv_cell(f, "me", report_json_num(cv, "mean_error"));
-    cv_cell(f, "mae", report_json_num(cv, "mae"));
-    cv_cell(f, "rmse", report_json_num(cv, "rmse"));
-    cv_cell(f, "msdr", report_json_num(cv, "msdr"));
-    cv_cell(f, "r2", report_json_num(cv, "r2"));
+    cv_cell(f, "n", sm_report_json_num(cv, "samples"));
+    cv_cell(f, "me", sm_report_json_num(cv, "mean_error"));
+    cv_cell(f, "mae", sm_report_json_num(cv, "mae"));
+    cv_cell(f, "rmse", sm_report_json_num(cv, "rmse"));
+    cv_cell(f, "msdr", sm_report_json_num(cv, "msdr"));
+    cv_cell(f, "r2", sm_report_json_num(cv, "r2"));
     fputs("</tr>\n", f);
-    report_table_close(f);
+    sm_report_table_close(f);
 }
 
 static void cv_scatter(report *r, const char *name, const double *obs, const double *pred, int n)
@@ -341,19 +341,19 @@ static int crossval_part(report *r, const char *name)
 {
     char key[200], path[4200], layer[128];
     snprintf(key, sizeof key, "stages.interpolate.contaminants.%s.cross_validation", name);
-    json_object *cv = report_json_at(r->run, key);
-    report_heading(r->f, 3, "Cross-validation");
+    json_object *cv = sm_report_json_at(r->run, key);
+    sm_report_heading(r->f, 3, "Cross-validation");
     if (!cv) {
-        report_absent(r->f, "No cross-validation in run.json for this contaminant.");
+        sm_report_absent(r->f, "No cross-validation in run.json for this contaminant.");
         return SM_OK;
     }
     if (r->cfg->interpolation.log_transform)
-        report_para(r->f, "note", "On the interpolation scale: ln(mg/kg).");
+        sm_report_para(r->f, "note", "On the interpolation scale: ln(mg/kg).");
     cv_table(r, name, cv);
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
     snprintf(layer, sizeof layer, "cv_%s", name);
     double *cols[2] = {NULL, NULL};
-    int n = 0, rc = report_read_columns(path, layer,
+    int n = 0, rc = sm_report_read_columns(path, layer,
                                         (const char *const[]){"observed", "predicted"}, 2, cols,
                                         &n);
     if (rc == SM_OK && n > 0)
@@ -440,13 +440,13 @@ static void ql_figure(report *r, const char *id, const sm_quicklook *q, const ch
     char legend[160];
     snprintf(legend, sizeof legend, "legend-%s", id);
     fputs("<figure class=\"map\"><figcaption>", f);
-    report_html_escape(f, q->map.title);
+    sm_report_html_escape(f, q->map.title);
     fputs("</figcaption>\n<img class=\"quicklook\" id=\"", f);
-    report_html_escape(f, id);
+    sm_report_html_escape(f, id);
     /* a small grid is shown enlarged by a whole factor, its cells kept square and crisp */
     int k = (int)fmax(1, ceil(QUICKLOOK_MIN / fmax(q->w, q->h)));
     fprintf(f, "\" width=\"%d\" height=\"%d\" alt=\"", k * q->w, k * q->h);
-    report_html_escape(f, q->map.title);
+    sm_report_html_escape(f, q->map.title);
     fprintf(f, "\" src=\"data:image/png;base64,%s\"/>\n", b64);
     sm_svg_legend(f, legend, &q->map);
     fputs("</figure>\n", f);
@@ -472,11 +472,11 @@ static int quicklook_figure(report *r, const char *name, const char *path, ql_ki
 static const char *map_missing(const report *r, int k, const char *path)
 {
     if (k == 0)
-        return report_exists(path) ? NULL
+        return sm_report_exists(path) ? NULL
                                    : "No surface: the interpolate stage has not written one.";
     if (!r->cfg->thresholds.present)
         return k == 1 ? "No exceedance maps: the config has no thresholds section." : NULL;
-    if (report_exists(path))
+    if (sm_report_exists(path))
         return NULL;
     return k == 1 ? "No probability map: classify computes probabilities from kriging only."
                   : "No class map: classify has not run.";
@@ -492,30 +492,30 @@ static int maps_part(report *r, const char *name)
                 {SM_PRODUCT_CLASS, "%s_prob", "probability", QL_PROBABILITY},
                 {SM_PRODUCT_CLASS, "%s_class", "classes", QL_CLASSES}};
     char path[3][SM_PATH_SIZE];
-    report_heading(r->f, 3, "Maps");
-    report_para(r->f, "note", "The surface's colours span its 2nd to 98th percentile; values "
+    sm_report_heading(r->f, 3, "Maps");
+    sm_report_para(r->f, "note", "The surface's colours span its 2nd to 98th percentile; values "
                               "beyond take the end colours. White: no value, or no chance of "
                               "exceeding.");
     for (int k = 0; k < 3; k++) {
         sm_product_member(path[k], sizeof path[k], r->cfg, maps[k].product, maps[k].member, name);
         if (map_missing(r, k, path[k]))
-            report_absent(r->f, map_missing(r, k, path[k]));
+            sm_report_absent(r->f, map_missing(r, k, path[k]));
     }
     fputs("<div class=\"figs\">\n", r->f);
     int rc = SM_OK;
     for (int k = 0; k < 3 && rc == SM_OK; k++)
-        if (report_exists(path[k]) && (k == 0 || r->cfg->thresholds.present))
+        if (sm_report_exists(path[k]) && (k == 0 || r->cfg->thresholds.present))
             rc = quicklook_figure(r, name, path[k], maps[k].kind, maps[k].suffix);
     fputs("</div>\n", r->f);
     return rc;
 }
 
-int report_section_contaminant(report *r, const sm_contaminant *c)
+int sm_report_section_contaminant(report *r, const sm_contaminant *c)
 {
     char id[128], title[256];
     snprintf(id, sizeof id, "c-%s", c->name);
     snprintf(title, sizeof title, "%s (column %s, %s)", c->name, c->column, c->unit);
-    report_section_open(r->f, id, title);
+    sm_report_section_open(r->f, id, title);
     int rc = sample_summary(r, c->name);
     if (rc == SM_OK && r->cfg->interpolation.present) {
         fputs("<div class=\"figs\"><div>\n", r->f); /* variogram and CV side by side */
@@ -527,8 +527,8 @@ int report_section_contaminant(report *r, const sm_contaminant *c)
         if (rc == SM_OK)
             rc = maps_part(r, c->name);
     } else if (rc == SM_OK) {
-        report_absent(r->f, "No interpolation: the config has no interpolation section.");
+        sm_report_absent(r->f, "No interpolation: the config has no interpolation section.");
     }
-    report_section_close(r->f);
+    sm_report_section_close(r->f);
     return rc;
 }

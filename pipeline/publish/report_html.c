@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-const char REPORT_DASH[] = "\xe2\x80\x93"; /* an en dash: no value */
+const char SM_REPORT_DASH[] = "\xe2\x80\x93"; /* an en dash: no value */
 
 /* ---- paths and run.json ---- */
 
-int report_exists(const char *path) { return access(path, F_OK) == 0; }
+int sm_report_exists(const char *path) { return access(path, F_OK) == 0; }
 
 /* The value at a dotted path ("stages.ingest.rows_read"), or NULL. */
-json_object *report_json_at(json_object *o, const char *path)
+json_object *sm_report_json_at(json_object *o, const char *path)
 {
     char key[128];
     while (o && *path) {
@@ -28,17 +28,17 @@ json_object *report_json_at(json_object *o, const char *path)
     return o;
 }
 
-double report_json_num(json_object *o, const char *path)
+double sm_report_json_num(json_object *o, const char *path)
 {
-    json_object *v = report_json_at(o, path);
+    json_object *v = sm_report_json_at(o, path);
     if (v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
         return json_object_get_double(v);
     return NAN;
 }
 
-const char *report_json_str(json_object *o, const char *path)
+const char *sm_report_json_str(json_object *o, const char *path)
 {
-    json_object *v = report_json_at(o, path);
+    json_object *v = sm_report_json_at(o, path);
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
@@ -47,12 +47,12 @@ const char *report_json_str(json_object *o, const char *path)
 /* Every string that comes from data goes through here. XML's escaping is
  * also HTML's, for text and quoted attribute values alike, and keeps the
  * page well-formed XML. */
-void report_html_escape(FILE *f, const char *s) { sm_xml_escape(f, s); }
+void sm_report_html_escape(FILE *f, const char *s) { sm_xml_escape(f, s); }
 
-void report_html_escape_n(FILE *f, const char *s, size_t n)
+void sm_report_html_escape_n(FILE *f, const char *s, size_t n)
 {
     char *copy = strndup(s, n);
-    report_html_escape(f, copy);
+    sm_report_html_escape(f, copy);
     free(copy);
 }
 
@@ -60,21 +60,21 @@ void report_html_escape_n(FILE *f, const char *s, size_t n)
 static void fmt_num(double v, char *buf, size_t size)
 {
     if (!isfinite(v))
-        snprintf(buf, size, "%s", REPORT_DASH);
+        snprintf(buf, size, "%s", SM_REPORT_DASH);
     else if (fabs(v) >= 1e4 && fabs(v) < 1e15)
         snprintf(buf, size, "%.0f", v);
     else
         snprintf(buf, size, "%.4g", v);
 }
 
-void report_td(FILE *f, const char *text)
+void sm_report_td(FILE *f, const char *text)
 {
     fputs("<td>", f);
-    report_html_escape(f, text && *text ? text : REPORT_DASH);
+    sm_report_html_escape(f, text && *text ? text : SM_REPORT_DASH);
     fputs("</td>", f);
 }
 
-void report_td_num(FILE *f, double v)
+void sm_report_td_num(FILE *f, double v)
 {
     char buf[48];
     fmt_num(v, buf, sizeof buf);
@@ -84,84 +84,84 @@ void report_td_num(FILE *f, double v)
 static void th_row(FILE *f, const char *key)
 {
     fputs("<tr><th>", f);
-    report_html_escape(f, key);
+    sm_report_html_escape(f, key);
     fputs("</th>", f);
 }
 
-void report_kv_text(FILE *f, const char *key, const char *value)
+void sm_report_kv_text(FILE *f, const char *key, const char *value)
 {
     th_row(f, key);
-    report_td(f, value);
+    sm_report_td(f, value);
     fputs("</tr>\n", f);
 }
 
-void report_kv_num(FILE *f, const char *key, double value)
+void sm_report_kv_num(FILE *f, const char *key, double value)
 {
     th_row(f, key);
-    report_td_num(f, value);
+    sm_report_td_num(f, value);
     fputs("</tr>\n", f);
 }
 
-void report_table_open(FILE *f, const char *id, const char *const *columns)
+void sm_report_table_open(FILE *f, const char *id, const char *const *columns)
 {
     fputs("<table", f);
     if (id) {
         fputs(" id=\"", f);
-        report_html_escape(f, id);
+        sm_report_html_escape(f, id);
         fputc('"', f);
     }
     fputs("><thead><tr>", f);
     for (int i = 0; columns[i]; i++) {
         fputs("<th>", f);
-        report_html_escape(f, columns[i]);
+        sm_report_html_escape(f, columns[i]);
         fputs("</th>", f);
     }
     fputs("</tr></thead><tbody>\n", f);
 }
 
-void report_table_close(FILE *f) { fputs("</tbody></table>\n", f); }
+void sm_report_table_close(FILE *f) { fputs("</tbody></table>\n", f); }
 
-void report_kv_open(FILE *f, const char *id)
+void sm_report_kv_open(FILE *f, const char *id)
 {
     fputs("<table class=\"kv\"", f);
     if (id) {
         fputs(" id=\"", f);
-        report_html_escape(f, id);
+        sm_report_html_escape(f, id);
         fputc('"', f);
     }
     fputs("><tbody>\n", f);
 }
 
-void report_para(FILE *f, const char *cls, const char *text)
+void sm_report_para(FILE *f, const char *cls, const char *text)
 {
     fprintf(f, "<p class=\"%s\">", cls);
-    report_html_escape(f, text);
+    sm_report_html_escape(f, text);
     fputs("</p>\n", f);
 }
 
 /* The one line that stands for a product this run did not make. */
-void report_absent(FILE *f, const char *text) { report_para(f, "absent", text); }
+void sm_report_absent(FILE *f, const char *text) { sm_report_para(f, "absent", text); }
 
-void report_heading(FILE *f, int level, const char *text)
+void sm_report_heading(FILE *f, int level, const char *text)
 {
     fprintf(f, "<h%d>", level);
-    report_html_escape(f, text);
+    sm_report_html_escape(f, text);
     fprintf(f, "</h%d>\n", level);
 }
 
-void report_section_open(FILE *f, const char *id, const char *title)
+void sm_report_section_open(FILE *f, const char *id, const char *title)
 {
     fputs("<section id=\"", f);
-    report_html_escape(f, id);
+    sm_report_html_escape(f, id);
     fputs("\">\n", f);
-    report_heading(f, 2, title);
+    sm_report_heading(f, 2, title);
 }
 
-void report_section_close(FILE *f) { fputs("</section>\n", f); }
+void sm_report_section_close(FILE *f) { fputs("</section>\n", f); }
 
 /* ---- vector files ---- */
 
-GDALDatasetH report_open_vector(const char *path)
+GDALDatasetH sm_report_open_vector(const char *path)
 {
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
@@ -170,21 +170,21 @@ GDALDatasetH report_open_vector(const char *path)
 }
 
 /* A field's text, "" when the field is missing or null. */
-const char *report_fstr(OGRFeatureH f, const char *name)
+const char *sm_report_fstr(OGRFeatureH f, const char *name)
 {
     int i = OGR_F_GetFieldIndex(f, name);
     return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
 }
 
 /* A field's number, NAN when missing, null or empty (CSV fields are text). */
-double report_fnum(OGRFeatureH f, const char *name)
+double sm_report_fnum(OGRFeatureH f, const char *name)
 {
-    const char *s = report_fstr(f, name);
+    const char *s = sm_report_fstr(f, name);
     return *s ? OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, name)) : NAN;
 }
 
 /* A whole-number field, 0 when missing or null. */
-long report_fint(OGRFeatureH f, const char *name)
+long sm_report_fint(OGRFeatureH f, const char *name)
 {
     int i = OGR_F_GetFieldIndex(f, name);
     return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? (long)OGR_F_GetFieldAsInteger64(f, i) : 0;
@@ -202,11 +202,11 @@ static int row_complete(OGRFeatureH ft, const int *idx, int k)
 /* The rows of a layer where each of k (<= 4) fields has a finite value:
  * field j in cols[j] (caller frees each). A missing layer or field gives no
  * rows. */
-int report_read_columns(const char *path, const char *layer, const char *const *fields, int k,
+int sm_report_read_columns(const char *path, const char *layer, const char *const *fields, int k,
                         double **cols, int *n)
 {
     *n = 0;
-    GDALDatasetH ds = report_open_vector(path);
+    GDALDatasetH ds = sm_report_open_vector(path);
     if (!ds)
         return SM_EDATA;
     OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
