@@ -27,10 +27,8 @@ static int outputs(const sm_config *cfg, sm_paths *paths)
         sm_product_member(path, sizeof path, cfg, SM_PRODUCT_WEB, "%s", web[i]);
         rc = sm_paths_add(paths, "%s", path);
     }
-    if (rc == SM_OK && cfg->publish.report) {
-        sm_product_path(path, sizeof path, cfg, SM_PRODUCT_REPORT);
-        rc = sm_paths_add(paths, "%s", path);
-    }
+    if (rc == SM_OK && cfg->publish.report)
+        rc = sm_products_add(paths, cfg, SM_PRODUCT_REPORT);
     return rc;
 }
 

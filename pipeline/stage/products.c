@@ -49,6 +49,13 @@ void sm_product_member(char *out, size_t size, const sm_config *cfg, sm_product 
         snprintf(out + len + m, size - (size_t)(len + m), "%s", catalogue[p].extension);
 }
 
+int sm_products_add(sm_paths *paths, const sm_config *cfg, sm_product p)
+{
+    char path[SM_PATH_SIZE];
+    sm_product_path(path, sizeof path, cfg, p);
+    return sm_paths_add(paths, "%s", path);
+}
+
 int sm_products_interpolated(const sm_config *cfg, const char *names[SM_MAX_CONTAMINANTS])
 {
     const sm_interp_config *ic = &cfg->interpolation;

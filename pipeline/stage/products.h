@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "grid/grid.h"
+#include "stage/paths.h"
 
 #include <stddef.h>
 
@@ -46,6 +47,9 @@ void sm_product_path(char *out, size_t size, const sm_config *cfg, sm_product p)
  * <output>/surfaces/cd_var.tif. */
 void sm_product_member(char *out, size_t size, const sm_config *cfg, sm_product p,
                        const char *member, ...) __attribute__((format(printf, 5, 6)));
+
+/* Adds <output>/<product> to a stage's list of files. */
+int sm_products_add(sm_paths *paths, const sm_config *cfg, sm_product p);
 
 /* The contaminants with surfaces, in order; returns how many. */
 int sm_products_interpolated(const sm_config *cfg, const char *names[SM_MAX_CONTAMINANTS]);

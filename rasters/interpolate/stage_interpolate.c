@@ -56,9 +56,7 @@ static int modifies(const sm_config *cfg, sm_paths *paths)
 {
     if (cfg->interpolation.cv_folds == 0)
         return SM_OK;
-    char gpkg[SM_PATH_SIZE];
-    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
-    return sm_paths_add(paths, "%s", gpkg);
+    return sm_products_add(paths, cfg, SM_PRODUCT_SAMPLES);
 }
 
 const sm_stage sm_stage_interpolate = {

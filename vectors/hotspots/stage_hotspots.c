@@ -15,9 +15,7 @@ static int enabled(const sm_config *cfg) { return cfg->hotspots.present; }
 /* Its inputs are earlier stages' outputs, covered by their keys. */
 static int outputs(const sm_config *cfg, sm_paths *paths)
 {
-    char path[SM_PATH_SIZE];
-    sm_product_path(path, sizeof path, cfg, SM_PRODUCT_HOTSPOTS);
-    return sm_paths_add(paths, "%s", path);
+    return sm_products_add(paths, cfg, SM_PRODUCT_HOTSPOTS);
 }
 
 static json_object *stats_json(const sm_sample_stats_result *r)

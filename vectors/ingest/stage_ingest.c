@@ -18,11 +18,8 @@ static int inputs(const sm_config *cfg, sm_paths *paths)
 
 static int outputs(const sm_config *cfg, sm_paths *paths)
 {
-    char gpkg[SM_PATH_SIZE], csv[SM_PATH_SIZE];
-    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
-    sm_product_path(csv, sizeof csv, cfg, SM_PRODUCT_REJECTS);
-    int rc = sm_paths_add(paths, "%s", gpkg);
-    return rc == SM_OK ? sm_paths_add(paths, "%s", csv) : rc;
+    int rc = sm_products_add(paths, cfg, SM_PRODUCT_SAMPLES);
+    return rc == SM_OK ? sm_products_add(paths, cfg, SM_PRODUCT_REJECTS) : rc;
 }
 
 static json_object *contaminant_json(const sm_contaminant_summary *p)

@@ -30,13 +30,6 @@ static int check(const sm_config *cfg)
     return rc;
 }
 
-static int add_product(const sm_config *cfg, sm_product p, sm_paths *paths)
-{
-    char path[SM_PATH_SIZE];
-    sm_product_path(path, sizeof path, cfg, p);
-    return sm_paths_add(paths, "%s", path);
-}
-
 /* The store is an input: a changed catalogue or an import changes the
  * recommendations. */
 static int inputs(const sm_config *cfg, sm_paths *paths)
@@ -46,13 +39,13 @@ static int inputs(const sm_config *cfg, sm_paths *paths)
 
 static int outputs(const sm_config *cfg, sm_paths *paths)
 {
-    return add_product(cfg, SM_PRODUCT_RECOMMENDATIONS, paths);
+    return sm_products_add(paths, cfg, SM_PRODUCT_RECOMMENDATIONS);
 }
 
 /* tables recommendations, action_plans */
 static int modifies(const sm_config *cfg, sm_paths *paths)
 {
-    return add_product(cfg, SM_PRODUCT_HOTSPOTS, paths);
+    return sm_products_add(paths, cfg, SM_PRODUCT_HOTSPOTS);
 }
 
 static int run(const sm_config *cfg, json_object *rec)

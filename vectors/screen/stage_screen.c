@@ -41,11 +41,8 @@ static int inputs(const sm_config *cfg, sm_paths *paths)
 
 static int outputs(const sm_config *cfg, sm_paths *paths)
 {
-    char gpkg[SM_PATH_SIZE], csv[SM_PATH_SIZE];
-    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SITES);
-    sm_product_path(csv, sizeof csv, cfg, SM_PRODUCT_SITES_CSV);
-    int rc = sm_paths_add(paths, "%s", gpkg);
-    return rc == SM_OK ? sm_paths_add(paths, "%s", csv) : rc;
+    int rc = sm_products_add(paths, cfg, SM_PRODUCT_SITES);
+    return rc == SM_OK ? sm_products_add(paths, cfg, SM_PRODUCT_SITES_CSV) : rc;
 }
 
 static int run(const sm_config *cfg, json_object *rec)
