@@ -44,7 +44,7 @@ static int cmd_import(const sm_config *cfg, const char *file)
 {
     if (!file)
         return sm_error_set(SM_EUSAGE, "store import needs a FILE (a cases CSV or GeoPackage)");
-    char rejects[4200];
+    char rejects[SM_PATH_SIZE];
     sm_product_path(rejects, sizeof rejects, cfg, SM_PRODUCT_STORE_REJECTS);
     sm_store s;
     int rc = sm_make_dirs(cfg->output);
@@ -120,7 +120,7 @@ static int cmd_coverage(sm_store *s)
 /* One table to CSV through GDAL's ogr2ogr API, atomically. */
 static int export_table(const char *store, const char *dir, const char *name, const char *sql)
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/%s.csv", dir, name);
     return sm_csv_export(store, sql, name, NULL, path);
 }

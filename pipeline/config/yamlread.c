@@ -1,5 +1,6 @@
 #include "config/yamlread.h"
 #include "core/error.h"
+#include "core/limits.h"
 
 #include <libfyaml.h>
 #include <limits.h>
@@ -40,7 +41,7 @@ static void normalise(char *path)
             continue; /* "/.." is "/" */
         parts[n++] = tok;
     }
-    char buf[4096];
+    char buf[SM_PATH_SIZE];
     size_t used = 0;
     buf[0] = '\0';
     for (int i = 0; i < n; i++)

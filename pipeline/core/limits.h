@@ -10,7 +10,7 @@
 /* Attribute columns kept from the samples, and from each source layer. */
 #define SM_MAX_ATTRIBUTES 64
 
-/* A path buffer: the output folder (PATH_MAX) and a file name within it. */
-#define SM_PATH_SIZE 4200
+/* A path buffer: a folder (PATH_MAX, 4096) and a file name within it. */
+#define SM_PATH_SIZE 4352
 
 #endif

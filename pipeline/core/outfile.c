@@ -20,7 +20,7 @@
  * filled, then published (LIVE); the handler reads LIVE slots only. */
 enum { MAX_PENDING = 4096 };
 enum { FREE, CLAIMED, LIVE };
-static char pending[MAX_PENDING][4096];
+static char pending[MAX_PENDING][SM_PATH_SIZE];
 static atomic_int pending_state[MAX_PENDING];
 
 /* Files that SQLite and GDAL keep beside one they write: journals, the
@@ -42,7 +42,7 @@ static const char *side_path(char *path, size_t size, const char *tmp, const cha
 
 static void side_files(const char *tmp, void (*fn)(const char *))
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     for (unsigned i = 0; i < N_SIDE; i++)
         if (side_path(path, sizeof path, tmp, side_suffixes[i]))
             fn(path);
@@ -76,7 +76,7 @@ int sm_outfile_pending(void)
 
 void sm_outfile_remove_pending(void)
 {
-    char side[4200];
+    char side[SM_PATH_SIZE];
     for (int i = 0; i < MAX_PENDING; i++) {
         if (atomic_load(&pending_state[i]) != LIVE)
             continue;
@@ -117,7 +117,7 @@ void sm_outfile_forget(sm_outfile *f)
  * without it. */
 static int commit_aux(sm_outfile *f)
 {
-    char tmp[4200], final[4200];
+    char tmp[SM_PATH_SIZE], final[SM_PATH_SIZE];
     snprintf(tmp, sizeof tmp, "%s.aux.xml", f->tmp);
     snprintf(final, sizeof final, "%s.aux.xml", f->final);
     if (access(tmp, F_OK) != 0) {
@@ -189,7 +189,7 @@ void sm_outfile_install_signal_handlers(void)
 
 int sm_make_dirs(const char *path)
 {
-    char buf[4096];
+    char buf[SM_PATH_SIZE];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')

@@ -5,11 +5,13 @@
 #ifndef SM_OUTFILE_H
 #define SM_OUTFILE_H
 
+#include "core/limits.h"
+
 #include <stddef.h>
 
 typedef struct {
-    char final[4096];
-    char tmp[4096]; /* "<dir>/.tmp-<job>.<rank>-<name>": keeps the extension drivers look at */
+    char final[SM_PATH_SIZE];
+    char tmp[SM_PATH_SIZE]; /* "<dir>/.tmp-<job>.<rank>-<name>": keeps the extension drivers look at */
 } sm_outfile;
 
 /* Chooses the temporary name and registers it for cleanup on a signal. */

@@ -111,7 +111,7 @@ static void reject_row(FILE *f, OGRFeatureH ft)
 static int rejects_table(report *r)
 {
     FILE *f = r->f;
-    char path[4200];
+    char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_REJECTS);
     sm_report_heading(f, 3, "Rejected rows");
     if (!sm_report_exists(path)) {
@@ -231,7 +231,7 @@ static int write_page(report *r)
 int sm_report_write(const sm_config *cfg, const char *path)
 {
     report r = {.cfg = cfg};
-    char run_json[4200];
+    char run_json[SM_PATH_SIZE];
     sm_product_path(run_json, sizeof run_json, r.cfg, SM_PRODUCT_MANIFEST);
     if (!sm_report_exists(run_json))
         return sm_error_set(SM_ENOINPUT, "%s: not found: run the pipeline first", run_json);

@@ -36,7 +36,7 @@ static void hotspot_row(FILE *f, OGRFeatureH ft)
 static GDALDatasetH open_hotspots(const report *r, int present, const char *no_section,
                                   const char **why)
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_HOTSPOTS);
     *why = !present               ? no_section
            : !sm_report_exists(path) ? "Not in this run: hotspots.gpkg is not in the output folder."
@@ -236,7 +236,7 @@ static void screening_summary(report *r)
 int sm_report_section_screening(report *r)
 {
     FILE *f = r->f;
-    char path[4200];
+    char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SITES_CSV);
     sm_report_section_open(f, "screening", "Site screening");
     if (!r->cfg->screening.present || !sm_report_exists(path))

@@ -131,7 +131,7 @@ static void histogram(report *r, const char *name, const double *v, const stats 
 
 static int sample_summary(report *r, const char *name)
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
     if (!sm_report_exists(path)) {
         sm_report_absent(r->f, "No samples.gpkg in the output folder.");
@@ -266,7 +266,7 @@ static void variogram_svg(report *r, const char *name, json_object *vg)
 
 static int variogram_part(report *r, const char *name)
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     sm_product_member(path, sizeof path, r->cfg, SM_PRODUCT_VARIOGRAM, "%s", name);
     sm_report_heading(r->f, 3, "Variogram");
     if (r->cfg->interpolation.method != SM_INTERP_KRIGING || !sm_report_exists(path)) {
@@ -339,7 +339,7 @@ static void cv_scatter(report *r, const char *name, const double *obs, const dou
 
 static int crossval_part(report *r, const char *name)
 {
-    char key[200], path[4200], layer[128];
+    char key[200], path[SM_PATH_SIZE], layer[128];
     snprintf(key, sizeof key, "stages.interpolate.contaminants.%s.cross_validation", name);
     json_object *cv = sm_report_json_at(r->run, key);
     sm_report_heading(r->f, 3, "Cross-validation");

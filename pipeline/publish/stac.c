@@ -187,7 +187,7 @@ static int raster_item(const sm_config *cfg, const char *dir, const sm_stac_rast
                                                       "XYZ tiles {z}/{x}/{y}.png, Web Mercator"));
     for (int i = 0; i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], bbox[i]) : fmax(union_bbox[i], bbox[i]);
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/items/%s.json", dir, r->id);
     return write_json(item, path);
 }
@@ -206,7 +206,7 @@ static int vector_item(const sm_config *cfg, const char *dir, const sm_stac_vect
                                                        "data", "FlatGeobuf with spatial index"));
     for (int i = 0; v->features && i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], v->bbox[i]) : fmax(union_bbox[i], v->bbox[i]);
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/items/%s.json", dir, v->id);
     return write_json(item, path);
 }
@@ -244,7 +244,7 @@ static int write_collection(const sm_config *cfg, const char *dir, const double 
         json_object_array_add(links, stac_link("item", href, "application/geo+json"));
     }
     json_object_object_add(c, "links", links);
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/collection.json", dir);
     return write_json(c, path);
 }
@@ -259,7 +259,7 @@ static int write_catalog(const sm_config *cfg, const char *dir)
     json_object_array_add(links, stac_link("root", "./catalog.json", "application/json"));
     json_object_array_add(links, stac_link("child", "./collection.json", "application/json"));
     json_object_object_add(c, "links", links);
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/catalog.json", dir);
     return write_json(c, path);
 }
@@ -279,7 +279,7 @@ static void product_datetime(const sm_config *cfg, char *out, size_t size)
 int sm_stac_write(const sm_config *cfg, const char *web, const sm_stac_raster *r, int nr,
                   const sm_stac_vector *v, int nv)
 {
-    char dir[4200], items[4300], datetime[40];
+    char dir[SM_PATH_SIZE], items[SM_PATH_SIZE], datetime[40];
     snprintf(dir, sizeof dir, "%s/stac", web);
     snprintf(items, sizeof items, "%s/items", dir);
     int rc = sm_make_dirs(items);

@@ -7,11 +7,13 @@
 #ifndef SM_STAC_H
 #define SM_STAC_H
 
+#include "core/limits.h"
+
 #include "config/config.h"
 
 typedef struct {
     char id[96], title[160], unit[32];
-    char path[4200];      /* the COG, to read its grid and statistics */
+    char path[SM_PATH_SIZE];      /* the COG, to read its grid and statistics */
     char href[256];       /* the COG relative to web/ */
     char tiles_href[256]; /* the tile template relative to web/ ("" for none) */
 } sm_stac_raster;

@@ -256,7 +256,7 @@ int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
     if (opt->slices == 0 || opt->assemble)
         return run_stages(cfg, stage, opt);
     /* the slice's own folder under the run's: its run.json, samples and parts */
-    char dir[4200];
+    char dir[SM_PATH_SIZE];
     sm_share_slice_dir(cfg->output, opt->slice, opt->slices, dir, sizeof dir);
     sm_config slice_cfg = *cfg;
     slice_cfg.output = dir;

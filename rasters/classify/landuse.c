@@ -339,7 +339,7 @@ int sm_landuse_make(const sm_config *cfg, const sm_grid *g, const char *path,
     lu_job j = {.cfg = cfg, .sum = out};
     j.code_index = calloc((size_t)cfg->landuse.n_codes + 1, sizeof *j.code_index);
     int rc = check_codes(cfg, j.code_index);
-    char tmpname[4200];
+    char tmpname[SM_PATH_SIZE];
     snprintf(tmpname, sizeof tmpname, "%s.source.%s", path, cfg->landuse.n_codes ? "vrt" : "tif");
     sm_outfile tmp;
     sm_outfile_begin(&tmp, tmpname);

@@ -28,7 +28,7 @@ int sm_share_slice_path(const sm_share *s, int index, const char *final, char *o
     size_t n = strlen(s->root);
     if (strncmp(final, s->root, n) != 0 || final[n] != '/')
         return -1;
-    char dir[4200];
+    char dir[SM_PATH_SIZE];
     sm_share_slice_dir(s->root, index, s->count, dir, sizeof dir);
     snprintf(out, size, "%s%s", dir, final + n);
     return 0;
@@ -50,7 +50,7 @@ int sm_share_parse(const char *text, int *index, int *count)
 
 int sm_share_find_slices(const char *root, int *count)
 {
-    char dir[4200];
+    char dir[SM_PATH_SIZE];
     snprintf(dir, sizeof dir, "%s/slices", root);
     DIR *d = opendir(dir);
     if (!d)

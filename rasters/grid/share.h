@@ -18,6 +18,8 @@
 #ifndef SM_SHARE_H
 #define SM_SHARE_H
 
+#include "core/limits.h"
+
 #include <stddef.h>
 
 typedef enum { SM_SHARE_ALL, SM_SHARE_RANKS, SM_SHARE_SLICE, SM_SHARE_ASSEMBLE } sm_share_mode;
@@ -26,7 +28,7 @@ typedef struct {
     sm_share_mode mode;
     int index, count;
     int dynamic;         /* ranks: draw tiles from a shared counter instead of t % count */
-    char root[4096];     /* slice, assemble: the run's own output folder */
+    char root[SM_PATH_SIZE];     /* slice, assemble: the run's own output folder */
     char config[65];     /* slice, assemble: SHA-256 of the config the slices belong to */
 } sm_share;
 

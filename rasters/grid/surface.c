@@ -256,7 +256,7 @@ static int open_part(render *r, OGRSpatialReferenceH srs, int b)
 {
     const sm_grid *g = r->g;
     const sm_surface_file *file = &r->spec->files[b];
-    char path[4300];
+    char path[SM_PATH_SIZE];
     part_path(r, b, r->share->index, path, sizeof path);
     sm_outfile_begin(&r->part_file[b], path);
     char tile[16];
@@ -359,7 +359,7 @@ static int write_cog(render *r, int b, GDALDatasetH src, GDALProgressFunc progre
 }
 
 /* Opens the count parts of file b, builds the COG from them and closes them. */
-static int cog_from_parts(render *r, OGRSpatialReferenceH srs, int b, char paths[][4300],
+static int cog_from_parts(render *r, OGRSpatialReferenceH srs, int b, char paths[][SM_PATH_SIZE],
                           int count, GDALProgressFunc progress, void *arg)
 {
     GDALDatasetH *parts = calloc((size_t)count, sizeof *parts);
@@ -443,7 +443,7 @@ static int finish_assemble(render *r, OGRSpatialReferenceH srs, const sm_surface
                            GDALProgressFunc progress, void *arg)
 {
     int n = r->share->count, rc = SM_OK;
-    char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
+    char (*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
     if (k->tally)
         memset(k->tally, 0, sizeof *k->tally);
     find_owners(r);
@@ -501,7 +501,7 @@ static void watch_others(render *r)
         for (int i = 0; i < n; i++) {
             if (i == r->share->index)
                 continue;
-            char final[4300];
+            char final[SM_PATH_SIZE];
             part_path(r, b, i, final, sizeof final);
             sm_outfile_watch(&r->others[b * n + i], final, i);
         }
@@ -544,7 +544,7 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
     sm_counter_free(r->counter);
     r->counter = NULL;
     int n = r->share->count, rc = SM_OK;
-    char (*paths)[4300] = malloc((size_t)n * sizeof *paths);
+    char (*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
         if (!writes_cog(r, b))
             continue;

@@ -125,7 +125,7 @@ static int write_png(const char *path, const unsigned char *rgba, int w, int h)
         sm_outfile_abort(&out);
         return sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
     }
-    char aux[4200]; /* GDAL's PNG driver may leave statistics beside it */
+    char aux[SM_PATH_SIZE]; /* GDAL's PNG driver may leave statistics beside it */
     snprintf(aux, sizeof aux, "%s.aux.xml", out.tmp);
     remove(aux);
     return sm_outfile_commit(&out);
@@ -139,7 +139,7 @@ static int render_tile(const sm_tiles_spec *spec, GDALDatasetH src, tile_id t, d
     if (rc)
         return rc;
     *written = colour(spec->colors, values, rgba) > 0; /* counts tiles with something to see */
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/%d/%d", spec->dir, t.z, t.x);
     rc = sm_make_dirs(path);
     snprintf(path, sizeof path, "%s/%d/%d/%d.png", spec->dir, t.z, t.x, t.y);
@@ -209,7 +209,7 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n,
 
 static int write_legend(const sm_tiles_spec *spec)
 {
-    char path[4200];
+    char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/legend.json", spec->dir);
     char *json = sm_colormap_json(spec->colors);
     sm_outfile out;

@@ -10,7 +10,7 @@
 void sm_sources_load(const sm_config *cfg, sm_sources *s)
 {
     memset(s, 0, sizeof *s);
-    char gpkg[4200];
+    char gpkg[SM_PATH_SIZE];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "sources") : NULL;

@@ -82,7 +82,7 @@ static void describe(const char *path, sm_web_layer *l)
 
 static int one_layer(const sm_config *cfg, const source *s, const char *dir, sm_web_vectors *out)
 {
-    char src_path[4200], path[4200];
+    char src_path[SM_PATH_SIZE], path[SM_PATH_SIZE];
     sm_product_path(src_path, sizeof src_path, cfg, s->file);
     struct stat st;
     if (stat(src_path, &st) != 0)
@@ -109,7 +109,7 @@ static int one_layer(const sm_config *cfg, const source *s, const char *dir, sm_
 int sm_webvectors_write(const sm_config *cfg, sm_web_vectors *out)
 {
     memset(out, 0, sizeof *out);
-    char dir[4200];
+    char dir[SM_PATH_SIZE];
     sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "vectors");
     int rc = sm_make_dirs(dir);
     for (unsigned i = 0; rc == SM_OK && i < sizeof sources / sizeof *sources; i++)

@@ -140,7 +140,7 @@ static int write_samples(const sm_config *cfg, GDALDatasetH ds, OGRSpatialRefere
 static int write_gpkg(const sm_config *cfg, OGRSpatialReferenceH work, const sm_sample_set *set,
                       sm_rejects *rejects, sm_ingest_summary *sum)
 {
-    char path[4096];
+    char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, cfg, SM_PRODUCT_SAMPLES);
     sm_outfile out;
     sm_outfile_begin(&out, path);
@@ -219,7 +219,7 @@ int sm_ingest(const sm_config *cfg, sm_ingest_summary *sum)
     OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
     sm_sample_set set = {0};
     sm_rejects rejects = {0};
-    char path[4096];
+    char path[SM_PATH_SIZE];
     int rc = read_and_merge(cfg, work, &set, &rejects, sum);
     if (rc == SM_OK) {
         /* Too many rejects fails the stage, but rejects.csv is still written:

@@ -1,6 +1,7 @@
 #include "remediate/store_import.h"
 #include "core/crs.h"
 #include "core/error.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "features/rejects.h"
@@ -165,7 +166,7 @@ static int read_survey(const char *file, table *cases, table *ccs)
         int rc = read_file(file, "cases", case_columns, NCASE, 1, cases);
         return rc ? rc : read_file(file, "case_contaminants", cc_columns, NCC, 0, ccs);
     }
-    char other[4200];
+    char other[SM_PATH_SIZE];
     companion(file, other, sizeof other);
     int rc = read_file(file, NULL, case_columns, NCASE, 0, cases);
     struct stat st;

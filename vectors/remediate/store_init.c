@@ -77,7 +77,7 @@ static int load_row(sm_store *s, const table_spec *t, OGRFeatureH f, const int *
 
 static int load_table(sm_store *s, const char *dir, const table_spec *t)
 {
-    char file[4200];
+    char file[SM_PATH_SIZE];
     snprintf(file, sizeof file, "%s/%s", dir, t->file);
     const char *const open_options[] = {"AUTODETECT_TYPE=NO", NULL};
     const char *const drivers[] = {"CSV", NULL};
@@ -111,7 +111,7 @@ static int load_catalogue(sm_store *s, const char *dir)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
-    char cases[4200];
+    char cases[SM_PATH_SIZE];
     snprintf(cases, sizeof cases, "%s/cases.csv", dir);
     sm_import_summary sum;
     return sm_store_import(s, cases, NULL, &sum);
@@ -119,7 +119,7 @@ static int load_catalogue(sm_store *s, const char *dir)
 
 int sm_store_catalogue_check(const char *dir)
 {
-    char file[4200];
+    char file[SM_PATH_SIZE];
     for (unsigned i = 0; i <= sizeof reference_tables / sizeof *reference_tables; i++) {
         int last = i == sizeof reference_tables / sizeof *reference_tables;
         snprintf(file, sizeof file, "%s/%s", dir, last ? "cases.csv" : reference_tables[i].file);
@@ -137,7 +137,7 @@ int sm_store_init(const char *path, const char *catalogue, int force)
     if (!force && stat(path, &st) == 0)
         return sm_error_set(SM_ECANTCREAT, "%s: a store exists already; --force replaces it",
                             path);
-    char dir[4200];
+    char dir[SM_PATH_SIZE];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
