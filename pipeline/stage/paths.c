@@ -35,12 +35,16 @@ static int append(sm_paths *p, char *owned)
 
 int sm_paths_add(sm_paths *p, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    char *s = NULL;
-    int len = vasprintf(&s, fmt, ap);
+    va_copy(again, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *s = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (s)
+        vsnprintf(s, (size_t)len + 1, fmt, again);
+    va_end(again);
     va_end(ap);
-    return append(p, len < 0 ? NULL : s);
+    return append(p, s);
 }
 
 int sm_paths_add_unique(sm_paths *p, const char *path)
