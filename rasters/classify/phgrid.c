@@ -2,7 +2,7 @@
 #include "stage/products.h"
 #include "core/crs.h"
 #include "core/error.h"
-#include "geostat/idw.h"
+#include "geostat/predictor.h"
 #include "core/outfile.h"
 #include "grid/points.h"
 #include "core/progress.h"
@@ -103,36 +103,46 @@ static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferen
 
 /* ---- from the samples ---- */
 
+/* IDW (power 2, the 16 nearest) of the samples' pH. */
+typedef struct {
+    sm_predictor pred;
+    sm_predictor_failure failure; /* a thread's error: the render fails */
+} ph_job;
+
 static void *idw_scratch_new(void *ctx)
 {
-    sm_nsearch *ns = malloc(sizeof *ns);
-    sm_idw_search_init(ctx, ns);
-    return ns;
+    ph_job *j = ctx;
+    sm_predictor_scratch *s = sm_predictor_scratch_new(&j->pred);
+    if (!s)
+        sm_predictor_failure_keep(&j->failure);
+    return s;
 }
 
 static void idw_scratch_free(void *ctx, void *scratch)
 {
     (void)ctx;
-    sm_nsearch_free(scratch);
-    free(scratch);
+    sm_predictor_scratch_free(scratch);
 }
 
 static void idw_tile_begin(void *ctx, void *scratch)
 {
     (void)ctx;
-    sm_nsearch_reset(scratch);
+    sm_predictor_scratch_reset(scratch);
 }
 
 static void idw_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
 {
     (void)ctx;
-    sm_nsearch_block(scratch, cx, cy, reach);
+    sm_predictor_block(scratch, cx, cy, reach);
 }
 
 static void idw_cell(void *ctx, void *scratch, double x, double y, double *out)
 {
-    if (sm_idw_predict(ctx, scratch, x, y, -1, out) != 0)
-        out[0] = NAN;
+    ph_job *j = ctx;
+    sm_predictor_result r = {.pred = NAN};
+    if (scratch && sm_predictor_predict(&j->pred, scratch, x, y, -1, &r) < 0)
+        sm_predictor_failure_keep(&j->failure);
+    out[0] = r.pred; /* NAN where no sample is in reach */
 }
 
 static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
@@ -152,13 +162,21 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
         rc = sm_kdtree_build(&tree, p.n, p.x, p.y) == 0
                  ? SM_OK
                  : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
-    sm_idw idw = {p.n, p.x, p.y, p.z, &tree, 2.0, 0.0, 16, 1, HUGE_VAL};
+    ph_job j = {.failure.status = SM_OK};
+    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW, .n = p.n, .x = p.x, .y = p.y,
+                             .z = p.z, .tree = &tree, .nmax = 16, .nmin = 1,
+                             .maxdist = HUGE_VAL, .power = 2.0, .smoothing = 0.0};
+    if (rc == SM_OK)
+        rc = sm_predictor_init(&j.pred, &ps);
     sm_surface_kernel k = {idw_scratch_new, idw_scratch_free, idw_tile_begin, idw_block_begin,
-                           idw_cell, NULL, &idw, NULL};
+                           idw_cell, NULL, &j, NULL};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "soil pH");
     if (rc == SM_OK)
         rc = sm_surface_render(g, srs, spec, &k, sm_progress, &task);
+    if (rc == SM_OK)
+        rc = sm_predictor_failure_report(&j.failure);
+    sm_predictor_free(&j.pred);
     sm_kdtree_free(&tree);
     sm_points_free(&p);
     return rc;

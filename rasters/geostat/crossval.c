@@ -1,98 +1,86 @@
 #include "geostat/crossval.h"
 #include "core/error.h"
-#include "geostat/idw.h"
 #include "geostat/kdtree.h"
-#include "geostat/kriging.h"
+#include "geostat/predictor.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Predicts sample i from the others (exclude = i) or from a training subset
- * (exclude = -1 and a tree/arrays of that subset). */
+/* A predictor over a training set (all samples, or the other folds') with
+ * its own neighbour index. */
 typedef struct {
-    const sm_cv_setup *s;
     sm_kdtree tree;
-    sm_kriging kr;
-    sm_idw idw;
-} predictor;
+    sm_predictor pred;
+} trained;
 
-static int predictor_init(predictor *p, const sm_cv_setup *s, int n, const double *x,
-                          const double *y, const double *z)
+static int train(trained *t, const sm_cv_setup *s, int n, const double *x, const double *y,
+                 const double *z)
 {
-    memset(p, 0, sizeof *p);
-    p->s = s;
-    int rc = sm_kdtree_build(&p->tree, n, x, y);
+    int rc = sm_kdtree_build(&t->tree, n, x, y);
     if (rc)
         return rc;
-    if (s->kriging)
-        return sm_kriging_init(&p->kr, &s->model, n, x, y, z, &p->tree, s->nmax, s->nmin,
-                               s->maxdist);
-    p->idw = (sm_idw){n, x, y, z, &p->tree, s->power, s->smoothing, s->nmax, s->nmin, s->maxdist};
-    return SM_OK;
+    sm_predictor_setup ps = {.method = s->kriging ? SM_PREDICTOR_KRIGING : SM_PREDICTOR_IDW,
+                             .n = n, .x = x, .y = y, .z = z, .tree = &t->tree,
+                             .nmax = s->nmax, .nmin = s->nmin, .maxdist = s->maxdist,
+                             .model = s->model, .power = s->power, .smoothing = s->smoothing};
+    rc = sm_predictor_init(&t->pred, &ps);
+    if (rc)
+        sm_kdtree_free(&t->tree);
+    return rc;
 }
 
-static void predictor_free(predictor *p)
+static void untrain(trained *t)
 {
-    if (p->s->kriging)
-        sm_kriging_free(&p->kr);
-    sm_kdtree_free(&p->tree);
+    sm_predictor_free(&t->pred);
+    sm_kdtree_free(&t->tree);
 }
 
-/* Predicts at sample i of the setup, leaving out `exclude` of p's points. */
-static void predict_one(const predictor *p, void *scratch, int i, int exclude, sm_cv *out)
+/* Predicts at sample i of the setup, leaving out `exclude` of the training
+ * set; each sample starts afresh, so the result is the same on any thread.
+ * The predictor's code: 1 leaves NAN, a negative status is an error. */
+static int predict_one(const sm_predictor *p, sm_predictor_scratch *scratch,
+                       const sm_cv_setup *s, int i, int exclude, sm_cv *out)
 {
-    const sm_cv_setup *s = p->s;
-    out->pred[i] = out->var[i] = NAN;
-    if (s->kriging) {
-        sm_kriging_result r;
-        sm_kriging_scratch_reset(scratch); /* the same result on any thread */
-        if (sm_kriging_predict(&p->kr, scratch, s->x[i], s->y[i], exclude, &r) == 0)
-            out->pred[i] = r.pred, out->var[i] = r.var;
-    } else {
-        double v;
-        if (sm_idw_predict(&p->idw, scratch, s->x[i], s->y[i], exclude, &v) == 0)
-            out->pred[i] = v;
+    sm_predictor_result r;
+    sm_predictor_scratch_reset(scratch);
+    int rc = sm_predictor_predict(p, scratch, s->x[i], s->y[i], exclude, &r);
+    out->pred[i] = r.pred, out->var[i] = r.var;
+    return rc;
+}
+
+/* Predicts the samples of fold f from the training set, in parallel; f = 0
+ * is leave-one-out: every sample, each left out of its own prediction. */
+static int predict_fold(const trained *t, const sm_cv_setup *s, int f, sm_cv *out)
+{
+    sm_predictor_failure failure = {SM_OK, ""};
+#pragma omp parallel
+    {
+        sm_predictor_scratch *scratch = sm_predictor_scratch_new(&t->pred);
+        if (!scratch)
+            sm_predictor_failure_keep(&failure);
+#pragma omp for schedule(dynamic, 16)
+        for (int i = 0; i < s->n; i++) {
+            if (f == 0)
+                out->fold[i] = i + 1;
+            if (scratch && (f == 0 || out->fold[i] == f) &&
+                predict_one(&t->pred, scratch, s, i, f == 0 ? i : -1, out) < 0)
+                sm_predictor_failure_keep(&failure);
+        }
+        sm_predictor_scratch_free(scratch);
     }
-}
-
-static void *scratch_new(const predictor *p)
-{
-    if (p->s->kriging)
-        return sm_kriging_scratch_new(&p->kr);
-    sm_nsearch *ns = malloc(sizeof *ns);
-    sm_idw_search_init(&p->idw, ns);
-    return ns;
-}
-
-static void scratch_free(const predictor *p, void *scratch)
-{
-    if (p->s->kriging)
-        sm_kriging_scratch_free(scratch);
-    else {
-        sm_nsearch_free(scratch);
-        free(scratch);
-    }
+    return sm_predictor_failure_report(&failure);
 }
 
 static int leave_one_out(const sm_cv_setup *s, sm_cv *out)
 {
-    predictor p;
-    int rc = predictor_init(&p, s, s->n, s->x, s->y, s->z);
+    trained t;
+    int rc = train(&t, s, s->n, s->x, s->y, s->z);
     if (rc)
         return rc;
-#pragma omp parallel
-    {
-        void *scratch = scratch_new(&p);
-#pragma omp for schedule(dynamic, 16)
-        for (int i = 0; i < s->n; i++) {
-            out->fold[i] = i + 1;
-            predict_one(&p, scratch, i, i, out);
-        }
-        scratch_free(&p, scratch);
-    }
-    predictor_free(&p);
-    return SM_OK;
+    rc = predict_fold(&t, s, 0, out);
+    untrain(&t);
+    return rc;
 }
 
 /* splitmix64: a small, well-mixed, seedable generator, so folds are the same
@@ -106,9 +94,11 @@ static unsigned long long next_random(unsigned long long *state)
 }
 
 /* Folds of near-equal size: a seeded shuffle of 0..n-1 dealt round-robin. */
-static void assign_folds(int n, int k, unsigned seed, int *fold)
+static int assign_folds(int n, int k, unsigned seed, int *fold)
 {
     int *order = malloc((size_t)n * sizeof *order);
+    if (!order)
+        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples", n);
     unsigned long long state = seed;
     for (int i = 0; i < n; i++)
         order[i] = i;
@@ -120,6 +110,7 @@ static void assign_folds(int n, int k, unsigned seed, int *fold)
     for (int i = 0; i < n; i++)
         fold[order[i]] = i % k + 1;
     free(order);
+    return SM_OK;
 }
 
 static int one_fold(const sm_cv_setup *s, int f, double *tx, double *ty, double *tz, sm_cv *out)
@@ -128,28 +119,22 @@ static int one_fold(const sm_cv_setup *s, int f, double *tx, double *ty, double 
     for (int i = 0; i < s->n; i++)
         if (out->fold[i] != f)
             tx[m] = s->x[i], ty[m] = s->y[i], tz[m++] = s->z[i];
-    predictor p;
-    int rc = predictor_init(&p, s, m, tx, ty, tz);
+    trained t;
+    int rc = train(&t, s, m, tx, ty, tz);
     if (rc)
         return rc;
-#pragma omp parallel
-    {
-        void *scratch = scratch_new(&p);
-#pragma omp for schedule(dynamic, 16)
-        for (int i = 0; i < s->n; i++)
-            if (out->fold[i] == f)
-                predict_one(&p, scratch, i, -1, out);
-        scratch_free(&p, scratch);
-    }
-    predictor_free(&p);
-    return SM_OK;
+    rc = predict_fold(&t, s, f, out);
+    untrain(&t);
+    return rc;
 }
 
 static int k_fold(const sm_cv_setup *s, sm_cv *out)
 {
-    assign_folds(s->n, s->folds, s->seed, out->fold);
     double *buf = malloc(3 * (size_t)s->n * sizeof *buf);
-    int rc = SM_OK;
+    if (!buf)
+        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples",
+                            s->n);
+    int rc = assign_folds(s->n, s->folds, s->seed, out->fold);
     for (int f = 1; f <= s->folds && rc == SM_OK; f++)
         rc = one_fold(s, f, buf, buf + s->n, buf + 2 * s->n, out);
     free(buf);
@@ -193,9 +178,16 @@ int sm_crossval(const sm_cv_setup *s, sm_cv *out)
     out->pred = malloc((size_t)s->n * sizeof *out->pred);
     out->var = malloc((size_t)s->n * sizeof *out->var);
     out->fold = malloc((size_t)s->n * sizeof *out->fold);
+    if (!out->pred || !out->var || !out->fold) {
+        sm_cv_free(out);
+        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples",
+                            s->n);
+    }
     int rc = s->folds <= 1 ? leave_one_out(s, out) : k_fold(s, out);
     if (rc == SM_OK)
         summarise(s, out);
+    else
+        sm_cv_free(out); /* nothing half-done for the caller to free */
     return rc;
 }
 

@@ -27,6 +27,7 @@ typedef struct {
     long used;           /* samples with a prediction */
 } sm_cv;
 
+/* SM_OK and *out filled (sm_cv_free it), or a status and *out empty. */
 int sm_crossval(const sm_cv_setup *s, sm_cv *out);
 void sm_cv_free(sm_cv *cv);
 

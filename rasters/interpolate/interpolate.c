@@ -1,9 +1,8 @@
 #include "interpolate/interpolate.h"
 #include "core/crs.h"
 #include "core/error.h"
-#include "geostat/idw.h"
 #include "geostat/kdtree.h"
-#include "geostat/kriging.h"
+#include "geostat/predictor.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "grid/points.h"
@@ -28,11 +27,13 @@ typedef struct {
     const char *name;
     sm_points pts; /* z on the interpolation scale (log if transformed) */
     sm_kdtree tree;
-    sm_kriging kr;
-    sm_idw idw;
+    /* kriging; IDW for the IDW method, and for flat data, which kriging has
+     * no model for, to find the cells with samples within reach */
+    sm_predictor pred;
     int kriging;
     double constant; /* NAN unless every value is equal */
     sm_tally tally;  /* cells left as nodata, cells with a singular system */
+    sm_predictor_failure failure; /* a thread's error: the render fails */
 } job;
 
 enum { NODATA_CELLS, SINGULAR_CELLS };
@@ -220,57 +221,39 @@ static int nbands(const job *j)
     return j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? 4 : 2;
 }
 
-/* Kriging needs a model; flat data has none, and uses IDW's search to find
- * the cells that have samples within reach. */
-static int krige_cells(const job *j) { return j->kriging && isnan(j->constant); }
-
 static void *cell_scratch_new(void *ctx)
 {
     job *j = ctx;
-    if (krige_cells(j))
-        return sm_kriging_scratch_new(&j->kr);
-    sm_nsearch *ns = malloc(sizeof *ns);
-    sm_idw_search_init(&j->idw, ns);
-    return ns;
+    sm_predictor_scratch *s = sm_predictor_scratch_new(&j->pred);
+    if (!s)
+        sm_predictor_failure_keep(&j->failure);
+    return s;
 }
 
 static void cell_scratch_free(void *ctx, void *scratch)
 {
     job *j = ctx;
-    if (!krige_cells(j)) {
-        sm_nsearch_free(scratch);
-        free(scratch);
-        return;
-    }
-    sm_kriging_scratch *s = scratch;
-    sm_log(SM_LOG_DEBUG, "interpolate: %s: thread factorisations: %ld rebuilt, %ld updated",
-           j->name, s->rebuilds, s->updated);
+    if (scratch && j->pred.method == SM_PREDICTOR_KRIGING) {
+        sm_predictor_counts c = sm_predictor_scratch_counts(scratch);
+        sm_log(SM_LOG_DEBUG, "interpolate: %s: thread factorisations: %ld rebuilt, %ld updated",
+               j->name, c.rebuilds, c.updates);
 #pragma omp atomic
-    j->tally.count[SINGULAR_CELLS] += s->singular_cells;
-    sm_kriging_scratch_free(s);
-}
-
-static sm_nsearch *search_of(job *j, void *scratch)
-{
-    return krige_cells(j) ? &((sm_kriging_scratch *)scratch)->ns : scratch;
+        j->tally.count[SINGULAR_CELLS] += c.singular;
+    }
+    sm_predictor_scratch_free(scratch);
 }
 
 static void cell_tile_begin(void *ctx, void *scratch)
 {
-    job *j = ctx;
-    if (krige_cells(j))
-        sm_kriging_scratch_reset(scratch);
-    else
-        sm_nsearch_reset(scratch);
+    (void)ctx;
+    sm_predictor_scratch_reset(scratch);
 }
 
 static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, double reach)
 {
-    job *j = ctx;
-    if (!(krige_cells(j) && j->kr.L)) /* the global neighbourhood needs no search */
-        sm_nsearch_block(search_of(j, scratch), cx, cy, reach);
+    (void)ctx;
+    sm_predictor_block(scratch, cx, cy, reach);
 }
-
 
 /* Lognormal back-transform: the unbiased predictor exp(Y + s2/2 - m)
  * (Journel 1980; Cressie 1993, eq. 3.2.40) or the median exp(Y), and the
@@ -282,47 +265,44 @@ static void back_transform(const job *j, double y, double s2, double m, double *
     *var = expm1(s2) * exp(2.0 * y + s2);
 }
 
+/* Flat data: the value, its log and a zero variance where samples reach. */
+static void flat_cell(const job *j, int nb, double *out)
+{
+    out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
+                                                                            : j->constant;
+    for (int b = 1; b < nb; b++)
+        out[b] = b == 2 ? j->constant : 0.0;
+}
+
 static void cell(void *ctx, void *scratch, double x, double y, double *out)
 {
     job *j = ctx;
     int nb = nbands(j);
     for (int b = 0; b < nb; b++)
         out[b] = NAN;
-    if (!isnan(j->constant) && j->kriging) { /* flat: the value where samples reach */
-        double v;
-        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) != 0) {
-#pragma omp atomic
-            j->tally.count[NODATA_CELLS]++;
-            return;
-        }
-        out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
-                                                                                : j->constant;
-        for (int b = 1; b < nb; b++)
-            out[b] = b == 2 ? j->constant : 0.0;
+    if (!scratch) /* cell_scratch_new kept the error: the render fails */
         return;
-    }
-    if (!j->kriging) {
-        double v;
-        if (sm_idw_predict(&j->idw, scratch, x, y, -1, &v) == 0)
-            out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(v) : v;
-        else {
-#pragma omp atomic
-            j->tally.count[NODATA_CELLS]++;
-        }
-        return;
-    }
-    sm_kriging_result r;
-    if (sm_kriging_predict(&j->kr, scratch, x, y, -1, &r) != 0) {
+    sm_predictor_result r;
+    int rc = sm_predictor_predict(&j->pred, scratch, x, y, -1, &r);
+    if (rc < 0) /* an error, not a missing value */
+        sm_predictor_failure_keep(&j->failure);
+    if (rc == 1) {
 #pragma omp atomic
         j->tally.count[NODATA_CELLS]++;
-        return;
     }
-    if (nb == 2) {
+    if (rc != 0)
+        return;
+    if (!isnan(j->constant) && j->kriging)
+        flat_cell(j, nb, out);
+    else if (!j->kriging)
+        out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(r.pred)
+                                                                                : r.pred;
+    else if (nb == 2)
         out[0] = r.pred, out[1] = r.var;
-        return;
+    else {
+        back_transform(j, r.pred, r.var, r.lagrange, &out[0], &out[1]);
+        out[2] = r.pred, out[3] = r.var;
     }
-    back_transform(j, r.pred, r.var, r.lagrange, &out[0], &out[1]);
-    out[2] = r.pred, out[3] = r.var;
 }
 
 static void surface_paths(const sm_config *cfg, const char *name, int nb,
@@ -356,7 +336,7 @@ static int render(job *j, const sm_grid *g)
     sm_progress_begin(&task, "interpolate", label);
     rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
     OSRDestroySpatialReference(srs);
-    return rc;
+    return rc == SM_OK ? sm_predictor_failure_report(&j->failure) : rc;
 }
 
 /* ---- cross-validation ---- */
@@ -443,19 +423,20 @@ static int prepare(job *j, sm_interp_result *res)
     int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
     if (rc)
         return rc;
-    j->idw = (sm_idw){j->pts.n, j->pts.x, j->pts.y, j->pts.z, &j->tree, ic->power,
-                      ic->smoothing, ic->nmax, ic->nmin, ic->maxdist};
-    if (!j->kriging)
-        return SM_OK;
-    /* under MPI rank 0 fits and sends the model: every rank kriges with
-     * the same bits */
-    if (sm_rank() == 0)
-        rc = fit_variogram(j, res);
-    sm_ranks_broadcast(&res->model, sizeof res->model);
-    if (rc == SM_OK && isnan(j->constant))
-        rc = sm_kriging_init(&j->kr, &res->model, j->pts.n, j->pts.x, j->pts.y, j->pts.z,
-                             &j->tree, ic->nmax, ic->nmin, ic->maxdist);
-    return rc;
+    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW, .n = j->pts.n, .x = j->pts.x,
+                             .y = j->pts.y, .z = j->pts.z, .tree = &j->tree, .nmax = ic->nmax,
+                             .nmin = ic->nmin, .maxdist = ic->maxdist, .power = ic->power,
+                             .smoothing = ic->smoothing};
+    if (j->kriging) {
+        /* under MPI rank 0 fits and sends the model: every rank kriges with
+         * the same bits */
+        if (sm_rank() == 0)
+            rc = fit_variogram(j, res);
+        sm_ranks_broadcast(&res->model, sizeof res->model);
+        if (isnan(j->constant)) /* flat data keeps IDW's search for the cells in reach */
+            ps.method = SM_PREDICTOR_KRIGING, ps.model = res->model;
+    }
+    return rc == SM_OK ? sm_predictor_init(&j->pred, &ps) : rc;
 }
 
 /* Cross-validation is one process's work: rank 0's, or the assembling
@@ -521,8 +502,7 @@ static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid
     sm_log(SM_LOG_DEBUG, "interpolate: %s: read %.3f s, index and variogram %.3f s, surfaces "
                          "%.3f s, cross-validation %.3f s",
            name, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
-    if (j.kriging)
-        sm_kriging_free(&j.kr);
+    sm_predictor_free(&j.pred);
     sm_kdtree_free(&j.tree);
     sm_points_free(&j.pts);
     res->seconds = sm_clock() - t0;
