@@ -2,15 +2,23 @@
 #include "core/error.h"
 #include "core/outfile.h"
 
+#include <cpl_error.h>
 #include <gdal.h>
 #include <gdal_utils.h>
 #include <math.h>
 
-void sm_field_add(OGRLayerH l, const char *name, OGRFieldType type)
+int sm_field_add(OGRLayerH l, const char *name, OGRFieldType type)
 {
     OGRFieldDefnH f = OGR_Fld_Create(name, type);
-    OGR_L_CreateField(l, f, TRUE);
+    CPLErrorReset(); /* a failure need not say why: no stale reason then */
+    OGRErr err = OGR_L_CreateField(l, f, TRUE);
     OGR_Fld_Destroy(f);
+    if (err == OGRERR_NONE)
+        return SM_OK;
+    const char *why = CPLGetLastErrorMsg();
+    return sm_error_set(SM_ECANTCREAT, "layer %s: cannot create field %s (%s): %s",
+                        OGR_L_GetName(l), name, OGR_GetFieldTypeName(type),
+                        why[0] ? why : "the driver refused it");
 }
 
 void sm_field_set_real(OGRFeatureH f, const char *name, double v)

@@ -5,7 +5,10 @@
 
 #include <ogr_api.h>
 
-void sm_field_add(OGRLayerH l, const char *name, OGRFieldType type);
+/* Adds the field `name` of `type` to layer l. SM_OK, or SM_ECANTCREAT with a
+ * message naming the layer, the field and GDAL's reason: a layer that lacks
+ * a field must not be written as if it were complete. */
+int sm_field_add(OGRLayerH l, const char *name, OGRFieldType type);
 void sm_field_set_real(OGRFeatureH f, const char *name, double v);
 void sm_field_set_text(OGRFeatureH f, const char *name, const char *v);
 

@@ -7,6 +7,7 @@
 #include "core/progress.h"
 #include "grid/surface.h"
 #include "grid/window.h"
+#include "guideline/exceedance.h"
 #include "stage/products.h"
 
 #include <cpl_string.h>
@@ -84,14 +85,6 @@ static void c_scratch_free(void *ctx, void *scratch)
     free(s);
 }
 
-/* P(Z > t) for Z ~ N(mean, var) on the kriging scale. */
-static double exceedance(double t, double mean, double var)
-{
-    if (!(var > 0))
-        return mean > t ? 1.0 : 0.0;
-    return 0.5 * erfc((t - mean) / sqrt(2.0 * var));
-}
-
 static void classify_cell(const cjob *j, const double *in, double *out, size_t plane,
                           long *counts)
 {
@@ -113,7 +106,7 @@ static void classify_cell(const cjob *j, const double *in, double *out, size_t p
     for (int t = 0; j->prob && t < nt; t++)
         if (!isnan(v[t]))
             out[(2 + t) * plane] =
-                exceedance(j->log ? log(v[t]) : v[t], in[W_MEAN], in[W_VAR]);
+                sm_exceedance_probability(in[W_MEAN], in[W_VAR], j->log ? log(v[t]) : v[t]);
 }
 
 static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,

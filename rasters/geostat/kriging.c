@@ -2,6 +2,7 @@
 #include "core/error.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +13,11 @@ enum { MAX_UPDATES = 64 };
 /* Right-looking: each column is finished and then subtracted from the
  * columns to its right, so the inner loops carry no dependency from one step
  * to the next. Every element receives the same subtractions in the same
- * order as the textbook row-by-row form, so the result is the same. */
-int sm_cholesky(const double *A, double *L, int n, int ld)
+ * order as the textbook row-by-row form, so the result is the same.
+ * col: n doubles of scratch, the caller's, so that a factor per cell
+ * allocates nothing. */
+static int cholesky(const double *A, double *L, int n, int ld, double *col)
 {
-    double small[128], *col = n <= 128 ? small : malloc((size_t)n * sizeof *col);
-    if (!col)
-        return -1;
     for (int i = 0; i < n; i++)
         memcpy(L + (size_t)i * ld, A + (size_t)i * ld, (size_t)(i + 1) * sizeof *L);
     int rc = 0;
@@ -38,6 +38,15 @@ int sm_cholesky(const double *A, double *L, int n, int ld)
                 li[c] -= lij * col[c];
         }
     }
+    return rc;
+}
+
+int sm_cholesky(const double *A, double *L, int n, int ld)
+{
+    double small[128], *col = n <= 128 ? small : malloc((size_t)n * sizeof *col);
+    if (!col)
+        return -2;
+    int rc = cholesky(A, L, n, ld, col);
     if (col != small)
         free(col);
     return rc;
@@ -119,17 +128,18 @@ static void solve_uv(const sm_kriging *k, const double *L, const double *rd, int
     *vu = dot(v, u, n);
 }
 
-/* Factors C (n x n, stride ld) into L; a singular C (coincident samples) gets
- * a nugget of 1e-10 of the sill on its diagonal, more if needed. Returns 0,
- * 1 if it needed the nugget, -1 if even that failed (no prediction). */
-static int factor(const sm_kriging *k, double *C, double *L, int n, int ld)
+/* Factors C (n x n, stride ld) into L, col: n doubles of scratch; a
+ * singular C (coincident samples) gets a nugget of 1e-10 of the sill on its
+ * diagonal, more if needed. Returns 0, 1 if it needed the nugget, -1 if even
+ * that failed (no prediction). */
+static int factor(const sm_kriging *k, double *C, double *L, int n, int ld, double *col)
 {
-    if (sm_cholesky(C, L, n, ld) == 0)
+    if (cholesky(C, L, n, ld, col) == 0)
         return 0;
     for (double eps = 1e-10; eps < 1; eps *= 100) {
         for (int i = 0; i < n; i++)
             C[(size_t)i * ld + i] += eps * k->sill;
-        if (sm_cholesky(C, L, n, ld) == 0)
+        if (cholesky(C, L, n, ld, col) == 0)
             return 1;
     }
     return -1;
@@ -163,8 +173,9 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     k->rd = malloc((size_t)n * sizeof *k->rd);
     k->u = malloc((size_t)n * sizeof *k->u);
     k->v = malloc((size_t)n * sizeof *k->v);
-    if (!C || !slot || !k->L || !k->rd || !k->u || !k->v) {
-        free(C), free(slot);
+    double *col = malloc((size_t)n * sizeof *col);
+    if (!C || !slot || !k->L || !k->rd || !k->u || !k->v || !col) {
+        free(C), free(slot), free(col);
         sm_kriging_free(k);
         return sm_error_set(SM_EINTERNAL, "kriging: out of memory for the global system of %d "
                                           "samples; set neighbours.max",
@@ -175,7 +186,8 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
         for (int j = 0; j <= i; j++)
             C[(size_t)i * n + j] = C[(size_t)j * n + i] = cov(k, i, j);
     }
-    k->global_singular = factor(k, C, k->L, n, n);
+    k->global_singular = factor(k, C, k->L, n, n, col);
+    free(col);
     if (k->global_singular < 0) {
         free(C), free(slot);
         sm_kriging_free(k);
@@ -195,7 +207,21 @@ void sm_kriging_free(sm_kriging *k)
     k->L = k->rd = k->u = k->v = NULL;
 }
 
-/* Sizes the factor's arrays for n samples. */
+/* Grow *p to cap elements; on failure *p stays as it was. */
+static int grow_ints(int **p, int cap)
+{
+    int *q = realloc(*p, (size_t)cap * sizeof *q);
+    return q ? (*p = q, 0) : -1;
+}
+
+static int grow_doubles(double **p, int cap)
+{
+    double *q = realloc(*p, (size_t)cap * sizeof *q);
+    return q ? (*p = q, 0) : -1;
+}
+
+/* Sizes the factor's arrays for n samples; -1 (error set) when out of
+ * memory, and then the scratch holds no factor until a reserve succeeds. */
 static int reserve(sm_kriging_scratch *s, int n)
 {
     if (n + 1 <= s->cap)
@@ -203,35 +229,53 @@ static int reserve(sm_kriging_scratch *s, int n)
     int cap = n + 1;
     size_t c2 = (size_t)cap * (size_t)cap;
     free(s->L), free(s->C);
-    s->L = malloc(c2 * sizeof *s->L);
-    s->C = malloc(c2 * sizeof *s->C);
-    s->ids = realloc(s->ids, (size_t)cap * sizeof *s->ids);
-    s->key = realloc(s->key, (size_t)cap * sizeof *s->key);
-    s->slot = realloc(s->slot, (size_t)cap * sizeof *s->slot);
-    s->u = realloc(s->u, (size_t)cap * sizeof *s->u);
-    s->v = realloc(s->v, (size_t)cap * sizeof *s->v);
-    s->yv = realloc(s->yv, (size_t)cap * sizeof *s->yv);
-    s->work = realloc(s->work, (size_t)cap * sizeof *s->work);
-    s->h = realloc(s->h, (size_t)cap * sizeof *s->h);
-    s->rd = realloc(s->rd, (size_t)cap * sizeof *s->rd);
-    s->valid = 0; /* L moved to a new stride */
+    s->L = s->C = NULL;
+    s->cap = 0; /* until every array has its new size */
+    s->valid = 0; /* L moves to a new stride */
+    int ok = c2 <= SIZE_MAX / sizeof *s->L;
+    if (ok) {
+        s->L = malloc(c2 * sizeof *s->L);
+        s->C = malloc(c2 * sizeof *s->C);
+        ok = s->L && s->C;
+    }
+    int **iv[] = {&s->ids, &s->key, &s->slot};
+    double **dv[] = {&s->u, &s->v, &s->yv, &s->work, &s->h, &s->rd};
+    for (int i = 0; ok && i < 3; i++)
+        ok = grow_ints(iv[i], cap) == 0;
+    for (int i = 0; ok && i < 6; i++)
+        ok = grow_doubles(dv[i], cap) == 0;
+    if (!ok) {
+        sm_error_set(SM_EINTERNAL, "kriging: out of memory for the system of %d neighbours "
+                                   "(%.0f MB a thread); set or lower neighbours.max",
+                     n, 2.0 * (double)c2 * sizeof *s->L / 1e6);
+        return -1;
+    }
     s->cap = cap;
-    int ok = s->L && s->C && s->ids && s->key && s->slot && s->u && s->v && s->yv && s->work &&
-             s->h && s->rd;
-    return ok ? 0 : -1;
+    return 0;
 }
 
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
 {
     sm_kriging_scratch *s = calloc(1, sizeof *s);
-    sm_nsearch_init(&s->ns, k->tree, k->nmax > 0 ? k->nmax : k->n, k->maxdist);
+    if (!s) {
+        sm_error_set(SM_EINTERNAL, "kriging: out of memory for a thread's scratch");
+        return NULL;
+    }
+    int rc = sm_nsearch_init(&s->ns, k->tree, k->nmax > 0 ? k->nmax : k->n, k->maxdist);
     /* A global neighbourhood uses the shared factor; its scratch grows only
      * if leave-one-out asks for a local one. */
     s->yv = malloc(((size_t)k->n + 1) * sizeof *s->yv);
     s->h = malloc(((size_t)k->n + 1) * sizeof *s->h);
-    if (!k->L)
-        reserve(s, k->nmax > 0 ? k->nmax : k->n);
-    return s;
+    if (rc == SM_OK && !(s->yv && s->h))
+        rc = sm_error_set(SM_EINTERNAL, "kriging: out of memory for the covariances of %d "
+                                        "samples",
+                          k->n);
+    if (rc == SM_OK && !k->L && reserve(s, k->nmax > 0 ? k->nmax : k->n) != 0)
+        rc = SM_EINTERNAL;
+    if (rc == SM_OK)
+        return s;
+    sm_kriging_scratch_free(s);
+    return NULL;
 }
 
 void sm_kriging_scratch_free(sm_kriging_scratch *s)
@@ -246,11 +290,14 @@ void sm_kriging_scratch_free(sm_kriging_scratch *s)
 
 void sm_kriging_scratch_reset(sm_kriging_scratch *s)
 {
+    if (!s)
+        return;
     s->valid = 0;
     sm_nsearch_reset(&s->ns);
 }
 
-/* The neighbour set for (x0, y0), as ascending sample indices in s->ids. */
+/* The neighbour set for (x0, y0), as ascending sample indices in s->ids,
+ * with room for its factor; -1 (error set) when out of memory. */
 static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
                       int exclude)
 {
@@ -258,7 +305,7 @@ static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, dou
     sm_neighbour *nb;
     int n = sm_nsearch_find(&s->ns, x0, y0, exclude, &nb);
     if (reserve(s, n) != 0)
-        return 0; /* out of memory: treated as no neighbours */
+        return -1;
     for (int i = 0; i < n; i++)
         s->ids[i] = nb[i].index;
     return n;
@@ -271,7 +318,7 @@ static void rebuild(const sm_kriging *k, sm_kriging_scratch *s, int n)
         int id = s->slot[i] = s->ids[i];
         cov_row(k, k->x[id], k->y[id], s->ids, i + 1, s->h, s->C + (size_t)i * ld);
     }
-    s->singular = factor(k, s->C, s->L, n, ld);
+    s->singular = factor(k, s->C, s->L, n, ld, s->work); /* work: cap >= n doubles */
     if (s->singular >= 0)
         sm_reciprocal_diagonal(s->L, 0, n, ld, s->rd);
     s->k = n;
@@ -383,10 +430,10 @@ static void solve_uv_from(const sm_kriging *k, sm_kriging_scratch *s, int n, int
     s->uu = uu, s->vu = vu;
 }
 
+/* The factor of s->ids (n samples, room reserved by neighbours()): 0, or -1
+ * when the system cannot be solved. */
 static int prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
 {
-    if (reserve(s, n) != 0)
-        return -1;
     if (s->valid && n == s->k && memcmp(s->ids, s->key, (size_t)n * sizeof(int)) == 0)
         return s->singular < 0 ? -1 : 0;
     int from = s->k; /* the first row of L that changed */
@@ -405,8 +452,15 @@ static int prepare_local(const sm_kriging *k, sm_kriging_scratch *s, int n)
 int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
                        int exclude, sm_kriging_result *r)
 {
+    r->neighbours = 0;
+    if (!s) {
+        sm_error_set(SM_EINTERNAL, "kriging: no scratch (sm_kriging_scratch_new failed)");
+        return -1;
+    }
     int global = k->L && exclude < 0;
     int n = global ? k->n : neighbours(k, s, x0, y0, exclude);
+    if (n < 0)
+        return -1;
     r->neighbours = n;
     if (n < k->nmin || n == 0)
         return 1;

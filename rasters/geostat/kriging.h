@@ -66,25 +66,37 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
                     const double *z, const sm_kdtree *tree, int nmax, int nmin, double maxdist);
 void sm_kriging_free(sm_kriging *k);
 
+/* A scratch for one thread, sized for the neighbourhood (a local one's
+ * factor holds nmax, or with only maxdist every sample, squared, twice), or
+ * NULL when out of memory, with the error set (SM_EINTERNAL) on the calling
+ * thread: the error channel is per thread, so a caller that makes scratches
+ * inside a parallel region must carry sm_error_message() out of it. */
 sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k);
+/* Safe on NULL. */
 void sm_kriging_scratch_free(sm_kriging_scratch *s);
 
 /* Forgets the factorisation and the search block, so that the next
  * prediction starts afresh. Call it where results must not depend on what was
  * computed before (each tile, each cross-validation sample), which keeps them
- * thread-count independent. */
+ * thread-count independent. Does nothing on NULL. */
 void sm_kriging_scratch_reset(sm_kriging_scratch *s);
 
-/* 0 and *r filled, or 1 when there are fewer than nmin neighbours. A
- * singular system (coincident points) is solved with a nugget of 1e-10 of
- * the sill added and counted in scratch->singular_cells. exclude (or -1)
- * leaves one sample out, for cross-validation. */
+/* 0 and *r filled, or 1 when there is no prediction: fewer than nmin
+ * neighbours, or a system singular even with the added nugget (counted in
+ * scratch->singular_cells). A singular system (coincident points) is solved
+ * with a nugget of 1e-10 of the sill added, and counted too. exclude (or -1)
+ * leaves one sample out, for cross-validation.
+ * -1 is an error, not a missing value: out of memory (the factor grows
+ * when leave-one-out in a global neighbourhood first needs a local one) or a
+ * NULL scratch, with the error set on the calling thread; the caller stops
+ * and reports it rather than writing a nodata cell. */
 int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
                        int exclude, sm_kriging_result *r);
 
 /* Cholesky factorisation of the n x n matrix A (row-major, row stride ld)
- * into L (same stride); returns 0, or -1 when a pivot is not positive
- * (singular within round-off). */
+ * into L (same stride); returns 0, -1 when a pivot is not positive
+ * (singular within round-off), or -2 when out of memory (n > 128 needs a
+ * column of scratch). */
 int sm_cholesky(const double *A, double *L, int n, int ld);
 /* rd[i] = 1 / L[i][i] for rows from..n-1. */
 void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd);

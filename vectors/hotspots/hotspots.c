@@ -168,19 +168,21 @@ static int polygonize(const char *mask, OGRSpatialReferenceH srs, const sm_hotsp
     if (!src)
         return sm_error_set(SM_EIO, "%s: cannot open: %s", mask, CPLGetLastErrorMsg());
     GDALDatasetH mem = GDALCreate(GDALGetDriverByName("Memory"), "", 0, 0, 0, GDT_Unknown, NULL);
-    OGRLayerH layer = GDALDatasetCreateLayer(mem, "areas", srs, wkbPolygon, NULL);
-    OGRFieldDefnH fd = OGR_Fld_Create("v", OFTInteger);
-    OGR_L_CreateField(layer, fd, TRUE);
-    OGR_Fld_Destroy(fd);
+    OGRLayerH layer = mem ? GDALDatasetCreateLayer(mem, "areas", srs, wkbPolygon, NULL) : NULL;
+    int rc = layer ? sm_field_add(layer, "v", OFTInteger)
+                   : sm_error_set(SM_EINTERNAL, "polygonising hotspots: no memory layer: %s",
+                                  CPLGetLastErrorMsg());
     GDALRasterBandH band = GDALGetRasterBand(src, 1);
     const char *opt[] = {hc->connectivity == 8 ? "8CONNECTED=8" : NULL, NULL};
     sm_progress_task task;
     sm_progress_begin(&task, "hotspots", "polygons");
     /* the band is its own mask: only cells of value 1 become polygons */
-    int rc = GDALPolygonize(band, band, layer, 0, (char **)opt, sm_progress, &task) == CE_None
+    if (rc == SM_OK)
+        rc = GDALPolygonize(band, band, layer, 0, (char **)opt, sm_progress, &task) == CE_None
                  ? keep_polygons(layer, hc->min_area_ha, a)
                  : sm_error_set(SM_EIO, "polygonising hotspots: %s", CPLGetLastErrorMsg());
-    GDALClose(mem);
+    if (mem)
+        GDALClose(mem);
     GDALClose(src);
     return rc;
 }
@@ -380,27 +382,45 @@ static int count_samples(const inputs *in, const char *ids, zone *zones)
 
 /* ---- the output layer ---- */
 
-static OGRLayerH create_hotspot_layer(const inputs *in, GDALDatasetH ds,
-                                      OGRSpatialReferenceH srs)
+typedef struct {
+    const char *name;
+    OGRFieldType type;
+} field;
+
+/* In the layer's order: head, four per contaminant, tail. */
+static int add_fields(const inputs *in, OGRLayerH l)
 {
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "hotspots", srs, wkbPolygon, NULL);
-    if (!l)
-        return NULL;
-    sm_field_add(l, "id", OFTInteger), sm_field_add(l, "contaminants", OFTString);
-    sm_field_add(l, "tier", OFTInteger), sm_field_add(l, "area_ha", OFTReal);
-    sm_field_add(l, "max_ratio", OFTReal), sm_field_add(l, "mean_probability", OFTReal);
-    char name[200];
+    static const field head[] = {{"id", OFTInteger},       {"contaminants", OFTString},
+                                 {"tier", OFTInteger},     {"area_ha", OFTReal},
+                                 {"max_ratio", OFTReal},   {"mean_probability", OFTReal}};
+    static const field tail[] = {{"landuse", OFTString},     {"main_landuse", OFTString},
+                                 {"n_samples", OFTInteger},  {"sample_ids", OFTString},
+                                 {"source_name", OFTString}, {"source_type", OFTString},
+                                 {"source_distance_m", OFTReal}};
     static const char *const stats[] = {"max", "mean", "max_ratio", "mean_probability"};
+    int rc = SM_OK;
+    for (size_t i = 0; i < sizeof head / sizeof *head && rc == SM_OK; i++)
+        rc = sm_field_add(l, head[i].name, head[i].type);
+    char name[200];
     for (int i = 0; i < in->n; i++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 4 && rc == SM_OK; k++) {
             snprintf(name, sizeof name, "%s_%s", in->names[i], stats[k]);
-            sm_field_add(l, name, OFTReal);
+            rc = sm_field_add(l, name, OFTReal);
         }
-    sm_field_add(l, "landuse", OFTString), sm_field_add(l, "main_landuse", OFTString);
-    sm_field_add(l, "n_samples", OFTInteger);
-    sm_field_add(l, "sample_ids", OFTString), sm_field_add(l, "source_name", OFTString);
-    sm_field_add(l, "source_type", OFTString), sm_field_add(l, "source_distance_m", OFTReal);
-    return l;
+    for (size_t i = 0; i < sizeof tail / sizeof *tail && rc == SM_OK; i++)
+        rc = sm_field_add(l, tail[i].name, tail[i].type);
+    return rc;
+}
+
+/* The hotspots layer with all its fields in *out, or a status. */
+static int create_hotspot_layer(const inputs *in, GDALDatasetH ds, OGRSpatialReferenceH srs,
+                                OGRLayerH *out)
+{
+    *out = GDALDatasetCreateLayer(ds, "hotspots", srs, wkbPolygon, NULL);
+    if (!*out)
+        return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer hotspots: %s",
+                            CPLGetLastErrorMsg());
+    return add_fields(in, *out);
 }
 
 static void set_contaminant_fields(const inputs *in, const zone *z, OGRFeatureH f)
@@ -472,13 +492,12 @@ static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, 
 static int write_hotspots(const inputs *in, GDALDatasetH ds, OGRSpatialReferenceH srs,
                           const areas *a, const zone *zones)
 {
-    OGRLayerH l = create_hotspot_layer(in, ds, srs);
-    if (!l)
-        return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer hotspots: %s",
-                            CPLGetLastErrorMsg());
+    OGRLayerH l;
+    int rc = create_hotspot_layer(in, ds, srs, &l);
+    if (rc != SM_OK)
+        return rc;
     sm_sources src;
     sm_sources_load(in->cfg, &src);
-    int rc = SM_OK;
     for (long i = 0; i < a->n && rc == SM_OK; i++)
         rc = write_hotspot(in, l, a, i, &zones[i + 1], &src);
     sm_sources_free(&src);

@@ -35,23 +35,29 @@ static double default_distance(const sm_points *p)
     return d;
 }
 
-static OGRLayerH create_layer(const sm_config *cfg, GDALDatasetH ds)
+/* The layer and its fields in *out; a status (and *out NULL) if either fails. */
+static int create_layer(const sm_config *cfg, GDALDatasetH ds, OGRLayerH *out)
 {
     OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
     OGRLayerH l = GDALDatasetCreateLayer(ds, "sample_statistics", srs, wkbPoint, NULL);
     OSRDestroySpatialReference(srs);
+    *out = NULL;
     if (!l)
-        return NULL;
+        return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer sample_statistics: %s",
+                            CPLGetLastErrorMsg());
     static const char *const text[] = {"sample_id", "contaminant", "gi_class", "moran_cluster"};
     static const char *const real[] = {"value", "gi_z", "gi_p", "gi_q",
                                        "moran_i", "moran_z", "moran_p", "moran_q"};
-    int moran = cfg->hotspots.local_moran;
-    for (int i = 0; i < 4 - !moran; i++)
-        sm_field_add(l, text[i], OFTString);
-    for (int i = 0; i < 8 - 4 * !moran; i++)
-        sm_field_add(l, real[i], OFTReal);
-    sm_field_add(l, "n_neighbours", OFTInteger);
-    return l;
+    int moran = cfg->hotspots.local_moran, rc = SM_OK;
+    for (int i = 0; i < 4 - !moran && rc == SM_OK; i++)
+        rc = sm_field_add(l, text[i], OFTString);
+    for (int i = 0; i < 8 - 4 * !moran && rc == SM_OK; i++)
+        rc = sm_field_add(l, real[i], OFTReal);
+    if (rc == SM_OK)
+        rc = sm_field_add(l, "n_neighbours", OFTInteger);
+    if (rc == SM_OK)
+        *out = l;
+    return rc;
 }
 
 static const char *gi_class(double z, double q, double fdr)
@@ -131,11 +137,8 @@ int sm_sample_statistics_write(const sm_config *cfg, void *ds, const char *const
 {
     char gpkg[4200];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
-    OGRLayerH l = create_layer(cfg, ds);
-    if (!l)
-        return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer sample_statistics: %s",
-                            CPLGetLastErrorMsg());
-    int rc = SM_OK;
+    OGRLayerH l;
+    int rc = create_layer(cfg, ds, &l);
     for (int i = 0; i < n && rc == SM_OK; i++) {
         memset(&out[i], 0, sizeof out[i]);
         rc = one_contaminant(cfg, l, gpkg, names[i], &out[i]);

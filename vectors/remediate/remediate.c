@@ -365,7 +365,10 @@ static const struct {
 };
 enum { NREC = sizeof rec_fields / sizeof rec_fields[0] };
 
-static OGRLayerH create_table(GDALDatasetH ds, const char *name, int plans)
+/* The table `name` of ds, made anew, in *out. NULL there and SM_OK when the
+ * layer itself cannot be created (the caller names the file); a status when
+ * a field cannot. */
+static int create_table(GDALDatasetH ds, const char *name, int plans, OGRLayerH *out)
 {
     int idx = -1;
     for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
@@ -374,12 +377,15 @@ static OGRLayerH create_table(GDALDatasetH ds, const char *name, int plans)
     if (idx >= 0)
         GDALDatasetDeleteLayer(ds, idx);
     const char *options[] = {"STRING_QUOTING=IF_NEEDED", NULL}; /* CSV; GPKG ignores it */
-    OGRLayerH l = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, (char **)options);
-    for (int i = 0; l && !plans && i < NREC; i++)
-        sm_field_add(l, rec_fields[i].name, rec_fields[i].type);
+    OGRLayerH l = *out = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, (char **)options);
+    int rc = SM_OK;
+    for (int i = 0; l && !plans && i < NREC && rc == SM_OK; i++)
+        rc = sm_field_add(l, rec_fields[i].name, rec_fields[i].type);
     if (l && plans)
-        sm_field_add(l, "hotspot_id", OFTInteger), sm_field_add(l, "checklist", OFTString);
-    return l;
+        rc = sm_field_add(l, "hotspot_id", OFTInteger);
+    if (l && plans && rc == SM_OK)
+        rc = sm_field_add(l, "checklist", OFTString);
+    return rc;
 }
 
 static void case_text(const recommendation *r, char *out, size_t size)
@@ -527,10 +533,13 @@ int sm_remediate(const sm_config *cfg, sm_remediate_summary *out)
     GDALDatasetH csv = rc == SM_OK ? GDALCreate(GDALGetDriverByName("CSV"), csv_file.tmp, 0, 0, 0,
                                                 GDT_Unknown, NULL)
                                    : NULL;
-    sinks s = {csv ? create_table(csv, "recommendations", 0) : NULL, NULL, NULL};
+    sinks s = {NULL, NULL, NULL};
+    if (rc == SM_OK && csv)
+        rc = create_table(csv, "recommendations", 0, &s.csv);
     if (rc == SM_OK && GDALDatasetStartTransaction(gpkg, FALSE) == OGRERR_NONE) {
-        s.table = create_table(gpkg, "recommendations", 0);
-        s.plans = create_table(gpkg, "action_plans", 1);
+        rc = create_table(gpkg, "recommendations", 0, &s.table);
+        if (rc == SM_OK)
+            rc = create_table(gpkg, "action_plans", 1, &s.plans);
     }
     if (rc == SM_OK && !(s.csv && s.table && s.plans))
         rc = sm_error_set(SM_ECANTCREAT, "%s: cannot create the recommendation tables: %s", path,

@@ -8,6 +8,7 @@
 #include "core/outfile.h"
 #include "core/progress.h"
 #include "features/rejects.h"
+#include "guideline/exceedance.h"
 #include "guideline/thresholds.h"
 #include "grid/zonal.h"
 #include "stage/products.h"
@@ -214,21 +215,17 @@ typedef struct {
     double *v; /* NV values per contaminant */
 } site;
 
-static double exceedance(double t, double mean, double var)
-{
-    if (!(var > 0))
-        return isnan(mean) ? NAN : mean > t ? 1.0 : 0.0;
-    return 0.5 * erfc((t - mean) / sqrt(2.0 * var));
-}
-
-/* Mean over the site's cells of P(exceeding t) on the kriging scale. */
+/* Mean over the site's cells of P(exceeding t) on the kriging scale; cells
+ * without a prediction have no probability and do not count. */
 static double mean_exceedance(const sm_cells *c, const double *mean, const double *var, double t)
 {
     double s = 0;
     int n = 0;
-    for (int i = 0; i < c->w * c->h; i++)
-        if (c->mask[i] && !isnan(mean[i]))
-            s += exceedance(t, mean[i], var[i]), n++;
+    for (int i = 0; i < c->w * c->h; i++) {
+        double p = c->mask[i] ? sm_exceedance_probability(mean[i], var[i], t) : NAN;
+        if (!isnan(p))
+            s += p, n++;
+    }
     return n ? s / n : NAN;
 }
 
@@ -409,30 +406,52 @@ static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransform
 
 /* ---- output ---- */
 
-static OGRLayerH create_sites_layer(const run *r, GDALDatasetH ds)
+static int add_site_fields(OGRLayerH l)
 {
-    OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "sites", srs, wkbUnknown, NULL);
-    OSRDestroySpatialReference(srs);
-    if (!l)
-        return NULL;
-    static const char *const text[] = {"site_id", "name", "landuse", "priority_class", "reason"};
-    for (int i = 0; i < 5; i++)
-        sm_field_add(l, text[i], OFTString);
-    sm_field_add(l, "priority", OFTInteger), sm_field_add(l, "max_probability", OFTReal);
-    sm_field_add(l, "max_ratio", OFTReal), sm_field_add(l, "n_samples_near", OFTInteger);
-    sm_field_add(l, "source_name", OFTString), sm_field_add(l, "source_type", OFTString);
-    sm_field_add(l, "source_distance_m", OFTReal), sm_field_add(l, "hotspots", OFTString);
-    sm_field_add(l, "recommendations", OFTString);
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+    } f[] = {{"site_id", OFTString},         {"name", OFTString},
+             {"landuse", OFTString},         {"priority_class", OFTString},
+             {"reason", OFTString},          {"priority", OFTInteger},
+             {"max_probability", OFTReal},   {"max_ratio", OFTReal},
+             {"n_samples_near", OFTInteger}, {"source_name", OFTString},
+             {"source_type", OFTString},     {"source_distance_m", OFTReal},
+             {"hotspots", OFTString},        {"recommendations", OFTString}};
+    int rc = SM_OK;
+    for (size_t i = 0; i < sizeof f / sizeof f[0] && rc == SM_OK; i++)
+        rc = sm_field_add(l, f[i].name, f[i].type);
+    return rc;
+}
+
+static int add_contaminant_fields(const run *r, OGRLayerH l)
+{
     char name[160];
     static const char *const what[] = {"pred", "pred_max", "sd", "ratio"};
-    for (int i = 0; i < r->n; i++) {
-        for (int k = 0; k < 4; k++)
-            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_add(l, name, OFTReal);
-        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
-            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1), sm_field_add(l, name, OFTReal);
+    int rc = SM_OK;
+    for (int i = 0; i < r->n && rc == SM_OK; i++) {
+        for (int k = 0; k < 4 && rc == SM_OK; k++) {
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]);
+            rc = sm_field_add(l, name, OFTReal);
+        }
+        for (int t = 0; r->prob && t < r->c[i].gl.ntiers && rc == SM_OK; t++) {
+            snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1);
+            rc = sm_field_add(l, name, OFTReal);
+        }
     }
-    return l;
+    return rc;
+}
+
+/* The sites layer with all its fields in *out; a status if either fails. */
+static int create_sites_layer(const run *r, GDALDatasetH ds, const char *path, OGRLayerH *out)
+{
+    OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
+    *out = GDALDatasetCreateLayer(ds, "sites", srs, wkbUnknown, NULL);
+    OSRDestroySpatialReference(srs);
+    if (!*out)
+        return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
+    int rc = add_site_fields(*out);
+    return rc == SM_OK ? add_contaminant_fields(r, *out) : rc;
 }
 
 static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
@@ -494,9 +513,9 @@ static int write_gpkg(const run *r, site *sites, long n, const char *path)
     sm_outfile out;
     sm_outfile_begin(&out, path);
     GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), out.tmp, 0, 0, 0, GDT_Unknown, NULL);
-    OGRLayerH l = ds ? create_sites_layer(r, ds) : NULL;
-    int rc = l ? SM_OK : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path,
-                                      CPLGetLastErrorMsg());
+    OGRLayerH l = NULL;
+    int rc = ds ? create_sites_layer(r, ds, path, &l)
+                : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
     if (rc == SM_OK)
         GDALDatasetStartTransaction(ds, FALSE);
     for (long i = 0; i < n && rc == SM_OK; i++)
