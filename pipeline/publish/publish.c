@@ -307,8 +307,9 @@ static int publish_rasters(const sm_config *cfg, const products *ps, int zmin, i
     return rc;
 }
 
-int sm_publish(const sm_config *cfg, sm_publish_summary *out)
+int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
 {
+    const sm_config *cfg = ctx->cfg;
     memset(out, 0, sizeof *out);
     char web[PATH];
     sm_product_path(web, sizeof web, cfg, SM_PRODUCT_WEB);
@@ -335,7 +336,7 @@ int sm_publish(const sm_config *cfg, sm_publish_summary *out)
         stac_vectors(&wv, sv), rc = sm_stac_write(cfg, web, sr, ps->n, sv, wv.n);
     double bbox[4];
     if (rc == SM_OK)
-        rc = sm_publish_bounds(cfg, bbox);
+        rc = sm_publish_bounds(ctx, bbox);
     if (rc == SM_OK && cfg->publish.viewer)
         rc = copy_viewer(web);
     if (rc == SM_OK && cfg->publish.viewer)
@@ -351,18 +352,15 @@ int sm_publish(const sm_config *cfg, sm_publish_summary *out)
     return rc;
 }
 
-int sm_publish_bounds(const sm_config *cfg, double bbox[4])
+int sm_publish_bounds(const sm_stage_ctx *ctx, double bbox[4])
 {
-    sm_grid g;
-    int rc = sm_products_grid(cfg, &g);
-    if (rc)
-        return rc;
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs), ll = sm_crs_new("EPSG:4326");
-    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(srs, ll);
+    const sm_grid g = *ctx->grid;
+    OGRSpatialReferenceH ll = sm_crs_new("EPSG:4326");
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(ctx->srs, ll);
     int ok = ct && OCTTransformBounds(ct, g.xmin, g.ymin, g.xmax, g.ymax, &bbox[0], &bbox[1],
                                       &bbox[2], &bbox[3], 21);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
-    OSRDestroySpatialReference(srs), OSRDestroySpatialReference(ll);
+    OSRDestroySpatialReference(ll);
     return ok ? SM_OK : sm_error_set(SM_EDATA, "cannot express the grid in lon/lat");
 }

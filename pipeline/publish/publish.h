@@ -3,14 +3,15 @@
 #define SM_PUBLISH_H
 
 #include "config/config.h"
+#include "stage/stage.h"
 
 typedef struct {
     int rasters, tiled, vectors, zmin, zmax;
 } sm_publish_summary;
 
-int sm_publish(const sm_config *cfg, sm_publish_summary *out);
+int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out);
 
 /* The analysis grid's extent in lon/lat (xmin, ymin, xmax, ymax). */
-int sm_publish_bounds(const sm_config *cfg, double bbox[4]);
+int sm_publish_bounds(const sm_stage_ctx *ctx, double bbox[4]);
 
 #endif

@@ -32,10 +32,11 @@ static int outputs(const sm_config *cfg, sm_paths *paths)
     return rc;
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_publish_summary s;
-    int rc = sm_publish(cfg, &s);
+    int rc = sm_publish(ctx, &s);
     json_object_object_add(rec, "rasters", json_object_new_int(s.rasters));
     json_object_object_add(rec, "tile_pyramids", json_object_new_int(s.tiled));
     json_object_object_add(rec, "vector_layers", json_object_new_int(s.vectors));
@@ -53,6 +54,7 @@ static int run(const sm_config *cfg, json_object *rec)
 /* the web tiles: split among MPI ranks, but not among slices */
 const sm_stage sm_stage_publish = {
     .name = "publish",
+    .needs_grid = 1,
     .args = "CONFIG",
     .summary = "web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
                "FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html",

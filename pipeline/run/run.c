@@ -1,4 +1,5 @@
 #include "run/run.h"
+#include "core/crs.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
@@ -117,17 +118,9 @@ static int record_files(const sm_config *cfg, const sm_stage *st, sm_manifest *m
     return rc;
 }
 
-/* The stage's work, or the note saying why the config does not ask for it. */
-static int run_body(const sm_config *cfg, const sm_stage *st, json_object *rec)
-{
-    if (is_enabled(cfg, st))
-        return st->run(cfg, rec);
-    sm_log(SM_LOG_INFO, "%s: %s; skipped", st->name, st->skip_note);
-    return SM_OK;
-}
-
 /* Who computes the tiles of this stage (share.h). */
-static void set_share(const sm_config *cfg, const sm_stage *st, const sm_run_options *opt)
+static void stage_share(const sm_config *cfg, const sm_stage *st, const sm_run_options *opt,
+                        sm_share *share)
 {
     sm_share sh = {.mode = SM_SHARE_ALL, .index = 0, .count = 1};
     if (st->tiled && opt->slices > 0) {
@@ -142,22 +135,40 @@ static void set_share(const sm_config *cfg, const sm_stage *st, const sm_run_opt
         sh.mode = SM_SHARE_RANKS;
         sh.index = sm_rank(), sh.count = sm_nranks(), sh.dynamic = opt->dynamic;
     }
-    sm_share_set(&sh);
+    *share = sh;
+}
+
+/* The stage's work in its context, or the note saying why the config does
+ * not ask for it. */
+static int run_body(const sm_config *cfg, const sm_stage *st, const sm_run_options *opt,
+                    OGRSpatialReferenceH srs, json_object *rec)
+{
+    if (!is_enabled(cfg, st)) {
+        sm_log(SM_LOG_INFO, "%s: %s; skipped", st->name, st->skip_note);
+        return SM_OK;
+    }
+    sm_share share;
+    sm_grid grid;
+    stage_share(cfg, st, opt, &share);
+    sm_stage_ctx ctx = {.cfg = cfg, .srs = srs, .share = &share,
+                        .grid = st->needs_grid ? &grid : NULL};
+    int rc = st->needs_grid ? sm_products_grid(cfg, &grid) : SM_OK;
+    return rc == SM_OK ? st->run(&ctx, rec) : rc;
 }
 
 /* Ranks other than 0 keep no records: they do their share of the stages
  * that split their work, and wait for rank 0 through the rest. */
 static int run_stage(const sm_config *cfg, const sm_stage *st, const char *key,
-                     const sm_run_options *opt, json_object *old, sm_manifest *m)
+                     const sm_run_options *opt, OGRSpatialReferenceH srs, json_object *old,
+                     sm_manifest *m)
 {
     int rc;
     json_object *prev = opt->force || sm_rank() != 0 ? NULL : current_record(old, st->name, key);
     int skip = prev != NULL;
     sm_ranks_broadcast(&skip, sizeof skip);
-    set_share(cfg, st, opt);
     if (sm_rank() != 0) {
         json_object *scratch = json_object_new_object();
-        rc = skip || !st->all_ranks ? SM_OK : run_body(cfg, st, scratch);
+        rc = skip || !st->all_ranks ? SM_OK : run_body(cfg, st, opt, srs, scratch);
         json_object_put(scratch);
         return rc;
     }
@@ -170,7 +181,7 @@ static int run_stage(const sm_config *cfg, const sm_stage *st, const char *key,
     }
     double t0 = sm_clock();
     json_object *rec = json_object_new_object();
-    rc = run_body(cfg, st, rec);
+    rc = run_body(cfg, st, opt, srs, rec);
     json_object *done = sm_manifest_stage(m, st->name, sm_clock() - t0, rc);
     json_object_object_add(done, "key", json_object_new_string(key));
     json_object_object_foreach(rec, k, v) json_object_object_add(done, k, json_object_get(v));
@@ -215,6 +226,7 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
     while (stages[nstages])
         nstages++;
     char *before = calloc(nstages * 64 + 1, 1);
+    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs); /* checked when the config loaded */
     for (size_t i = 0; i < nstages && rc == SM_OK; i++) {
         const sm_stage *st = stages[i];
         char key[65] = "";
@@ -226,7 +238,7 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
                 carry_over(cfg, st, old, &m);
             continue;
         }
-        rc = run_stage(cfg, st, key, opt, old, &m);
+        rc = run_stage(cfg, st, key, opt, srs, old, &m);
         if (rc != SM_OK && sm_nranks() > 1)
             sm_ranks_abort(rc); /* the others may be waiting for this rank */
         int wrc = sm_rank() == 0 ? sm_manifest_write(&m, manifest_path) : SM_OK;
@@ -234,7 +246,6 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
             rc = wrc;
         sm_ranks_barrier(); /* the next stage reads what rank 0 wrote */
     }
-    sm_share_set(&(sm_share){.mode = SM_SHARE_ALL, .count = 1});
     if (rc == SM_OK && slice)
         sm_log(SM_LOG_INFO, "slice %d of %d done in %s; when every slice is done, "
                             "`soilmap assemble CONFIG` builds the results",
@@ -245,6 +256,7 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
     sm_manifest_free(&m);
     free(manifest_path);
     free(before);
+    OSRDestroySpatialReference(srs);
     return rc;
 }
 

@@ -6,9 +6,21 @@
 #define SM_STAGE_H
 
 #include "config/config.h"
+#include "grid/grid.h"
+#include "grid/share.h"
 #include "stage/paths.h"
 
 #include <json-c/json.h>
+#include <ogr_srs_api.h>
+
+/* What a stage runs with, set up by the run (run/run.c): nothing a stage
+ * needs travels through a global. */
+typedef struct {
+    const sm_config *cfg;
+    OGRSpatialReferenceH srs; /* the working CRS, cfg->crs parsed once */
+    const sm_share *share;    /* the tiles this process computes (tiled stages) */
+    const sm_grid *grid;      /* the analysis grid; NULL for a stage without needs_grid */
+} sm_stage_ctx;
 
 typedef struct {
     const char *name;
@@ -33,7 +45,10 @@ typedef struct {
     /* Earlier stages' outputs it rewrites (NULL: none). */
     int (*modifies)(const sm_config *cfg, sm_paths *paths);
     /* Does the work and adds its counts to record (run.json). */
-    int (*run)(const sm_config *cfg, json_object *record);
+    int (*run)(const sm_stage_ctx *ctx, json_object *record);
+    /* It works on the analysis grid, which the run makes (from the samples'
+     * extent: after ingest) and hands it in ctx->grid. */
+    int needs_grid;
     /* Its rasters are computed tile by tile: MPI ranks and --tile-range
      * slices split them. */
     int tiled;

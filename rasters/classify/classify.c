@@ -1,5 +1,4 @@
 #include "classify/classify.h"
-#include "core/crs.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
@@ -184,15 +183,16 @@ static void c_describe(void *ctx, int file, GDALDatasetH ds)
         }
 }
 
-static int render_contaminant(cjob *j, const sm_grid *g, OGRSpatialReferenceH srs)
+static int render_contaminant(cjob *j, const sm_stage_ctx *ctx)
 {
+    const sm_grid *g = ctx->grid;
     char paths[3][PATH], name[200];
     const char *suffix[] = {"ratio", "class", "prob"};
     for (int f = 0; f < 3; f++) {
         snprintf(name, sizeof name, "%s_%s", j->res->name, suffix[f]);
         class_path(j->cfg, name, paths[f]);
     }
-    sm_surface_spec spec = {.nfiles = j->prob ? 3 : 2, .tile = j->tile,
+    sm_surface_spec spec = {.nfiles = j->prob ? 3 : 2, .tile = j->tile, .share = ctx->share,
                             .cog_options = j->cfg->interpolation.creation_options,
                             .describe = c_describe, .describe_ctx = j};
     spec.files[0] = (sm_surface_file){paths[0], GDT_Float32, NODATA, 1};
@@ -204,7 +204,7 @@ static int render_contaminant(cjob *j, const sm_grid *g, OGRSpatialReferenceH sr
     char label[96];
     snprintf(label, sizeof label, "%s classes", j->res->name);
     sm_progress_begin(&task, "classify", label);
-    int rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    int rc = sm_surface_render(g, ctx->srs, &spec, &k, sm_progress, &task);
     for (int c = 0; c <= j->g->ntiers; c++)
         j->res->cells[c] = j->tally.count[c];
     j->res->no_value = j->tally.count[NO_VALUE];
@@ -302,9 +302,10 @@ static void s_describe(void *ctx, int file, GDALDatasetH ds)
     GDALSetDescription(GDALGetRasterBand(ds, 1), what[file]);
 }
 
-static int render_summary(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
-                          const char **names, int n)
+static int render_summary(const sm_stage_ctx *ctx, const char **names, int n)
 {
+    const sm_config *cfg = ctx->cfg;
+    const sm_grid *g = ctx->grid;
     char (*ratio)[PATH] = calloc((size_t)n, PATH), (*conc)[PATH] = calloc((size_t)n, PATH);
     sjob j = {cfg, n, sm_grid_tile(g, cfg->interpolation.tile), has_pli(cfg), ratio, conc, {0},
               cfg->interpolation.log_transform &&
@@ -317,7 +318,7 @@ static int render_summary(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
         background_of(cfg, names[i], &j.background[i]);
     }
     static const char *const files[] = {"n_exceeding", "max_ratio", "nemerow", "pli"};
-    sm_surface_spec spec = {.nfiles = j.pli ? 4 : 3, .tile = j.tile,
+    sm_surface_spec spec = {.nfiles = j.pli ? 4 : 3, .tile = j.tile, .share = ctx->share,
                             .cog_options = cfg->interpolation.creation_options,
                             .describe = s_describe};
     for (int f = 0; f < 4; f++) {
@@ -329,7 +330,7 @@ static int render_summary(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
                            .tile = s_tile, .ctx = &j};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "summary");
-    int rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
+    int rc = sm_surface_render(g, ctx->srs, &spec, &k, sm_progress, &task);
     free(ratio), free(conc);
     return rc;
 }
@@ -394,9 +395,11 @@ static int check_ph_given(const sm_config *cfg, const sm_threshold_table *t,
                         t->path, name);
 }
 
-static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialReferenceH srs,
-                        const sm_threshold_table *t, const char *ph, sm_classify_result *res)
+static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, const char *ph,
+                        sm_classify_result *res)
 {
+    const sm_config *cfg = ctx->cfg;
+    const sm_grid *g = ctx->grid;
     const sm_thresholds_config *tc = &cfg->thresholds;
     const sm_interp_config *ic = &cfg->interpolation;
     sm_guideline gl;
@@ -414,7 +417,7 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     res->ntiers = gl.ntiers, res->has_prob = j.prob, res->unverified = gl.unverified;
     memcpy(res->tier_names, gl.tier_names, sizeof res->tier_names);
     if (rc == SM_OK)
-        rc = render_contaminant(&j, g, srs);
+        rc = render_contaminant(&j, ctx);
     if (rc == SM_OK && gl.unverified)
         sm_log(SM_LOG_WARN, "classify: %s: a value used is marked verified=no in %s; see its "
                             "note",
@@ -423,9 +426,9 @@ static int classify_one(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     return rc;
 }
 
-static int prepare_inputs(const sm_config *cfg, const sm_grid *g, sm_classify_summary *out,
-                          char *ph)
+static int prepare_inputs(const sm_stage_ctx *ctx, sm_classify_summary *out, char *ph)
 {
+    const sm_config *cfg = ctx->cfg;
     char dir[PATH], lu[PATH];
     sm_product_path(dir, sizeof dir, cfg, SM_PRODUCT_CLASS);
     int rc = sm_make_dirs(dir);
@@ -433,13 +436,13 @@ static int prepare_inputs(const sm_config *cfg, const sm_grid *g, sm_classify_su
     if (rc == SM_OK)
         rc = load_table(cfg, &out->table);
     if (rc == SM_OK)
-        rc = sm_landuse_make(cfg, g, lu, &out->landuse);
+        rc = sm_landuse_make(ctx, lu, &out->landuse);
     sm_ph_source src = cfg->thresholds.ph_source;
     ph[0] = '\0';
     if (rc == SM_OK && (src == SM_PH_RASTER || src == SM_PH_SAMPLES)) {
         sm_ph_summary ps;
         class_path(cfg, "ph", ph);
-        rc = sm_ph_grid_make(cfg, g, ph, &ps);
+        rc = sm_ph_grid_make(ctx, ph, &ps);
         out->ph_samples = ps.samples, out->ph_skipped = ps.skipped;
     }
     return rc;
@@ -464,28 +467,24 @@ static void log_landuse(const sm_config *cfg, const sm_landuse_summary *s)
                s->uncovered);
 }
 
-int sm_classify(const sm_config *cfg, sm_classify_summary *out)
+int sm_classify(const sm_stage_ctx *ctx, sm_classify_summary *out)
 {
+    const sm_config *cfg = ctx->cfg;
     memset(out, 0, sizeof *out);
-    sm_grid g;
     char ph[PATH];
-    int rc = sm_products_grid(cfg, &g);
-    if (rc == SM_OK)
-        rc = prepare_inputs(cfg, &g, out, ph);
+    int rc = prepare_inputs(ctx, out, ph);
     if (rc == SM_OK)
         log_landuse(cfg, &out->landuse);
     const char *names[SM_MAX_CONTAMINANTS];
     int n = sm_products_classified(cfg, names);
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
     for (int i = 0; i < n && rc == SM_OK; i++) {
         out->per[i].name = names[i];
         out->n = i + 1;
-        rc = classify_one(cfg, &g, srs, &out->table, ph[0] ? ph : NULL, &out->per[i]);
+        rc = classify_one(ctx, &out->table, ph[0] ? ph : NULL, &out->per[i]);
     }
     out->has_pli = has_pli(cfg);
     if (rc == SM_OK)
-        rc = render_summary(cfg, &g, srs, names, n);
-    OSRDestroySpatialReference(srs);
+        rc = render_summary(ctx, names, n);
     return rc;
 }
 

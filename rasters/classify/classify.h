@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "core/limits.h"
 #include "stage/paths.h"
+#include "stage/stage.h"
 #include "classify/landuse.h"
 #include "guideline/thresholds.h"
 
@@ -36,7 +37,7 @@ typedef struct {
     int n;
 } sm_classify_summary;
 
-int sm_classify(const sm_config *cfg, sm_classify_summary *out);
+int sm_classify(const sm_stage_ctx *ctx, sm_classify_summary *out);
 void sm_classify_summary_free(sm_classify_summary *s);
 
 /* For `validate`: the table loads and maps every class and contaminant, and

@@ -144,6 +144,7 @@ static int rasterize_vector(const sm_config *cfg, GDALDatasetH src, const sm_gri
 
 typedef struct {
     const sm_config *cfg;
+    const sm_share *share; /* the tiles this process computes */
     const char *src;  /* NULL: the default class everywhere */
     int from_codes;   /* src holds raw raster codes, else class indices */
     int default_index;
@@ -272,7 +273,8 @@ static void lu_describe(void *ctx, int file, GDALDatasetH ds)
 static int map_classes(lu_job *j, const sm_grid *g, OGRSpatialReferenceH srs, const char *path)
 {
     sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, j->cfg->interpolation.tile),
-                            .describe = lu_describe, .describe_ctx = (void *)j->cfg};
+                            .share = j->share, .describe = lu_describe,
+                            .describe_ctx = (void *)j->cfg};
     spec.files[0] = (sm_surface_file){path, GDT_Byte, 0, 1};
     sm_surface_kernel k = {.scratch_new = lu_scratch_new, .scratch_free = lu_scratch_free,
                            .tile = lu_tile, .ctx = j, .tally = &j->tally};
@@ -329,27 +331,27 @@ static int prepare_source(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
     return rc;
 }
 
-int sm_landuse_make(const sm_config *cfg, const sm_grid *g, const char *path,
-                    sm_landuse_summary *out)
+int sm_landuse_make(const sm_stage_ctx *ctx, const char *path, sm_landuse_summary *out)
 {
+    const sm_config *cfg = ctx->cfg;
+    const sm_grid *g = ctx->grid;
     memset(out, 0, sizeof *out);
     out->cells = calloc((size_t)cfg->thresholds.n_classes + 1, sizeof *out->cells);
     if (cfg->thresholds.n_classes > 250)
         return sm_error_set(SM_ECONFIG, "thresholds.classes: at most 250 classes");
-    lu_job j = {.cfg = cfg, .sum = out};
+    lu_job j = {.cfg = cfg, .sum = out, .share = ctx->share};
     j.code_index = calloc((size_t)cfg->landuse.n_codes + 1, sizeof *j.code_index);
     int rc = check_codes(cfg, j.code_index);
     char tmpname[SM_PATH_SIZE];
     snprintf(tmpname, sizeof tmpname, "%s.source.%s", path, cfg->landuse.n_codes ? "vrt" : "tif");
     sm_outfile tmp;
     sm_outfile_begin(&tmp, tmpname);
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
+    OGRSpatialReferenceH srs = ctx->srs;
     if (rc == SM_OK)
         rc = prepare_source(cfg, g, srs, &tmp, &j);
     if (rc == SM_OK)
         rc = map_classes(&j, g, srs, path);
     sm_outfile_abort(&tmp);
-    OSRDestroySpatialReference(srs);
     free(j.code_index);
     return rc;
 }

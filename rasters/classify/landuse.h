@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "grid/grid.h"
+#include "stage/stage.h"
 
 enum { SM_LANDUSE_MAX_UNMAPPED = 16 };
 
@@ -22,8 +23,7 @@ typedef struct {
 /* Index of class name in thresholds.classes, or -1. */
 int sm_landuse_class_index(const sm_config *cfg, const char *name);
 
-int sm_landuse_make(const sm_config *cfg, const sm_grid *g, const char *path,
-                    sm_landuse_summary *out);
+int sm_landuse_make(const sm_stage_ctx *ctx, const char *path, sm_landuse_summary *out);
 void sm_landuse_summary_free(sm_landuse_summary *s);
 
 #endif

@@ -1,6 +1,5 @@
 #include "classify/phgrid.h"
 #include "stage/products.h"
-#include "core/crs.h"
 #include "core/error.h"
 #include "geostat/predictor.h"
 #include "core/outfile.h"
@@ -182,14 +181,14 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     return rc;
 }
 
-int sm_ph_grid_make(const sm_config *cfg, const sm_grid *g, const char *path, sm_ph_summary *s)
+int sm_ph_grid_make(const sm_stage_ctx *ctx, const char *path, sm_ph_summary *s)
 {
+    const sm_config *cfg = ctx->cfg;
+    const sm_grid *g = ctx->grid;
     memset(s, 0, sizeof *s);
-    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, cfg->interpolation.tile)};
+    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, cfg->interpolation.tile),
+                            .share = ctx->share};
     spec.files[0] = (sm_surface_file){path, GDT_Float32, NODATA, 1};
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
-    int rc = cfg->thresholds.ph_source == SM_PH_RASTER ? from_raster(cfg, g, srs, &spec)
-                                                       : from_samples(cfg, g, srs, &spec, s);
-    OSRDestroySpatialReference(srs);
-    return rc;
+    return cfg->thresholds.ph_source == SM_PH_RASTER ? from_raster(cfg, g, ctx->srs, &spec)
+                                                     : from_samples(cfg, g, ctx->srs, &spec, s);
 }

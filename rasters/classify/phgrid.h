@@ -7,12 +7,13 @@
 
 #include "config/config.h"
 #include "grid/grid.h"
+#include "stage/stage.h"
 
 typedef struct {
     int samples, skipped; /* samples with a pH; text values that were not numbers */
 } sm_ph_summary;
 
 /* SM_EDATA when the raster leaves cells of the grid without pH. */
-int sm_ph_grid_make(const sm_config *cfg, const sm_grid *g, const char *path, sm_ph_summary *s);
+int sm_ph_grid_make(const sm_stage_ctx *ctx, const char *path, sm_ph_summary *s);
 
 #endif

@@ -68,10 +68,11 @@ static json_object *overrides_json(const sm_config *cfg)
     return a;
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_classify_summary s;
-    int rc = sm_classify(cfg, &s);
+    int rc = sm_classify(ctx, &s);
     json_object_object_add(rec, "table", json_object_new_string(cfg->thresholds.table));
     json_object_object_add(rec, "overrides", overrides_json(cfg));
     if (s.landuse.cells)
@@ -92,6 +93,7 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_classify = {
     .name = "classify",
+    .needs_grid = 1,
     .args = "CONFIG",
     .summary = "compare the surfaces with land-use guideline values:\n"
                "<output>/classes/ (ratio, class, probability rasters)",

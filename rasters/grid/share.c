@@ -7,10 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sm_share current = {.mode = SM_SHARE_ALL, .index = 0, .count = 1};
-
-void sm_share_set(const sm_share *s) { current = *s; }
-const sm_share *sm_share_current(void) { return &current; }
+const sm_share sm_share_all = {.mode = SM_SHARE_ALL, .index = 0, .count = 1};
 
 int sm_share_owns(const sm_share *s, long tile)
 {

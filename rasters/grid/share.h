@@ -14,7 +14,8 @@
  * rank 0 as they go (dynamic), for nodes of unequal speed.
  *
  * Every way gives the same COG bytes: they differ only in where the tiles
- * were computed. run.c sets the share of the stage being run. */
+ * were computed. run.c decides the share of each stage and hands it to the
+ * stage in its context (stage/stage.h); a surface takes it in its spec. */
 #ifndef SM_SHARE_H
 #define SM_SHARE_H
 
@@ -32,8 +33,8 @@ typedef struct {
     char config[65];     /* slice, assemble: SHA-256 of the config the slices belong to */
 } sm_share;
 
-void sm_share_set(const sm_share *s);
-const sm_share *sm_share_current(void);
+/* One process computes every tile. */
+extern const sm_share sm_share_all;
 
 /* Whether this process computes tile t when tiles are dealt statically. */
 int sm_share_owns(const sm_share *s, long tile);

@@ -607,7 +607,7 @@ static int render_share(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,
                       const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
 {
-    render r = {.g = g, .spec = spec, .share = sm_share_current(),
+    render r = {.g = g, .spec = spec, .share = spec->share ? spec->share : &sm_share_all,
                 .tile = sm_grid_tile(g, spec->tile)};
     r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);

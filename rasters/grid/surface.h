@@ -11,6 +11,7 @@
 #define SM_SURFACE_H
 
 #include "grid/grid.h"
+#include "grid/share.h"
 #include "grid/tally.h"
 
 #include <gdal.h>
@@ -54,6 +55,7 @@ typedef struct {
     sm_surface_file files[SM_SURFACE_MAXFILES]; /* one COG each */
     char **cog_options; /* extra COG creation options (KEY=VALUE) */
     int tile;           /* tile edge in cells; 0: 256 */
+    const sm_share *share; /* the tiles this process computes; NULL: all (share.h) */
     /* May be NULL: called with each file's finished staging dataset before
      * it is copied to the COG, to add colour tables, category names and band
      * descriptions. */

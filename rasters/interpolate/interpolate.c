@@ -1,5 +1,4 @@
 #include "interpolate/interpolate.h"
-#include "core/crs.h"
 #include "core/error.h"
 #include "geostat/kdtree.h"
 #include "geostat/predictor.h"
@@ -22,6 +21,7 @@ static const double NODATA = -9999.0;
 
 /* Everything one contaminant's interpolation needs. */
 typedef struct {
+    const sm_stage_ctx *ctx;
     const sm_config *cfg;
     const sm_interp_config *ic;
     const char *name;
@@ -323,19 +323,17 @@ static int render(job *j, const sm_grid *g)
     int nb = nbands(j);
     surface_paths(j->cfg, j->name, nb, paths);
     sm_surface_spec spec = {.nfiles = nb, .cog_options = j->ic->creation_options,
-                            .tile = sm_grid_tile(g, j->ic->tile)};
+                            .tile = sm_grid_tile(g, j->ic->tile), .share = j->ctx->share};
     for (int b = 0; b < nb; b++)
         spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
                                           NODATA, 1};
     sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
                            cell_block_begin, cell, NULL, j, &j->tally};
-    OGRSpatialReferenceH srs = sm_crs_new(j->cfg->crs);
     sm_progress_task task;
     char label[96];
     snprintf(label, sizeof label, "%s surface", j->name);
     sm_progress_begin(&task, "interpolate", label);
-    rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
-    OSRDestroySpatialReference(srs);
+    rc = sm_surface_render(g, j->ctx->srs, &spec, &k, sm_progress, &task);
     return rc == SM_OK ? sm_predictor_failure_report(&j->failure) : rc;
 }
 
@@ -444,7 +442,7 @@ static int prepare(job *j, sm_interp_result *res)
 static int cross_validates(const job *j)
 {
     return j->ic->cv_folds > 0 && isnan(j->constant) && sm_rank() == 0 &&
-           sm_share_current()->mode != SM_SHARE_SLICE;
+           j->ctx->share->mode != SM_SHARE_SLICE;
 }
 
 static void log_result(const job *j, const sm_interp_result *r)
@@ -476,11 +474,12 @@ static void log_result(const job *j, const sm_interp_result *r)
                j->name, r->singular_cells);
 }
 
-static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid *g,
-                           sm_interp_result *res)
+static int interpolate_one(const sm_stage_ctx *ctx, const char *name, sm_interp_result *res)
 {
     double t0 = sm_clock();
-    job j = {.cfg = cfg, .ic = &cfg->interpolation, .name = name,
+    const sm_config *cfg = ctx->cfg;
+    const sm_grid *g = ctx->grid;
+    job j = {.ctx = ctx, .cfg = cfg, .ic = &cfg->interpolation, .name = name,
              .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
     char gpkg[SM_PATH_SIZE];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
@@ -512,15 +511,15 @@ static int interpolate_one(const sm_config *cfg, const char *name, const sm_grid
 }
 
 /* The contaminants to interpolate: the configured list, or all. */
-int sm_interpolate(const sm_config *cfg, sm_interp_summary *out)
+int sm_interpolate(const sm_stage_ctx *ctx, sm_interp_summary *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = sm_products_grid(cfg, &out->grid);
+    out->grid = *ctx->grid;
     const char *names[SM_MAX_CONTAMINANTS];
-    int n = sm_products_interpolated(cfg, names);
+    int n = sm_products_interpolated(ctx->cfg, names), rc = SM_OK;
     for (int i = 0; i < n && rc == SM_OK; i++) {
         out->n = i + 1;
-        rc = interpolate_one(cfg, names[i], &out->grid, &out->per[i]);
+        rc = interpolate_one(ctx, names[i], &out->per[i]);
     }
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "core/limits.h"
 #include "stage/paths.h"
+#include "stage/stage.h"
 #include "geostat/crossval.h"
 #include "grid/grid.h"
 #include "geostat/vgfit.h"
@@ -35,7 +36,7 @@ typedef struct {
     int n;
 } sm_interp_summary;
 
-int sm_interpolate(const sm_config *cfg, sm_interp_summary *out);
+int sm_interpolate(const sm_stage_ctx *ctx, sm_interp_summary *out);
 
 /* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
 struct json_object;

@@ -39,10 +39,11 @@ static json_object *result_json(const sm_config *cfg, const sm_interp_result *r)
     return o;
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_interp_summary s;
-    int rc = sm_interpolate(cfg, &s);
+    int rc = sm_interpolate(ctx, &s);
     json_object_object_add(rec, "grid", sm_grid_json(&s.grid));
     json_object *per = json_object_new_object();
     for (int i = 0; i < s.n; i++)
@@ -61,6 +62,7 @@ static int modifies(const sm_config *cfg, sm_paths *paths)
 
 const sm_stage sm_stage_interpolate = {
     .name = "interpolate",
+    .needs_grid = 1,
     .args = "CONFIG",
     .summary = "variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
                "Cloud Optimized GeoTIFF) and cross-validation",

@@ -37,8 +37,9 @@ static void classes_path(const sm_config *cfg, const char *name, const char *suf
     sm_product_member(out, PATH, cfg, SM_PRODUCT_CLASS, "%s_%s", name, suffix);
 }
 
-static int prepare_inputs(const sm_config *cfg, inputs *in)
+static int prepare_inputs(const sm_stage_ctx *ctx, inputs *in)
 {
+    const sm_config *cfg = ctx->cfg;
     memset(in, 0, sizeof *in);
     in->cfg = cfg;
     const sm_interp_config *ic = &cfg->interpolation;
@@ -60,9 +61,9 @@ static int prepare_inputs(const sm_config *cfg, inputs *in)
             GDALClose(ds);
         }
     }
-    int rc = sm_products_grid(cfg, &in->grid);
+    in->grid = *ctx->grid;
     in->tile = sm_grid_tile(&in->grid, cfg->interpolation.tile);
-    return rc;
+    return SM_OK;
 }
 
 /* Does a cell of contaminant i count as exceeding? */
@@ -555,12 +556,13 @@ static int write_output(const inputs *in, OGRSpatialReferenceH srs, const areas 
     return rc;
 }
 
-int sm_hotspots(const sm_config *cfg, sm_hotspots_summary *out)
+int sm_hotspots(const sm_stage_ctx *ctx, sm_hotspots_summary *out)
 {
+    const sm_config *cfg = ctx->cfg;
+    OGRSpatialReferenceH srs = ctx->srs;
     memset(out, 0, sizeof *out);
     inputs *in = malloc(sizeof *in);
-    int rc = prepare_inputs(cfg, in);
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
+    int rc = prepare_inputs(ctx, in);
     areas a = {0};
     zone *zones = NULL;
     if (rc == SM_OK)
@@ -576,7 +578,6 @@ int sm_hotspots(const sm_config *cfg, sm_hotspots_summary *out)
     if (zones)
         zones_free(zones, a.n);
     areas_free(&a);
-    OSRDestroySpatialReference(srs);
     free(in);
     return rc;
 }

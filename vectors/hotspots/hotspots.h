@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "hotspots/sample_statistics.h"
+#include "stage/stage.h"
 
 typedef struct {
     long found;        /* connected areas before the size filter */
@@ -19,6 +20,6 @@ typedef struct {
     int n_stats;
 } sm_hotspots_summary;
 
-int sm_hotspots(const sm_config *cfg, sm_hotspots_summary *out);
+int sm_hotspots(const sm_stage_ctx *ctx, sm_hotspots_summary *out);
 
 #endif

@@ -29,10 +29,10 @@ static json_object *stats_json(const sm_sample_stats_result *r)
     return o;
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
     sm_hotspots_summary s;
-    int rc = sm_hotspots(cfg, &s);
+    int rc = sm_hotspots(ctx, &s);
     json_object_object_add(rec, "areas_found", json_object_new_int64(s.found));
     json_object_object_add(rec, "areas_removed_small", json_object_new_int64(s.removed));
     json_object_object_add(rec, "hotspots", json_object_new_int64(s.kept));
@@ -47,6 +47,7 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_hotspots = {
     .name = "hotspots",
+    .needs_grid = 1,
     .args = "CONFIG",
     .summary = "exceedance areas as polygons and Gi* on the samples:\n"
                "<output>/hotspots.gpkg",

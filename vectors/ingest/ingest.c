@@ -213,10 +213,11 @@ static int check_reject_share(const sm_config *cfg, const sm_ingest_summary *sum
     return SM_OK;
 }
 
-int sm_ingest(const sm_config *cfg, sm_ingest_summary *sum)
+int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *sum)
 {
+    const sm_config *cfg = ctx->cfg;
+    OGRSpatialReferenceH work = ctx->srs;
     memset(sum, 0, sizeof *sum);
-    OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
     sm_sample_set set = {0};
     sm_rejects rejects = {0};
     char path[SM_PATH_SIZE];
@@ -239,7 +240,6 @@ int sm_ingest(const sm_config *cfg, sm_ingest_summary *sum)
     }
     sm_samples_free(&set);
     sm_rejects_free(&rejects);
-    OSRDestroySpatialReference(work);
     return rc;
 }
 

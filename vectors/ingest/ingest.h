@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "ingest/duplicates.h"
 #include "ingest/sources.h"
+#include "stage/stage.h"
 
 typedef struct {
     long n;        /* samples with a value (detected or substituted) */
@@ -27,7 +28,7 @@ typedef struct {
 
 /* Runs the stage; the output folder must exist. Fails with SM_EDATA (after
  * writing rejects.csv) when the rejected share exceeds max_reject_share. */
-int sm_ingest(const sm_config *cfg, sm_ingest_summary *summary);
+int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *summary);
 
 /* Checks that the samples and sources open and have the configured columns
  * and a CRS, without reading rows (for `soilmap validate`). */

@@ -53,10 +53,11 @@ static void record(const sm_config *cfg, const sm_ingest_summary *s, json_object
     json_object_object_add(rec, "contaminants_mg_per_kg", per);
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_ingest_summary s;
-    int rc = sm_ingest(cfg, &s);
+    int rc = sm_ingest(ctx, &s);
     if (s.rows_read > 0)
         record(cfg, &s, rec);
     if (rc)

@@ -48,8 +48,9 @@ static int modifies(const sm_config *cfg, sm_paths *paths)
     return sm_products_add(paths, cfg, SM_PRODUCT_HOTSPOTS);
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_remediate_summary s;
     int rc = sm_remediate(cfg, &s);
     json_object_object_add(rec, "hotspots", json_object_new_int64(s.hotspots));

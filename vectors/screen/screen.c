@@ -43,6 +43,7 @@ typedef struct {
 
 typedef struct {
     const sm_config *cfg;
+    OGRSpatialReferenceH srs; /* the working CRS */
     sm_grid grid;
     int n, prob, log, exp_conc;
     const char *names[MAXC];
@@ -153,18 +154,17 @@ static void load_hotspots(run *r)
     }
 }
 
-static int open_run(const sm_config *cfg, run *r)
+static int open_run(const sm_stage_ctx *ctx, run *r)
 {
+    const sm_config *cfg = ctx->cfg;
     memset(r, 0, sizeof *r);
-    r->cfg = cfg;
+    r->cfg = cfg, r->srs = ctx->srs, r->grid = *ctx->grid;
     const sm_interp_config *ic = &cfg->interpolation;
     r->prob = ic->method == SM_INTERP_KRIGING;
     r->log = ic->log_transform;
     r->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
     r->n = sm_products_classified(cfg, r->names);
-    int rc = sm_products_grid(cfg, &r->grid);
-    if (rc == SM_OK)
-        rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
+    int rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
     for (int i = 0; i < r->n && rc == SM_OK; i++)
         rc = open_contaminant(r, i);
     char path[PATH];
@@ -369,14 +369,14 @@ static GDALDatasetH open_sites(const sm_screening_config *sc, const char *path)
     return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
 }
 
-static OGRCoordinateTransformationH to_working(const sm_config *cfg, OGRLayerH l)
+static OGRCoordinateTransformationH to_working(const run *r, OGRLayerH l)
 {
+    const sm_screening_config *sc = &r->cfg->screening;
     OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l));
     if (!src)
-        src = sm_crs_new(cfg->screening.crs ? cfg->screening.crs : "EPSG:4326");
-    OGRSpatialReferenceH work = sm_crs_new(cfg->crs);
-    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, work);
-    OSRDestroySpatialReference(src), OSRDestroySpatialReference(work);
+        src = sm_crs_new(sc->crs ? sc->crs : "EPSG:4326");
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, r->srs);
+    OSRDestroySpatialReference(src);
     return ct;
 }
 
@@ -445,9 +445,7 @@ static int add_contaminant_fields(const run *r, OGRLayerH l)
 /* The sites layer with all its fields in *out; a status if either fails. */
 static int create_sites_layer(const run *r, GDALDatasetH ds, const char *path, OGRLayerH *out)
 {
-    OGRSpatialReferenceH srs = sm_crs_new(r->cfg->crs);
-    *out = GDALDatasetCreateLayer(ds, "sites", srs, wkbUnknown, NULL);
-    OSRDestroySpatialReference(srs);
+    *out = GDALDatasetCreateLayer(ds, "sites", r->srs, wkbUnknown, NULL);
     if (!*out)
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
     int rc = add_site_fields(*out);
@@ -550,7 +548,7 @@ static int read_all(const run *r, const char *path, site **out, long *n, sm_scre
         GDALClose(ds);
         return sm_error_set(SM_EDATA, "%s: no layer '%s'", path, r->cfg->screening.layer);
     }
-    OGRCoordinateTransformationH ct = to_working(r->cfg, l);
+    OGRCoordinateTransformationH ct = to_working(r, l);
     long total = (long)OGR_L_GetFeatureCount(l, TRUE);
     *out = calloc((size_t)total + 1, sizeof **out);
     sm_rejects rej = {0};
@@ -589,8 +587,9 @@ static int evaluate_all(const run *r, site *sites, long n)
     return rc;
 }
 
-int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *out)
+int sm_screen(const sm_stage_ctx *ctx, const char *sites_path, sm_screen_summary *out)
 {
+    const sm_config *cfg = ctx->cfg;
     memset(out, 0, sizeof *out);
     const char *path = sites_path ? sites_path : cfg->screening.sites;
     if (!path)
@@ -599,7 +598,7 @@ int sm_screen(const sm_config *cfg, const char *sites_path, sm_screen_summary *o
     run *r = malloc(sizeof *r);
     site *sites = NULL;
     long n = 0;
-    int rc = open_run(cfg, r);
+    int rc = open_run(ctx, r);
     if (rc == SM_OK)
         rc = read_all(r, path, &sites, &n, out);
     if (rc == SM_OK)

@@ -11,6 +11,7 @@
 #define SM_SCREEN_H
 
 #include "config/config.h"
+#include "stage/stage.h"
 
 typedef struct {
     long sites, rejected;
@@ -18,7 +19,7 @@ typedef struct {
 } sm_screen_summary;
 
 /* sites: the registry (NULL: screening.sites). */
-int sm_screen(const sm_config *cfg, const char *sites, sm_screen_summary *out);
+int sm_screen(const sm_stage_ctx *ctx, const char *sites, sm_screen_summary *out);
 
 /* The priority class (1 high .. 4 very low) from the largest probability of
  * exceeding the first tier (p1) and the top tier (ptop, NAN if the regime

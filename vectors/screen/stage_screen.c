@@ -45,10 +45,11 @@ static int outputs(const sm_config *cfg, sm_paths *paths)
     return rc == SM_OK ? sm_products_add(paths, cfg, SM_PRODUCT_SITES_CSV) : rc;
 }
 
-static int run(const sm_config *cfg, json_object *rec)
+static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
+    const sm_config *cfg = ctx->cfg;
     sm_screen_summary s;
-    int rc = sm_screen(cfg, NULL, &s);
+    int rc = sm_screen(ctx, NULL, &s);
     json_object_object_add(rec, "sites", json_object_new_string(cfg->screening.sites));
     json_object_object_add(rec, "screened", json_object_new_int64(s.sites));
     json_object_object_add(rec, "rejected", json_object_new_int64(s.rejected));
@@ -67,6 +68,7 @@ static int run(const sm_config *cfg, json_object *rec)
 
 const sm_stage sm_stage_screen = {
     .name = "screen",
+    .needs_grid = 1,
     .args = "CONFIG [--sites FILE]",
     .summary = "rank a registry of candidate sites by their\n"
                "probability of exceeding the guideline values:\n"
