@@ -1,16 +1,16 @@
 #include "app/cli.h"
 #include "app/cli_store.h"
 #include "config/config.h"
+#include "config/yamlread.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "core/progress.h"
 #include "core/ranks.h"
+#include "core/versions.h"
+#include "grid/share.h"
 #include "run/registry.h"
 #include "run/run.h"
-#include "grid/share.h"
-#include "core/versions.h"
-#include "config/yamlread.h"
 
 #include <cpl_conv.h>
 #include <gdal.h>
@@ -37,21 +37,22 @@ typedef struct {
 } command;
 
 static const command run_command = {
-    "run", "CONFIG",
+    "run",
+    "CONFIG",
     "run every stage of the job (%s)",
-        "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
-        "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
-        "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
-        "and per-stage timings and counts.\n\n"
-        "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
-        "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
-        "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
-        "The files are the same bytes as one process writes. A failing rank stops\n"
-        "the whole job.\n\n"
-        "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
-        "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
-        "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
-        "docs/scaling.md.\n",
+    "Runs the job's stages in order. A stage whose config, inputs and outputs are\n"
+    "unchanged since the last run is skipped; --force redoes it. Every run writes\n"
+    "<output>/run.json: the config, inputs and outputs with SHA-256, versions,\n"
+    "and per-stage timings and counts.\n\n"
+    "Under MPI (mpirun -n P, or srun, with a soilmap built with SOILMAP_MPI) the P\n"
+    "ranks split the tiles of interpolate and classify and publish's web tiles,\n"
+    "each on --threads threads (--schedule: how); rank 0 runs the other stages.\n"
+    "The files are the same bytes as one process writes. A failing rank stops\n"
+    "the whole job.\n\n"
+    "Without MPI, --tile-range I/N computes slice I of N (tiles I, I+N, I+2N, ...)\n"
+    "of interpolate and classify in <output>/slices/I-of-N/, one job-array task\n"
+    "per slice; then `soilmap assemble CONFIG` builds the results. See\n"
+    "docs/scaling.md.\n",
 };
 
 static const command other_commands[] = {
@@ -59,36 +60,35 @@ static const command other_commands[] = {
      "the remediation store (SpatiaLite): init [--force], import FILE,\n"
      "list [technologies|cases|countries|contaminants], coverage,\n"
      "export DIR",
-        "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
-        "technologies, their applicability and sustainability scores, countries and case\n"
-        "studies (docs/remediation.md):\n"
-        "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
-        "                  default: soilmap's data/remediation/)\n"
-        "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
-        "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
-        "                  case_contaminants). Any bad row rejects the whole file, the store\n"
-        "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
-        "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
-        "  coverage        countries with real case studies, share of UN member states\n"
-        "                  against INSOP's 60 % target, per region\n"
-        "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
-        "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
+     "The remediation store named by the config's remediation.store, a SpatiaLite file of\n"
+     "technologies, their applicability and sustainability scores, countries and case\n"
+     "studies (docs/remediation.md):\n"
+     "  init [--force]  create it from the catalogue CSVs (remediation.catalogue,\n"
+     "                  default: soilmap's data/remediation/)\n"
+     "  import FILE     add or update case studies from a survey: a cases CSV (with its\n"
+     "                  NAME_contaminants.csv) or a GeoPackage (layers cases,\n"
+     "                  case_contaminants). Any bad row rejects the whole file, the store\n"
+     "                  is unchanged, and every bad row goes to <output>/store-rejects.csv\n"
+     "  list [WHAT]     technologies (default), cases, countries or contaminants\n"
+     "  coverage        countries with real case studies, share of UN member states\n"
+     "                  against INSOP's 60 % target, per region\n"
+     "  export DIR      the store as catalogue CSVs (the format init and import read)\n"
+     "Example: soilmap store init configs/demo.yaml && soilmap store coverage configs/demo.yaml\n"},
     {"assemble", "CONFIG",
      "after `run --tile-range I/N` for every I: build the surfaces\n"
      "and classes from <output>/slices/ and run the other stages",
-        "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
-        "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
-        "classification rasters from the slices' tiles in <output>/slices/, checks\n"
-        "that every slice is there and was made with this config, and runs the\n"
-        "remaining stages. The files equal those of a single `soilmap run`.\n"
-        "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
-    {"validate", "CONFIG",
-     "check the config and the enabled stages' inputs; runs nothing",
-        "Checks the config (every error names file:line:column and the key) and, for\n"
-        "each stage the config enables, that its inputs open: the samples and sources\n"
-        "with the configured columns and a CRS, the guideline table, land use and pH,\n"
-        "the remediation store or its catalogue, the site registry. Reads no rows and\n"
-        "writes nothing.\n"},
+     "After `soilmap run CONFIG --tile-range I/N` has run for every I from 0 to\n"
+     "N-1 (Slurm job arrays, or any batch system), builds the surfaces and\n"
+     "classification rasters from the slices' tiles in <output>/slices/, checks\n"
+     "that every slice is there and was made with this config, and runs the\n"
+     "remaining stages. The files equal those of a single `soilmap run`.\n"
+     "<output>/slices/ may be removed afterwards. See docs/scaling.md.\n"},
+    {"validate", "CONFIG", "check the config and the enabled stages' inputs; runs nothing",
+     "Checks the config (every error names file:line:column and the key) and, for\n"
+     "each stage the config enables, that its inputs open: the samples and sources\n"
+     "with the configured columns and a CRS, the guideline table, land use and pH,\n"
+     "the remediation store or its catalogue, the site registry. Reads no rows and\n"
+     "writes nothing.\n"},
     {"version", "", "print the versions of soilmap, GDAL, PROJ, GEOS, SpatiaLite",
      "Prints the versions of soilmap and its libraries.\n"},
     {"help", "[COMMAND]", "this text, or more about one command",
@@ -327,8 +327,8 @@ static int cmd_validate(const sm_config *cfg)
     if (rc)
         return rc;
     printf("%s: ok (project '%s', %d contaminant%s, %d source layer%s)\n", cfg->file, cfg->project,
-           cfg->samples.n_contaminants, cfg->samples.n_contaminants == 1 ? "" : "s",
-           cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
+           cfg->samples.n_contaminants, cfg->samples.n_contaminants == 1 ? "" : "s", cfg->n_sources,
+           cfg->n_sources == 1 ? "" : "s");
     return SM_OK;
 }
 
@@ -348,8 +348,7 @@ static int with_config(const cli_args *a)
     if (a->run.slices && strcmp(a->command, "run") != 0)
         return usage_error("--tile-range goes with run, not '%s'", a->command);
     if (sm_nranks() > 1 && (!strcmp(a->command, "store") || !strcmp(a->command, "validate")))
-        return usage_error("'%s' is not split across MPI ranks; run it without mpirun",
-                           a->command);
+        return usage_error("'%s' is not split across MPI ranks; run it without mpirun", a->command);
     sm_config cfg;
     int rc = sm_config_load(a->config, &cfg);
     if (rc)

@@ -1,13 +1,13 @@
 /* `soilmap store SUB CONFIG [ARG]`: the remediation store's commands. */
 #include "app/cli_store.h"
-#include "stage/products.h"
 #include "core/error.h"
 #include "core/fields.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "remediate/store.h"
-#include "remediate/store_init.h"
 #include "remediate/store_import.h"
+#include "remediate/store_init.h"
+#include "stage/products.h"
 
 #include <gdal.h>
 #include <stdio.h>
@@ -80,7 +80,8 @@ static const struct {
      "c.name FROM countries c LEFT JOIN cases k ON k.country = c.iso3 GROUP BY c.iso3 "
      "ORDER BY c.iso3",
      {4, 3, 4, 10, 0}},
-    {"contaminants", "SELECT code, group_code, cas, name FROM contaminants ORDER BY code",
+    {"contaminants",
+     "SELECT code, group_code, cas, name FROM contaminants ORDER BY code",
      {20, 4, 12, 0}},
 };
 
@@ -89,8 +90,9 @@ static int cmd_list(sm_store *s, const char *what)
     for (unsigned i = 0; i < sizeof lists / sizeof *lists; i++)
         if (!strcmp(what ? what : "technologies", lists[i].what))
             return sm_store_query(s, lists[i].sql, 0, NULL, print_row, (void *)lists[i].widths);
-    return sm_error_set(SM_EUSAGE, "store list: '%s' is not technologies, cases, countries or "
-                                   "contaminants",
+    return sm_error_set(SM_EUSAGE,
+                        "store list: '%s' is not technologies, cases, countries or "
+                        "contaminants",
                         what);
 }
 
@@ -140,7 +142,8 @@ static int cmd_export(const sm_config *cfg, const char *dir)
                       "'yes' ELSE 'no' END AS un_member, min_lon, min_lat, max_lon, max_lat FROM "
                       "countries ORDER BY iso3"},
         {"cases", "SELECT id, title, country, ST_X(location) AS lon, ST_Y(location) AS lat, "
-                  "land_use, technology, CAST(year AS INTEGER) AS year, area_ha, volume_m3, cost_usd, duration_months, "
+                  "land_use, technology, CAST(year AS INTEGER) AS year, area_ha, volume_m3, "
+                  "cost_usd, duration_months, "
                   "outcome, reference, CASE illustrative WHEN 1 THEN 'yes' ELSE 'no' END AS "
                   "illustrative FROM cases ORDER BY id"},
         {"case_contaminants", "SELECT case_id, contaminant, initial_mg_kg, target_mg_kg, "
@@ -160,8 +163,7 @@ static int cmd_export(const sm_config *cfg, const char *dir)
 int sm_cli_store(const sm_config *cfg, const char *sub, const char *arg, int force)
 {
     if (!cfg->remediation.present)
-        return sm_error_set(SM_ECONFIG, "%s: no 'remediation' section naming the store",
-                            cfg->file);
+        return sm_error_set(SM_ECONFIG, "%s: no 'remediation' section naming the store", cfg->file);
     if (!sub)
         return sm_error_set(SM_EUSAGE, "store needs a subcommand: init, import, list, coverage "
                                        "or export");
@@ -172,8 +174,9 @@ int sm_cli_store(const sm_config *cfg, const char *sub, const char *arg, int for
     if (!strcmp(sub, "export"))
         return cmd_export(cfg, arg);
     if (strcmp(sub, "list") && strcmp(sub, "coverage"))
-        return sm_error_set(SM_EUSAGE, "store: unknown subcommand '%s'; use init, import, list, "
-                                       "coverage or export",
+        return sm_error_set(SM_EUSAGE,
+                            "store: unknown subcommand '%s'; use init, import, list, "
+                            "coverage or export",
                             sub);
     sm_store s;
     int rc = sm_store_open(cfg->remediation.store, 0, &s);

@@ -1,15 +1,14 @@
 #include "config/config.h"
+#include "config/yamlread.h"
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/units.h"
-#include "config/yamlread.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
 
 static int load_crs(const sm_ynode *root, sm_config *cfg)
 {
@@ -23,8 +22,9 @@ static int load_crs(const sm_ynode *root, sm_config *cfg)
     int ok = sm_crs_is_metric_projected(srs);
     OSRDestroySpatialReference(srs);
     if (!ok)
-        return sm_y_error(&n, "'%s' is not a projected CRS in metres; interpolation needs one "
-                              "(e.g. the UTM zone of the area)",
+        return sm_y_error(&n,
+                          "'%s' is not a projected CRS in metres; interpolation needs one "
+                          "(e.g. the UTM zone of the area)",
                           cfg->crs);
     return SM_OK;
 }
@@ -83,8 +83,9 @@ static int load_contaminant(const sm_ynode *n, const char *name, sm_contaminant 
     c->detection_limit = NAN;
     c->unit = strdup("mg/kg");
     if (!valid_identifier(name))
-        return sm_y_error(n, "contaminant names must be lower-case words (a-z, 0-9, _), "
-                             "as they name output fields; got '%s'",
+        return sm_y_error(n,
+                          "contaminant names must be lower-case words (a-z, 0-9, _), "
+                          "as they name output fields; got '%s'",
                           name);
     if (!sm_y_is_map(n)) /* shorthand "cd: Cd" */
         SM_TRY(sm_y_string(n, &c->column));
@@ -121,8 +122,9 @@ static int load_contaminants(const sm_ynode *samples, sm_samples_config *s)
         return sm_y_error(&map, "expected a mapping of contaminant name to column, "
                                 "e.g. {cd: {column: Cd, unit: mg/kg}}");
     if (n > SM_MAX_CONTAMINANTS)
-        return sm_y_error(&map, "%d contaminants; one run handles at most %d (split them "
-                                "over several configs)",
+        return sm_y_error(&map,
+                          "%d contaminants; one run handles at most %d (split them "
+                          "over several configs)",
                           n, SM_MAX_CONTAMINANTS);
     s->contaminants = calloc((size_t)n, sizeof *s->contaminants);
     for (int i = 0; i < n; i++) {
@@ -154,8 +156,9 @@ static int check_field_names(const sm_ynode *n, const sm_samples_config *s)
             if (strcasecmp(names[k], s->attributes[a]) == 0) {
                 sm_ynode at = *n;
                 sm_y_get(n, "attributes", &at);
-                return sm_y_error(&at, "attribute '%s' would clash with the output field '%s'; "
-                                       "rename the column or leave it out",
+                return sm_y_error(&at,
+                                  "attribute '%s' would clash with the output field '%s'; "
+                                  "rename the column or leave it out",
                                   s->attributes[a], names[k]);
             }
         if (count < MAX)
@@ -181,10 +184,20 @@ static int check_crs_key(const sm_ynode *map, const char *text)
 
 static int load_samples(const sm_ynode *root, sm_samples_config *s)
 {
-    static const char *const keys[] = {
-        "path",       "layer",  "crs",        "x",         "y",
-        "wkt",        "id",     "contaminants", "attributes", "censored",
-        "duplicates", "duplicate_tolerance", "max_reject_share", NULL};
+    static const char *const keys[] = {"path",
+                                       "layer",
+                                       "crs",
+                                       "x",
+                                       "y",
+                                       "wkt",
+                                       "id",
+                                       "contaminants",
+                                       "attributes",
+                                       "censored",
+                                       "duplicates",
+                                       "duplicate_tolerance",
+                                       "max_reject_share",
+                                       NULL};
     static const char *const censor_words[] = {"half-limit", "limit", "drop", NULL};
     static const char *const dup_words[] = {"mean", "first", "max", NULL};
     sm_ynode n;
@@ -224,8 +237,8 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
 
 static int load_source(const sm_ynode *n, sm_source_config *src)
 {
-    static const char *const keys[] = {"path", "layer",      "crs",        "wkt",
-                                       "type", "type_field", "name_field", "attributes", NULL};
+    static const char *const keys[] = {"path",       "layer",      "crs",        "wkt", "type",
+                                       "type_field", "name_field", "attributes", NULL};
     SM_TRY(sm_y_check_map(n, keys));
     SM_TRY(sm_y_key_path(n, "path", 1, &src->path));
     SM_TRY(sm_y_key_string(n, "layer", 0, &src->layer));
@@ -260,11 +273,9 @@ static int load_sources(const sm_ynode *root, sm_config *cfg)
 
 static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
 {
-    static const char *const keys[] = {"project", "output",        "crs",
-                                       "grid",    "samples",       "sources",
-                                       "interpolation", "landuse",     "thresholds",
-                                       "hotspots",      "remediation", "screening",
-                                       "publish",       NULL};
+    static const char *const keys[] = {
+        "project", "output",     "crs",      "grid",        "samples",   "sources", "interpolation",
+        "landuse", "thresholds", "hotspots", "remediation", "screening", "publish", NULL};
     sm_ynode root = sm_yaml_root(doc);
     SM_TRY(sm_y_check_map(&root, keys));
     SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));

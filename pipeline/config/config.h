@@ -41,8 +41,8 @@ typedef struct {
 
 typedef struct {
     double resolution;
-    int from_samples;  /* extent = samples' bounding box + buffer */
-    double extent[4];  /* xmin, ymin, xmax, ymax when given */
+    int from_samples; /* extent = samples' bounding box + buffer */
+    double extent[4]; /* xmin, ymin, xmax, ymax when given */
     double buffer;
 } sm_grid_config;
 
@@ -62,21 +62,21 @@ typedef struct {
     int n_contaminants;
     int log_transform;
     sm_back_transform back_transform;
-    double power, smoothing;     /* IDW */
-    int nmax, nmin;              /* nmax 0: all samples (global) */
-    double maxdist;              /* HUGE_VAL: unlimited */
+    double power, smoothing; /* IDW */
+    int nmax, nmin;          /* nmax 0: all samples (global) */
+    double maxdist;          /* HUGE_VAL: unlimited */
     /* variogram */
     int cressie;
-    double cutoff, width;        /* 0: gstat's defaults */
-    double *directions;          /* directional variograms to report */
+    double cutoff, width; /* 0: gstat's defaults */
+    double *directions;   /* directional variograms to report */
     int n_directions;
-    double direction_tolerance;  /* 0: 90 / number of directions */
-    int model_auto;              /* choose Sph, Exp or Gau by the best fit */
-    double nugget;               /* NAN: from the data */
+    double direction_tolerance; /* 0: 90 / number of directions */
+    int model_auto;             /* choose Sph, Exp or Gau by the best fit */
+    double nugget;              /* NAN: from the data */
     sm_structure_config structures[3];
     int n_structures;
-    int fit_method;              /* 0: use the model as given */
-    int fail_on_bad_fit;         /* else fall back to the starting model */
+    int fit_method;      /* 0: use the model as given */
+    int fail_on_bad_fit; /* else fall back to the starting model */
     /* cross-validation: 0 none, 1 leave-one-out, k > 1 folds */
     int cv_folds;
     unsigned cv_seed;
@@ -93,7 +93,7 @@ typedef struct {
     char *path, *layer, *field; /* path NULL: every cell has default_class */
     int all_touched;            /* rasterising: every cell a polygon touches */
     char *default_class;
-    double *codes;              /* raster: cell value codes[i] is class code_class[i] */
+    double *codes; /* raster: cell value codes[i] is class code_class[i] */
     char **code_class;
     int n_codes;
 } sm_landuse_config;
@@ -110,19 +110,19 @@ typedef enum { SM_PH_NONE, SM_PH_VALUE, SM_PH_RASTER, SM_PH_SAMPLES } sm_ph_sour
 typedef struct {
     int present;
     char *table, *regime;
-    char **classes;               /* the project's land-use classes ... */
-    char ***categories;           /* ... each onto regime categories (NULL-terminated):
-                                   * per contaminant, the first the table has applies */
+    char **classes;     /* the project's land-use classes ... */
+    char ***categories; /* ... each onto regime categories (NULL-terminated):
+                         * per contaminant, the first the table has applies */
     int n_classes;
-    char **contaminants;          /* default: every interpolated one */
+    char **contaminants; /* default: every interpolated one */
     int n_contaminants;
     sm_threshold_override *overrides;
     int n_overrides;
     sm_ph_source ph_source;
-    double ph_value;              /* SM_PH_VALUE */
-    char *ph_path;                /* SM_PH_RASTER */
-    char *ph_column;              /* SM_PH_SAMPLES: a samples.attributes column */
-    char **background_names;      /* reference values for the pollution load index */
+    double ph_value;         /* SM_PH_VALUE */
+    char *ph_path;           /* SM_PH_RASTER */
+    char *ph_column;         /* SM_PH_SAMPLES: a samples.attributes column */
+    char **background_names; /* reference values for the pollution load index */
     double *background;
     int n_background;
 } sm_thresholds_config;
@@ -132,25 +132,25 @@ typedef enum { SM_WEIGHTS_CFG_DISTANCE, SM_WEIGHTS_CFG_KNN } sm_weights_cfg;
 /* The `hotspots` section. */
 typedef struct {
     int present;
-    int by_probability;  /* else by the predicted value */
-    double probability;  /* P(exceed) at least this */
-    int tier;            /* the tier whose exceedance makes a hotspot */
+    int by_probability; /* else by the predicted value */
+    double probability; /* P(exceed) at least this */
+    int tier;           /* the tier whose exceedance makes a hotspot */
     double min_area_ha;
-    int connectivity;    /* 4 or 8 */
-    int statistics;      /* Gi* on the samples */
+    int connectivity; /* 4 or 8 */
+    int statistics;   /* Gi* on the samples */
     sm_weights_cfg weights;
-    double distance;     /* 0: the largest nearest-neighbour distance */
+    double distance; /* 0: the largest nearest-neighbour distance */
     int k;
-    double fdr;          /* false-discovery rate for the Benjamini-Hochberg cut */
+    double fdr; /* false-discovery rate for the Benjamini-Hochberg cut */
     int local_moran;
-    int log_values;      /* statistics on log values */
+    int log_values; /* statistics on log values */
 } sm_hotspots_config;
 
 /* The `remediation` section: the store and how technologies are ranked. */
 typedef struct {
     int present;
-    char *store;      /* the SpatiaLite file */
-    char *catalogue;  /* folder of the catalogue CSVs `store init` loads */
+    char *store;                    /* the SpatiaLite file */
+    char *catalogue;                /* folder of the catalogue CSVs `store init` loads */
     double w_env, w_social, w_econ; /* sustainability weights, summing to 1 */
     double nature_bonus;            /* added to a nature-based option's score (0-1 scale) */
     int cases;                      /* nearest comparable case studies per recommendation */
@@ -162,11 +162,11 @@ typedef struct {
 /* The `screening` section: a registry of candidate sites. */
 typedef struct {
     int present;
-    char *sites, *layer, *crs;  /* crs: for a CSV (default EPSG:4326) */
-    char *x, *y;                /* CSV coordinate columns (default lon, lat) */
-    char *id, *name;            /* attributes naming a site */
-    char *landuse;              /* attribute with the site's land-use class (else landuse.tif) */
-    double sample_distance;     /* metres: samples counted around a site */
+    char *sites, *layer, *crs; /* crs: for a CSV (default EPSG:4326) */
+    char *x, *y;               /* CSV coordinate columns (default lon, lat) */
+    char *id, *name;           /* attributes naming a site */
+    char *landuse;             /* attribute with the site's land-use class (else landuse.tif) */
+    double sample_distance;    /* metres: samples counted around a site */
 } sm_screening_config;
 
 /* The `publish` section: web products. */
@@ -176,7 +176,6 @@ typedef struct {
     int viewer;
     int report;
 } sm_publish_config;
-
 
 typedef struct {
     char *file; /* the config file as given */

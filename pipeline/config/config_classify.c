@@ -1,8 +1,8 @@
 /* The `landuse`, `thresholds` and `hotspots` sections of the run config
  * (docs/config.md). */
 #include "config/config.h"
-#include "core/error.h"
 #include "config/yamlread.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,8 +59,9 @@ static int load_landuse_codes(const sm_ynode *sec, sm_landuse_config *lu)
         char *end;
         lu->codes[i] = codes ? strtod(codes[i], &end) : NAN;
         if (rc == SM_OK && (!codes || end == codes[i] || *end))
-            rc = sm_y_error(&map, "'%s' is not a number: codes map raster cell values to "
-                                  "class names, e.g. {10: forest, 40: agricultural}",
+            rc = sm_y_error(&map,
+                            "'%s' is not a number: codes map raster cell values to "
+                            "class names, e.g. {10: forest, 40: agricultural}",
                             codes ? codes[i] : "");
     }
     for (int i = 0; codes && i < lu->n_codes; i++)
@@ -71,8 +72,8 @@ static int load_landuse_codes(const sm_ynode *sec, sm_landuse_config *lu)
 
 static int load_landuse(const sm_ynode *root, sm_landuse_config *lu)
 {
-    static const char *const keys[] = {"path", "layer", "field", "all_touched", "codes",
-                                       "default", NULL};
+    static const char *const keys[] = {"path",  "layer",   "field", "all_touched",
+                                       "codes", "default", NULL};
     sm_ynode sec;
     if (!sm_y_get(root, "landuse", &sec))
         return SM_OK;
@@ -157,8 +158,9 @@ static int load_ph(const sm_ynode *sec, const sm_config *cfg, sm_thresholds_conf
                               "samples.attributes column to interpolate)");
     if (tc->ph_column &&
         !is_listed(cfg->samples.attributes, cfg->samples.n_attributes, tc->ph_column))
-        return sm_y_error(&n, "column '%s' is not in samples.attributes; add it there so "
-                              "ingest keeps it",
+        return sm_y_error(&n,
+                          "column '%s' is not in samples.attributes; add it there so "
+                          "ingest keeps it",
                           tc->ph_column);
     tc->ph_source = tc->ph_path ? SM_PH_RASTER : SM_PH_SAMPLES;
     return SM_OK;
@@ -230,8 +232,8 @@ static int load_thresholds(const sm_ynode *root, sm_config *cfg)
 
 static int load_statistics(const sm_ynode *sec, sm_hotspots_config *hc)
 {
-    static const char *const keys[] = {"weights", "distance", "k", "fdr", "local_moran",
-                                       "transform", NULL};
+    static const char *const keys[] = {"weights",     "distance",  "k", "fdr",
+                                       "local_moran", "transform", NULL};
     static const char *const weights[] = {"distance", "knn", NULL};
     static const char *const transforms[] = {"none", "log", NULL};
     sm_ynode n;

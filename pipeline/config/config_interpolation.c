@@ -1,8 +1,8 @@
 /* The `interpolation` section of the run config (docs/config.md). */
 #include "config/config.h"
+#include "config/yamlread.h"
 #include "core/error.h"
 #include "geostat/vgmodel.h"
-#include "config/yamlread.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -68,16 +68,16 @@ static int load_model_name(const sm_ynode *map, int allow_auto, int *type, int *
     else if (sm_vgm_type_parse(name, &t) == 0 && t != SM_VGM_NUG)
         *type = t, *is_auto = 0;
     else
-        rc = sm_y_error(&n, "'%s' is not a model; use %sSph, Exp, Gau or Mat (a nugget is "
-                            "given by the key 'nugget')",
+        rc = sm_y_error(&n,
+                        "'%s' is not a model; use %sSph, Exp, Gau or Mat (a nugget is "
+                        "given by the key 'nugget')",
                         name, allow_auto ? "auto, " : "");
     free(name);
     return rc;
 }
 
 /* One structure: model, psill, range, kappa, anisotropy. */
-static int load_structure(const sm_ynode *map, sm_structure_config *s, int *is_auto,
-                          int allow_auto)
+static int load_structure(const sm_ynode *map, sm_structure_config *s, int *is_auto, int allow_auto)
 {
     s->type = SM_VGM_SPH, s->psill = NAN, s->range = NAN, s->kappa = 0.5;
     SM_TRY(load_model_name(map, allow_auto, &s->type, is_auto));
@@ -168,9 +168,9 @@ static int load_directions(const sm_ynode *v, sm_interp_config *ic)
 static int load_variogram(const sm_ynode *sec, sm_interp_config *ic)
 {
     static const char *const keys[] = {
-        "estimator", "cutoff", "width",  "directions", "direction_tolerance", "model", "nugget",
-        "psill",     "range",  "kappa",  "anisotropy", "structures", "fit", "on_fit_failure",
-        NULL};
+        "estimator",  "cutoff",     "width", "directions",     "direction_tolerance",
+        "model",      "nugget",     "psill", "range",          "kappa",
+        "anisotropy", "structures", "fit",   "on_fit_failure", NULL};
     static const char *const estimators[] = {"matheron", "cressie", NULL};
     sm_ynode v;
     ic->nugget = NAN;
@@ -240,8 +240,8 @@ static int load_output_options(const sm_ynode *sec, sm_interp_config *ic)
     ic->tile = 0; /* automatic: sm_grid_tile */
     SM_TRY(load_int(sec, "tile_size", 16, 4096, &ic->tile));
     SM_TRY(sm_y_key_choice(sec, "data_type", types, &ic->float64));
-    SM_TRY(sm_y_key_strings(sec, "creation_options", &ic->creation_options,
-                         &ic->n_creation_options));
+    SM_TRY(
+        sm_y_key_strings(sec, "creation_options", &ic->creation_options, &ic->n_creation_options));
     for (int i = 0; i < ic->n_creation_options; i++)
         if (!strchr(ic->creation_options[i], '=')) {
             sm_ynode n;
@@ -267,8 +267,9 @@ static int load_idw(const sm_ynode *sec, sm_interp_config *ic)
 int sm_config_load_interpolation(const void *rootp, const sm_config *cfg, sm_interp_config *ic)
 {
     static const char *const keys[] = {
-        "method", "contaminants", "transform", "back_transform", "idw", "neighbours",
-        "variogram", "cross_validation", "tile_size", "data_type", "creation_options", NULL};
+        "method",    "contaminants", "transform",        "back_transform",
+        "idw",       "neighbours",   "variogram",        "cross_validation",
+        "tile_size", "data_type",    "creation_options", NULL};
     static const char *const methods[] = {"idw", "kriging", NULL};
     static const char *const transforms[] = {"none", "log", NULL};
     static const char *const backs[] = {"unbiased", "exp", "none", NULL};

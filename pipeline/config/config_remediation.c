@@ -1,9 +1,9 @@
 /* The `remediation`, `screening` and `publish` sections of the run config
  * (docs/remediation.md, docs/publish.md). */
 #include "config/config.h"
+#include "config/yamlread.h"
 #include "core/error.h"
 #include "core/version.h"
-#include "config/yamlread.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,8 +41,9 @@ static int load_whole(const sm_ynode *sec, const char *key, int lo, int hi, int 
 
 int sm_config_load_remediation(const void *rootp, sm_config *cfg)
 {
-    static const char *const keys[] = {"store", "catalogue", "weights", "nature_based_bonus",
-                                       "cases", "top", "urgent_land_uses", NULL};
+    static const char *const keys[] = {
+        "store", "catalogue", "weights",          "nature_based_bonus",
+        "cases", "top",       "urgent_land_uses", NULL};
     const sm_ynode *root = rootp;
     sm_remediation_config *rc = &cfg->remediation;
     sm_ynode sec;
@@ -81,8 +82,8 @@ void sm_config_free_remediation(sm_config *cfg)
 
 int sm_config_load_screening(const void *rootp, sm_config *cfg)
 {
-    static const char *const keys[] = {"sites", "layer", "crs",     "x", "y", "id",
-                                       "name",  "landuse", "sample_distance", NULL};
+    static const char *const keys[] = {"sites",   "layer",           "crs", "x", "y", "id", "name",
+                                       "landuse", "sample_distance", NULL};
     const sm_ynode *root = rootp;
     sm_screening_config *sc = &cfg->screening;
     sm_ynode sec;

@@ -45,8 +45,8 @@ static void normalise(char *path)
     size_t used = 0;
     buf[0] = '\0';
     for (int i = 0; i < n; i++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-                                 i || absolute ? "/" : "", parts[i]);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i || absolute ? "/" : "",
+                                 parts[i]);
     if (n == 0)
         snprintf(buf, sizeof buf, "%s", absolute ? "/" : ".");
     strcpy(path, buf);
@@ -72,8 +72,7 @@ static int parse_error(struct fy_diag *diag, const char *file)
     struct fy_diag_error *err = fy_diag_errors_iterate(diag, &iter);
     if (!err)
         return sm_error_set(SM_ECONFIG, "%s: cannot read as YAML", file);
-    return sm_error_set(SM_ECONFIG, "%s:%d:%d: %s", file, err->line + 1, err->column + 1,
-                        err->msg);
+    return sm_error_set(SM_ECONFIG, "%s:%d:%d: %s", file, err->line + 1, err->column + 1, err->msg);
 }
 
 int sm_yaml_load(const char *file, sm_yaml_doc *doc)
@@ -287,8 +286,8 @@ int sm_y_map_len(const sm_ynode *map)
 sm_ynode sm_y_map_item(const sm_ynode *map, int i, const char **key)
 {
     struct fy_node_pair *pair = fy_node_mapping_get_by_index(map->node, i);
-    sm_ynode item = {.doc = map->doc, .key = fy_node_pair_key(pair),
-                     .node = fy_node_pair_value(pair)};
+    sm_ynode item = {
+        .doc = map->doc, .key = fy_node_pair_key(pair), .node = fy_node_pair_value(pair)};
     const char *name = item.key ? fy_node_get_scalar0(item.key) : NULL;
     *key = name ? name : "";
     child_path(item.path, sizeof item.path, map->path, *key);
@@ -302,8 +301,8 @@ int sm_y_seq_len(const sm_ynode *seq)
 
 sm_ynode sm_y_seq_item(const sm_ynode *seq, int i)
 {
-    sm_ynode item = {.doc = seq->doc, .node = fy_node_sequence_get_by_index(seq->node, i),
-                     .key = seq->key};
+    sm_ynode item = {
+        .doc = seq->doc, .node = fy_node_sequence_get_by_index(seq->node, i), .key = seq->key};
     snprintf(item.path, sizeof item.path, "%s[%d]", seq->path, i);
     return item;
 }

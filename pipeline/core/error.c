@@ -45,7 +45,4 @@ static void CPL_STDCALL gdal_handler(CPLErr level, CPLErrorNum num, const char *
         sm_log(SM_LOG_DEBUG, "GDAL error: %s", msg);
 }
 
-void sm_error_install_gdal_handler(void)
-{
-    CPLSetErrorHandler(gdal_handler);
-}
+void sm_error_install_gdal_handler(void) { CPLSetErrorHandler(gdal_handler); }

@@ -9,14 +9,14 @@
 
 typedef enum {
     SM_OK = 0,
-    SM_EUSAGE = -64,    /* bad command line */
-    SM_EDATA = -65,     /* input data is bad */
-    SM_ENOINPUT = -66,  /* input file missing or unreadable */
-    SM_EINTERNAL = -70, /* a bug in soilmap */
-    SM_ECANTCREAT = -73,/* cannot create an output */
-    SM_EIO = -74,       /* read/write error */
-    SM_ECANCEL = -75,   /* cancelled by the user or a signal */
-    SM_ECONFIG = -78    /* bad run configuration */
+    SM_EUSAGE = -64,     /* bad command line */
+    SM_EDATA = -65,      /* input data is bad */
+    SM_ENOINPUT = -66,   /* input file missing or unreadable */
+    SM_EINTERNAL = -70,  /* a bug in soilmap */
+    SM_ECANTCREAT = -73, /* cannot create an output */
+    SM_EIO = -74,        /* read/write error */
+    SM_ECANCEL = -75,    /* cancelled by the user or a signal */
+    SM_ECONFIG = -78     /* bad run configuration */
 } sm_status;
 
 /* Records the message (printf-style) and returns status, so that failures read

@@ -16,7 +16,7 @@ void sm_field_set_text(OGRFeatureH f, const char *name, const char *v);
  * to the CSV file path through GDAL, atomically; lco: extra layer creation
  * options (NULL-terminated, may be NULL). Values are quoted only where CSV
  * needs it. */
-int sm_csv_export(const char *src, const char *sql, const char *layer_name,
-                  const char *const *lco, const char *path);
+int sm_csv_export(const char *src, const char *sql, const char *layer_name, const char *const *lco,
+                  const char *path);
 
 #endif

@@ -94,8 +94,8 @@ void sm_outfile_watch(sm_outfile *f, const char *final_path, int rank)
     snprintf(f->final, sizeof f->final, "%s", final_path);
     const char *slash = strrchr(final_path, '/');
     int dirlen = slash ? (int)(slash - final_path) + 1 : 0;
-    snprintf(f->tmp, sizeof f->tmp, "%.*s.tmp-%ld.%d-%s", dirlen, final_path, sm_ranks_job(),
-             rank, final_path + dirlen);
+    snprintf(f->tmp, sizeof f->tmp, "%.*s.tmp-%ld.%d-%s", dirlen, final_path, sm_ranks_job(), rank,
+             final_path + dirlen);
     track(f->tmp, 1);
 }
 

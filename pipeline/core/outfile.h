@@ -11,7 +11,8 @@
 
 typedef struct {
     char final[SM_PATH_SIZE];
-    char tmp[SM_PATH_SIZE]; /* "<dir>/.tmp-<job>.<rank>-<name>": keeps the extension drivers look at */
+    char tmp[SM_PATH_SIZE]; /* "<dir>/.tmp-<job>.<rank>-<name>": keeps the extension drivers look at
+                             */
 } sm_outfile;
 
 /* Chooses the temporary name and registers it for cleanup on a signal. */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 static sm_progress_mode mode = SM_PROGRESS_AUTO;
-static int bar_open;                 /* a bar line is on screen, unfinished */
+static int bar_open; /* a bar line is on screen, unfinished */
 static volatile sig_atomic_t cancel_requested;
 
 void sm_progress_set_mode(sm_progress_mode m) { mode = m; }

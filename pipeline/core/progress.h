@@ -11,8 +11,8 @@ typedef enum { SM_PROGRESS_AUTO, SM_PROGRESS_QUIET, SM_PROGRESS_JSON } sm_progre
 typedef struct {
     char stage[32];
     char task[96];
-    int last_step;   /* last rendered step, in permille (bar) or tenths (lines) */
-    double started;  /* monotonic seconds */
+    int last_step;  /* last rendered step, in permille (bar) or tenths (lines) */
+    double started; /* monotonic seconds */
 } sm_progress_task;
 
 void sm_progress_set_mode(sm_progress_mode mode);

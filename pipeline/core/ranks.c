@@ -93,8 +93,7 @@ void sm_ranks_barrier(void)
 #endif
 }
 
-void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total,
-                              long *per_rank)
+void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total, long *per_rank)
 {
 #ifdef SOILMAP_MPI
     if (nranks > 1) {

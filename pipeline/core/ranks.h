@@ -33,8 +33,7 @@ void sm_ranks_barrier(void);
 /* Every rank's n longs at mine, concatenated in rank order, on every rank:
  * *all (malloc'ed; the caller frees), *total longs in all, per_rank[r] of
  * them from rank r (per_rank has room for every rank). */
-void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total,
-                              long *per_rank);
+void sm_ranks_allgather_longs(const long *mine, long n, long **all, long *total, long *per_rank);
 
 /* A number on rank 0 that every rank draws from without waiting for the
  * others (MPI one-sided fetch-and-add): dynamic scheduling. Created and freed

@@ -6,10 +6,10 @@ static const struct {
     const char *name;
     double to_mgkg;
 } units[] = {
-    {"mg/kg", 1.0},     {"ppm", 1.0},        {"µg/g", 1.0},   /* micro sign U+00B5 */
-    {"μg/g", 1.0},      {"ug/g", 1.0},       {"µg/kg", 1e-3}, {"μg/kg", 1e-3}, /* Greek mu */
-    {"ug/kg", 1e-3},    {"ng/g", 1e-3},      {"ppb", 1e-3},   {"g/kg", 1e3},
-    {"mg/g", 1e3},      {"%", 1e4},          {"ng/kg", 1e-6},
+    {"mg/kg", 1.0},  {"ppm", 1.0},   {"µg/g", 1.0},                    /* micro sign U+00B5 */
+    {"μg/g", 1.0},   {"ug/g", 1.0},  {"µg/kg", 1e-3}, {"μg/kg", 1e-3}, /* Greek mu */
+    {"ug/kg", 1e-3}, {"ng/g", 1e-3}, {"ppb", 1e-3},   {"g/kg", 1e3},
+    {"mg/g", 1e3},   {"%", 1e4},     {"ng/kg", 1e-6},
 };
 
 int sm_unit_to_mgkg(const char *unit, double *factor)

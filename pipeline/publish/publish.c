@@ -7,19 +7,19 @@
  *   index.html the Leaflet viewer (layers.json tells it what there is)
  * and <out>/report.html. docs/publish.md describes them. */
 #include "publish/publish.h"
-#include "stage/products.h"
-#include "render/colormap.h"
 #include "core/crs.h"
 #include "core/error.h"
-#include "core/log.h"
 #include "core/jsonfile.h"
+#include "core/log.h"
 #include "core/outfile.h"
 #include "core/ranks.h"
-#include "publish/report.h"
-#include "publish/stac.h"
-#include "render/tiles.h"
 #include "core/version.h"
 #include "features/webvectors.h"
+#include "publish/report.h"
+#include "publish/stac.h"
+#include "render/colormap.h"
+#include "render/tiles.h"
+#include "stage/products.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -47,8 +47,8 @@ typedef struct {
     int n;
 } products;
 
-static void add(products *ps, const char *path, const char *id, const char *title,
-                const char *unit, int tiles, int classes, const char *kind)
+static void add(products *ps, const char *path, const char *id, const char *title, const char *unit,
+                int tiles, int classes, const char *kind)
 {
     product *p = &ps->p[ps->n];
     memset(p, 0, sizeof *p);
@@ -176,13 +176,13 @@ static int surface_colours(const product *p, sm_colormap *m)
 static int publish_tiles(const sm_config *cfg, const product *p, int zmin, int zmax)
 {
     sm_colormap m;
-    int rc = p->classes ? class_colours(p->stac.path, &m)
+    int rc = p->classes                 ? class_colours(p->stac.path, &m)
              : !strcmp(p->kind, "prob") ? (sm_colormap_probability(p->stac.title, &m), SM_OK)
                                         : surface_colours(p, &m);
     char dir[PATH];
     sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles/%s", p->stac.id);
-    sm_tiles_spec spec = {p->stac.path, p->band, dir,      &m,
-                          p->classes,   zmin,    zmax,     sm_rank(), sm_nranks()};
+    sm_tiles_spec spec = {p->stac.path, p->band, dir,       &m,         p->classes,
+                          zmin,         zmax,    sm_rank(), sm_nranks()};
     sm_tiles_result r;
     if (rc == SM_OK)
         rc = sm_tiles_render(&spec, &r);
@@ -207,9 +207,13 @@ static int copy_into(const char *from, const char *to_dir, const char *name)
 static int copy_viewer(const char *web)
 {
     static const char *const own[] = {"index.html", "viewer.js", "viewer.css"};
-    static const char *const leaflet[] = {"leaflet.js", "leaflet.css", "images/layers.png",
-                                          "images/layers-2x.png", "images/marker-icon.png",
-                                          "images/marker-icon-2x.png", "images/marker-shadow.png"};
+    static const char *const leaflet[] = {"leaflet.js",
+                                          "leaflet.css",
+                                          "images/layers.png",
+                                          "images/layers-2x.png",
+                                          "images/marker-icon.png",
+                                          "images/marker-icon-2x.png",
+                                          "images/marker-shadow.png"};
     const char *lib = "/usr/share/javascript/leaflet";
     char dir[PATH];
     int rc = SM_OK;
@@ -262,8 +266,8 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
         json_object_object_add(v, "id", json_object_new_string(id));
         json_object_object_add(v, "title", json_object_new_string(id));
         json_object_object_add(v, "url", json_object_new_string(url));
-        json_object_object_add(v, "visible", json_object_new_boolean(!strcmp(id, "hotspots") ||
-                                                                     !strcmp(id, "sites")));
+        json_object_object_add(
+            v, "visible", json_object_new_boolean(!strcmp(id, "hotspots") || !strcmp(id, "sites")));
         json_object_array_add(vectors, v);
     }
     json_object_object_add(o, "tiles", tiles);

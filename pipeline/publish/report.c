@@ -3,10 +3,10 @@
  * recommendations and screening in report_actions.c; the building blocks
  * they share in report_html.c. */
 #include "publish/report.h"
-#include "stage/products.h"
 #include "core/error.h"
 #include "core/outfile.h"
 #include "publish/report_html.h"
+#include "stage/products.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,7 +25,8 @@ static const char *config_sha256(const report *r)
                *file = sm_report_json_str(r->run, "config_file");
     json_object *inputs = sm_report_json_at(r->run, "inputs");
     int n = inputs && json_object_is_type(inputs, json_type_array)
-                ? (int)json_object_array_length(inputs) : 0;
+                ? (int)json_object_array_length(inputs)
+                : 0;
     for (int i = 0; i < n && !sha && file; i++) {
         json_object *in = json_object_array_get_idx(inputs, i);
         const char *p = sm_report_json_str(in, "path");
@@ -44,7 +45,8 @@ static void versions_table(report *r)
         return;
     }
     sm_report_table_open(r->f, "versions", (const char *const[]){"software", "version", NULL});
-    json_object_object_foreach(v, key, val) {
+    json_object_object_foreach(v, key, val)
+    {
         fputs("<tr>", r->f);
         sm_report_td(r->f, key);
         sm_report_td(r->f, json_object_get_string(val));
@@ -64,7 +66,8 @@ static void stages_table(report *r)
     }
     sm_report_table_open(f, "stages", (const char *const[]){"stage", "status", "seconds", NULL});
     double total = 0;
-    json_object_object_foreach(stages, name, s) {
+    json_object_object_foreach(stages, name, s)
+    {
         double sec = sm_report_json_num(s, "seconds");
         total += isfinite(sec) ? sec : 0;
         fputs("<tr>", f);
@@ -72,8 +75,10 @@ static void stages_table(report *r)
         sm_report_td(f, sm_report_json_str(s, "status"));
         fprintf(f, "<td class=\"num\">%.2f</td></tr>\n", sec);
     }
-    fprintf(f, "</tbody><tfoot><tr><th>total</th><td></td><td class=\"num\">%.2f</td></tr>"
-               "</tfoot></table>\n", total);
+    fprintf(f,
+            "</tbody><tfoot><tr><th>total</th><td></td><td class=\"num\">%.2f</td></tr>"
+            "</tfoot></table>\n",
+            total);
 }
 
 static void section_run(report *r)
@@ -125,14 +130,16 @@ static int rejects_table(report *r)
     long total = (long)OGR_L_GetFeatureCount(l, TRUE), shown = 0;
     char note[160];
     if (total > REJECTS_SHOWN)
-        snprintf(note, sizeof note, "The first %d of %ld rejected rows; rejects.csv lists them "
-                                    "all.", REJECTS_SHOWN, total);
+        snprintf(note, sizeof note,
+                 "The first %d of %ld rejected rows; rejects.csv lists them "
+                 "all.",
+                 REJECTS_SHOWN, total);
     else
         snprintf(note, sizeof note, "%ld rejected rows.", total);
     sm_report_para(f, "note", total ? note : "No row was rejected.");
     if (total)
-        sm_report_table_open(f, "rejects", (const char *const[]){"file", "row", "column", "value",
-                                                              "reason", NULL});
+        sm_report_table_open(
+            f, "rejects", (const char *const[]){"file", "row", "column", "value", "reason", NULL});
     OGRFeatureH ft;
     while (shown < REJECTS_SHOWN && (ft = OGR_L_GetNextFeature(l))) {
         reject_row(f, ft);
@@ -158,7 +165,8 @@ static int section_ingest(report *r)
         sm_report_kv_num(f, "rows read", sm_report_json_num(s, "rows_read"));
         sm_report_kv_num(f, "rows accepted", sm_report_json_num(s, "rows_accepted"));
         sm_report_kv_num(f, "rows rejected", sm_report_json_num(s, "rows_rejected"));
-        sm_report_kv_num(f, "duplicate rows merged", sm_report_json_num(s, "duplicate_rows_merged"));
+        sm_report_kv_num(f, "duplicate rows merged",
+                         sm_report_json_num(s, "duplicate_rows_merged"));
         sm_report_kv_num(f, "samples", sm_report_json_num(s, "samples"));
         sm_report_kv_num(f, "source features kept", sm_report_json_num(s, "source_features_kept"));
         sm_report_table_close(f);
@@ -201,7 +209,8 @@ static void page_head(report *r)
         fputs("</a>", f);
     }
     fputs("<a href=\"#hotspots\">Hotspots</a><a href=\"#remediation\">Recommendations</a>"
-          "<a href=\"#screening\">Screening</a></nav>\n", f);
+          "<a href=\"#screening\">Screening</a></nav>\n",
+          f);
 }
 
 static void page_tail(report *r)

@@ -1,8 +1,8 @@
 /* The run report's sections on what to do: the hotspots, the recommendations
  * with their action plans, and the screening top list. */
+#include "core/error.h"
 #include "publish/report_html.h"
 #include "stage/products.h"
-#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,9 +38,9 @@ static GDALDatasetH open_hotspots(const report *r, int present, const char *no_s
 {
     char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_HOTSPOTS);
-    *why = !present               ? no_section
+    *why = !present                  ? no_section
            : !sm_report_exists(path) ? "Not in this run: hotspots.gpkg is not in the output folder."
-                                  : NULL;
+                                     : NULL;
     return *why ? NULL : sm_report_open_vector(path);
 }
 
@@ -66,13 +66,14 @@ int sm_report_section_hotspots(report *r)
     OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
     if (!l)
         return section_absent(f, ds, why ? why : "hotspots.gpkg has no hotspots layer.");
-    sm_report_para(f, "note", "Tier: the guideline tier exceeded; max ratio: the largest "
-                           "concentration over guideline value; mean P: the mean probability of "
-                           "exceeding it.");
-    sm_report_table_open(f, "hotspots", (const char *const[]){"id", "contaminants", "tier",
-                                                           "area (ha)", "max ratio", "mean P",
-                                                           "main land use", "nearest source",
-                                                           "distance (m)", "samples", NULL});
+    sm_report_para(f, "note",
+                   "Tier: the guideline tier exceeded; max ratio: the largest "
+                   "concentration over guideline value; mean P: the mean probability of "
+                   "exceeding it.");
+    sm_report_table_open(f, "hotspots",
+                         (const char *const[]){"id", "contaminants", "tier", "area (ha)",
+                                               "max ratio", "mean P", "main land use",
+                                               "nearest source", "distance (m)", "samples", NULL});
     OGRFeatureH ft;
     while ((ft = OGR_L_GetNextFeature(l))) {
         hotspot_row(f, ft);
@@ -92,22 +93,22 @@ typedef struct {
 } hotspot_ref;
 
 static const char *const rec_columns[] = {
-    "rank", "technology", "cover", "applicability A", "sustainability S", "environmental",
-    "social", "economic", "cost fit", "duration fit", "practicality P", "nature bonus B",
-    "score", "nearest case (km)", NULL};
+    "rank",           "technology",     "cover",    "applicability A",   "sustainability S",
+    "environmental",  "social",         "economic", "cost fit",          "duration fit",
+    "practicality P", "nature bonus B", "score",    "nearest case (km)", NULL};
 
 static void rec_row(FILE *f, OGRFeatureH ft)
 {
-    static const char *const numbers[] = {"applicability", "sustainability", "environmental",
-                                          "social", "economic", "cost_fit", "duration_fit",
-                                          "practicality", "nature_bonus", "score"};
+    static const char *const numbers[] = {
+        "applicability", "sustainability", "environmental", "social",       "economic",
+        "cost_fit",      "duration_fit",   "practicality",  "nature_bonus", "score"};
     char near[300];
     snprintf(near, sizeof near, "%s (%.0f)", sm_report_fstr(ft, "nearest_case"),
              sm_report_fnum(ft, "nearest_case_km"));
     fputs("<tr>", f);
     sm_report_td(f, sm_report_fstr(ft, "rank"));
     sm_report_td(f, *sm_report_fstr(ft, "technology_name") ? sm_report_fstr(ft, "technology_name")
-                                                      : sm_report_fstr(ft, "technology"));
+                                                           : sm_report_fstr(ft, "technology"));
     sm_report_td(f, sm_report_fstr(ft, "cover"));
     for (unsigned i = 0; i < sizeof numbers / sizeof *numbers; i++)
         sm_report_td_num(f, sm_report_fnum(ft, numbers[i]));
@@ -132,8 +133,7 @@ static void checklist(FILE *f, const char *text)
 
 /* One hotspot's ranked options, the first one's weight sensitivity, and
  * its action plan. */
-static void hotspot_recommendations(report *r, OGRLayerH rec, OGRLayerH plans,
-                                    const hotspot_ref *h)
+static void hotspot_recommendations(report *r, OGRLayerH rec, OGRLayerH plans, const hotspot_ref *h)
 {
     FILE *f = r->f;
     char filter[64], table_id[64], sensitivity[512] = "";
@@ -193,19 +193,22 @@ int sm_report_section_remediation(report *r)
     FILE *f = r->f;
     const char *why;
     sm_report_section_open(f, "remediation", "Recommendations");
-    GDALDatasetH ds = open_hotspots(r, r->cfg->remediation.present,
-                                    "Not in this run: the config has no remediation section.",
-                                    &why);
+    GDALDatasetH ds =
+        open_hotspots(r, r->cfg->remediation.present,
+                      "Not in this run: the config has no remediation section.", &why);
     if (!ds && !why)
         return SM_EDATA;
     OGRLayerH hs = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
     OGRLayerH rec = ds ? GDALDatasetGetLayerByName(ds, "recommendations") : NULL;
     if (!hs || !rec)
-        return section_absent(f, ds, why ? why : "Not in this run: the remediate stage has not "
-                                                 "written its recommendations.");
-    sm_report_para(f, "note", "score = 0.4 A + 0.4 S + 0.2 P + B (docs/remediation.md); S weighs "
-                           "the environmental, social and economic scores with the config's "
-                           "weights.");
+        return section_absent(f, ds,
+                              why ? why
+                                  : "Not in this run: the remediate stage has not "
+                                    "written its recommendations.");
+    sm_report_para(f, "note",
+                   "score = 0.4 A + 0.4 S + 0.2 P + B (docs/remediation.md); S weighs "
+                   "the environmental, social and economic scores with the config's "
+                   "weights.");
     int n;
     hotspot_ref *refs = hotspot_refs(hs, &n);
     for (int i = 0; i < n; i++)
@@ -225,8 +228,9 @@ static void screening_summary(report *r)
     if (!isfinite(n))
         return;
     char text[256];
-    snprintf(text, sizeof text, "%.0f sites screened: %.0f high, %.0f medium, %.0f low and %.0f "
-                                "very low priority. The first %d:",
+    snprintf(text, sizeof text,
+             "%.0f sites screened: %.0f high, %.0f medium, %.0f low and %.0f "
+             "very low priority. The first %d:",
              n, sm_report_json_num(s, "priority.high"), sm_report_json_num(s, "priority.medium"),
              sm_report_json_num(s, "priority.low"), sm_report_json_num(s, "priority.very low"),
              SITES_SHOWN);
@@ -240,16 +244,18 @@ int sm_report_section_screening(report *r)
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SITES_CSV);
     sm_report_section_open(f, "screening", "Site screening");
     if (!r->cfg->screening.present || !sm_report_exists(path))
-        return section_absent(f, NULL, !r->cfg->screening.present
-                                           ? "Not in this run: the config has no screening section."
-                                           : "Not in this run: sites_screened.csv is not in the "
-                                             "output folder.");
+        return section_absent(f, NULL,
+                              !r->cfg->screening.present
+                                  ? "Not in this run: the config has no screening section."
+                                  : "Not in this run: sites_screened.csv is not in the "
+                                    "output folder.");
     GDALDatasetH ds = sm_report_open_vector(path);
     if (!ds)
         return SM_EDATA;
     screening_summary(r);
-    sm_report_table_open(f, "screening", (const char *const[]){"#", "site", "name", "land use",
-                                                            "priority", "reason", NULL});
+    sm_report_table_open(
+        f, "screening",
+        (const char *const[]){"#", "site", "name", "land use", "priority", "reason", NULL});
     OGRLayerH l = GDALDatasetGetLayer(ds, 0);
     OGRFeatureH ft;
     for (int rank = 1; rank <= SITES_SHOWN && (ft = OGR_L_GetNextFeature(l)); rank++) {

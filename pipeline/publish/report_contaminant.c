@@ -1,12 +1,12 @@
 /* The run report's section per contaminant: statistics and histogram,
  * variogram, cross-validation and quicklook maps. */
-#include "publish/report_html.h"
-#include "stage/products.h"
-#include "render/colormap.h"
 #include "core/error.h"
+#include "geostat/vgmodel.h"
+#include "publish/report_html.h"
+#include "render/colormap.h"
 #include "render/quicklook.h"
 #include "render/svgplot.h"
-#include "geostat/vgmodel.h"
+#include "stage/products.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -242,8 +242,8 @@ static void variogram_svg(report *r, const char *name, json_object *vg)
     double xmax = sm_report_json_num(vg, "cutoff"), ymax = m.n ? sm_vgm_sill(&m) : 0;
     for (int i = 0; i < l.n; i++)
         xmax = fmax(xmax, l.dist[i]), ymax = fmax(ymax, l.gamma[i]);
-    int log_scale = sm_report_json_str(vg, "transform") &&
-                    !strcmp(sm_report_json_str(vg, "transform"), "log");
+    int log_scale =
+        sm_report_json_str(vg, "transform") && !strcmp(sm_report_json_str(vg, "transform"), "log");
     char id[128], title[256], model[160], ylabel[160];
     model_text(&m, model, sizeof model);
     snprintf(id, sizeof id, "variogram-%s", name);
@@ -271,15 +271,16 @@ static int variogram_part(report *r, const char *name)
     sm_report_heading(r->f, 3, "Variogram");
     if (r->cfg->interpolation.method != SM_INTERP_KRIGING || !sm_report_exists(path)) {
         sm_report_absent(r->f, r->cfg->interpolation.method != SM_INTERP_KRIGING
-                                ? "No variogram: the surface is interpolated by IDW."
-                                : "No variogram: the interpolate stage has not written one.");
+                                   ? "No variogram: the surface is interpolated by IDW."
+                                   : "No variogram: the interpolate stage has not written one.");
         return SM_OK;
     }
     json_object *vg = json_object_from_file(path);
     if (!vg)
         return sm_error_set(SM_EDATA, "%s: cannot read: %s", path, json_util_get_last_err());
-    sm_report_para(r->f, "note", "Points: the empirical variogram, each labelled with its number "
-                              "of pairs; line: the fitted model.");
+    sm_report_para(r->f, "note",
+                   "Points: the empirical variogram, each labelled with its number "
+                   "of pairs; line: the fitted model.");
     variogram_svg(r, name, vg);
     json_object_put(vg);
     return SM_OK;
@@ -300,8 +301,8 @@ static void cv_table(report *r, const char *name, json_object *cv)
     FILE *f = r->f;
     char id[128];
     snprintf(id, sizeof id, "cv-%s", name);
-    sm_report_table_open(f, id, (const char *const[]){"samples", "ME", "MAE", "RMSE", "MSDR",
-                                                   "R\xc2\xb2", NULL});
+    sm_report_table_open(
+        f, id, (const char *const[]){"samples", "ME", "MAE", "RMSE", "MSDR", "R\xc2\xb2", NULL});
     fputs("<tr>", f);
     cv_cell(f, "n", sm_report_json_num(cv, "samples"));
     cv_cell(f, "me", sm_report_json_num(cv, "mean_error"));
@@ -353,9 +354,8 @@ static int crossval_part(report *r, const char *name)
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
     snprintf(layer, sizeof layer, "cv_%s", name);
     double *cols[2] = {NULL, NULL};
-    int n = 0, rc = sm_report_read_columns(path, layer,
-                                        (const char *const[]){"observed", "predicted"}, 2, cols,
-                                        &n);
+    int n = 0, rc = sm_report_read_columns(
+                   path, layer, (const char *const[]){"observed", "predicted"}, 2, cols, &n);
     if (rc == SM_OK && n > 0)
         cv_scatter(r, name, cols[0], cols[1], n);
     free(cols[0]), free(cols[1]);
@@ -400,8 +400,8 @@ static void ql_class_map(GDALRasterBandH b, const char *title, sm_quicklook *q)
     unsigned char rgba[SM_COLORMAP_MAXSTOPS][4];
     GDALColorTableH ct = GDALGetRasterColorTable(b);
     for (int k = 0; k < n; k++) {
-        const GDALColorEntry *e = ct && k < GDALGetColorEntryCount(ct) ? GDALGetColorEntry(ct, k)
-                                                                        : NULL;
+        const GDALColorEntry *e =
+            ct && k < GDALGetColorEntryCount(ct) ? GDALGetColorEntry(ct, k) : NULL;
         unsigned char grey = (unsigned char)(230 - 200 * k / (n > 1 ? n - 1 : 1));
         rgba[k][0] = e ? e->c1 : grey, rgba[k][1] = e ? e->c2 : grey;
         rgba[k][2] = e ? e->c3 : grey, rgba[k][3] = e ? e->c4 : 255;
@@ -473,7 +473,7 @@ static const char *map_missing(const report *r, int k, const char *path)
 {
     if (k == 0)
         return sm_report_exists(path) ? NULL
-                                   : "No surface: the interpolate stage has not written one.";
+                                      : "No surface: the interpolate stage has not written one.";
     if (!r->cfg->thresholds.present)
         return k == 1 ? "No exceedance maps: the config has no thresholds section." : NULL;
     if (sm_report_exists(path))
@@ -493,9 +493,10 @@ static int maps_part(report *r, const char *name)
                 {SM_PRODUCT_CLASS, "%s_class", "classes", QL_CLASSES}};
     char path[3][SM_PATH_SIZE];
     sm_report_heading(r->f, 3, "Maps");
-    sm_report_para(r->f, "note", "The surface's colours span its 2nd to 98th percentile; values "
-                              "beyond take the end colours. White: no value, or no chance of "
-                              "exceeding.");
+    sm_report_para(r->f, "note",
+                   "The surface's colours span its 2nd to 98th percentile; values "
+                   "beyond take the end colours. White: no value, or no chance of "
+                   "exceeding.");
     for (int k = 0; k < 3; k++) {
         sm_product_member(path[k], sizeof path[k], r->cfg, maps[k].product, maps[k].member, name);
         if (map_missing(r, k, path[k]))

@@ -1,7 +1,7 @@
 #include "publish/report_html.h"
-#include "stage/products.h"
 #include "core/error.h"
 #include "render/svgplot.h"
+#include "stage/products.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -203,7 +203,7 @@ static int row_complete(OGRFeatureH ft, const int *idx, int k)
  * field j in cols[j] (caller frees each). A missing layer or field gives no
  * rows. */
 int sm_report_read_columns(const char *path, const char *layer, const char *const *fields, int k,
-                        double **cols, int *n)
+                           double **cols, int *n)
 {
     *n = 0;
     GDALDatasetH ds = sm_report_open_vector(path);

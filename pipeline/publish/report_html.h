@@ -81,6 +81,6 @@ long sm_report_fint(OGRFeatureH f, const char *name);
  * rows). A missing layer or field gives no rows; SM_EDATA if the file cannot
  * be opened. */
 int sm_report_read_columns(const char *path, const char *layer, const char *const *fields, int k,
-                        double **cols, int *n);
+                           double **cols, int *n);
 
 #endif

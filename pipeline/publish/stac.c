@@ -62,11 +62,16 @@ static int write_json(json_object *o, const char *path)
 static const char *stac_type(GDALDataType t)
 {
     switch (t) {
-    case GDT_Byte: return "uint8";
-    case GDT_Float32: return "float32";
-    case GDT_Float64: return "float64";
-    case GDT_Int32: return "int32";
-    default: return "other";
+    case GDT_Byte:
+        return "uint8";
+    case GDT_Float32:
+        return "float32";
+    case GDT_Float64:
+        return "float64";
+    case GDT_Int32:
+        return "int32";
+    default:
+        return "other";
     }
 }
 
@@ -79,7 +84,8 @@ static json_object *band_json(GDALRasterBandH b, const char *unit)
     double nodata = GDALGetRasterNoDataValue(b, &has), mn, mx, mean, sd;
     if (has)
         json_object_object_add(o, "nodata", json_object_new_double(nodata));
-    json_object_object_add(o, "data_type", json_object_new_string(stac_type(GDALGetRasterDataType(b))));
+    json_object_object_add(o, "data_type",
+                           json_object_new_string(stac_type(GDALGetRasterDataType(b))));
     if (unit[0])
         json_object_object_add(o, "unit", json_object_new_string(unit));
     if (GDALComputeRasterStatistics(b, FALSE, &mn, &mx, &mean, &sd, NULL, NULL) == CE_None) {
@@ -100,7 +106,8 @@ static void grid_properties(GDALDatasetH ds, json_object *props, double bbox_ll[
     OGRSpatialReferenceH srs = sm_crs_clone(GDALGetSpatialRef(ds)), ll = sm_crs_new("EPSG:4326");
     const char *auth = srs ? OSRGetAuthorityName(srs, NULL) : NULL;
     if (auth && !strcmp(auth, "EPSG"))
-        json_object_object_add(props, "proj:epsg", json_object_new_int(atoi(OSRGetAuthorityCode(srs, NULL))));
+        json_object_object_add(props, "proj:epsg",
+                               json_object_new_int(atoi(OSRGetAuthorityCode(srs, NULL))));
     double shape[2] = {h, w}, transform[6] = {gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]};
     double pb[4] = {gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]};
     json_object *s = json_object_new_array();
@@ -172,7 +179,8 @@ static int raster_item(const sm_config *cfg, const char *dir, const sm_stac_rast
     CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", NULL);
     json_object *item = item_base(cfg, r->id, r->title, datetime, bbox), *p, *assets;
     json_object_object_get_ex(item, "properties", &p);
-    json_object_object_foreach(props, key, val) json_object_object_add(p, key, json_object_get(val));
+    json_object_object_foreach(props, key, val)
+        json_object_object_add(p, key, json_object_get(val));
     json_object_put(props);
     json_object *ext = json_object_new_array();
     json_object_array_add(ext, json_object_new_string(PROJ_EXT));
@@ -183,8 +191,9 @@ static int raster_item(const sm_config *cfg, const char *dir, const sm_stac_rast
     json_object_object_add(data, "raster:bands", bands);
     json_object_object_add(assets, "data", data);
     if (r->tiles_href[0])
-        json_object_object_add(assets, "tiles", asset(r->tiles_href, "image/png", "visual",
-                                                      "XYZ tiles {z}/{x}/{y}.png, Web Mercator"));
+        json_object_object_add(
+            assets, "tiles",
+            asset(r->tiles_href, "image/png", "visual", "XYZ tiles {z}/{x}/{y}.png, Web Mercator"));
     for (int i = 0; i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], bbox[i]) : fmax(union_bbox[i], bbox[i]);
     char path[SM_PATH_SIZE];
@@ -200,10 +209,12 @@ static int vector_item(const sm_config *cfg, const char *dir, const sm_stac_vect
     json_object_object_get_ex(item, "properties", &props);
     json_object_object_add(props, "features", json_object_new_int64(v->features));
     json_object_object_add(item, "stac_extensions", json_object_new_array());
-    json_object_object_add(assets, "geojson", asset(v->geojson_href, "application/geo+json",
-                                                    "data", "GeoJSON (RFC 7946)"));
-    json_object_object_add(assets, "flatgeobuf", asset(v->fgb_href, "application/vnd.flatgeobuf",
-                                                       "data", "FlatGeobuf with spatial index"));
+    json_object_object_add(
+        assets, "geojson",
+        asset(v->geojson_href, "application/geo+json", "data", "GeoJSON (RFC 7946)"));
+    json_object_object_add(
+        assets, "flatgeobuf",
+        asset(v->fgb_href, "application/vnd.flatgeobuf", "data", "FlatGeobuf with spatial index"));
     for (int i = 0; v->features && i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], v->bbox[i]) : fmax(union_bbox[i], v->bbox[i]);
     char path[SM_PATH_SIZE];
@@ -223,9 +234,11 @@ static int write_collection(const sm_config *cfg, const char *dir, const double 
     json_object_object_add(c, "type", json_object_new_string("Collection"));
     json_object_object_add(c, "stac_version", json_object_new_string(STAC_VERSION));
     json_object_object_add(c, "id", json_object_new_string(cfg->project));
-    json_object_object_add(c, "description", json_object_new_string(
-        "soilmap run: contaminant surfaces, exceedance classes and probabilities, hotspots, "
-        "recommendations and screened sites"));
+    json_object_object_add(
+        c, "description",
+        json_object_new_string(
+            "soilmap run: contaminant surfaces, exceedance classes and probabilities, hotspots, "
+            "recommendations and screened sites"));
     json_object_object_add(c, "license", json_object_new_string("other"));
     json_object_array_add(bboxes, numbers(bbox, 4));
     json_object_object_add(spatial, "bbox", bboxes);

@@ -13,9 +13,9 @@
 
 typedef struct {
     char id[96], title[160], unit[32];
-    char path[SM_PATH_SIZE];      /* the COG, to read its grid and statistics */
-    char href[256];       /* the COG relative to web/ */
-    char tiles_href[256]; /* the tile template relative to web/ ("" for none) */
+    char path[SM_PATH_SIZE]; /* the COG, to read its grid and statistics */
+    char href[256];          /* the COG relative to web/ */
+    char tiles_href[256];    /* the tile template relative to web/ ("" for none) */
 } sm_stac_raster;
 
 typedef struct {

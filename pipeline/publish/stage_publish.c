@@ -17,8 +17,7 @@ static int enabled(const sm_config *cfg) { return cfg->publish.present; }
 /* Its inputs are earlier stages' outputs, covered by their keys. */
 static int outputs(const sm_config *cfg, sm_paths *paths)
 {
-    const char *web[] = {"stac/catalog.json", "stac/collection.json", "layers.json",
-                         "index.html"};
+    const char *web[] = {"stac/catalog.json", "stac/collection.json", "layers.json", "index.html"};
     char path[SM_PATH_SIZE];
     int rc = SM_OK;
     for (int i = 0; i < 4 && rc == SM_OK; i++) {
@@ -45,8 +44,9 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object_array_add(z, json_object_new_int(s.zmax));
     json_object_object_add(rec, "zoom", z);
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "publish: %d rasters (%d as tiles, zoom %d-%d), %d vector layers, "
-                            "STAC catalog, viewer: %s/web/index.html",
+        sm_log(SM_LOG_INFO,
+               "publish: %d rasters (%d as tiles, zoom %d-%d), %d vector layers, "
+               "STAC catalog, viewer: %s/web/index.html",
                s.rasters, s.tiled, s.zmin, s.zmax, s.vectors, cfg->output);
     return rc;
 }
@@ -58,15 +58,14 @@ const sm_stage sm_stage_publish = {
     .args = "CONFIG",
     .summary = "web products in <output>/web/ (COGs, XYZ tiles, GeoJSON,\n"
                "FlatGeobuf, STAC, a Leaflet viewer) and <output>/report.html",
-    .help =
-        "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
-        "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
-        "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
-        "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
-        "catalog of all of it) and index.html, a viewer that works offline from any static\n"
-        "web server, e.g.:\n"
-        "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
-        "and <output>/report.html, the run report in one file. See docs/publish.md.\n",
+    .help = "Writes <output>/web/ for web portals: cog/ (every surface, variance, probability\n"
+            "and class raster as a Cloud Optimized GeoTIFF), tiles/<id>/{z}/{x}/{y}.png (XYZ\n"
+            "pyramids in Web Mercator with legend.json and legend.png), vectors/ (hotspots,\n"
+            "recommendations, samples, sources, sites as GeoJSON and FlatGeobuf), stac/ (a STAC\n"
+            "catalog of all of it) and index.html, a viewer that works offline from any static\n"
+            "web server, e.g.:\n"
+            "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
+            "and <output>/report.html, the run report in one file. See docs/publish.md.\n",
     .enabled = enabled,
     .skip_note = "no 'publish' section in the config",
     .outputs = outputs,

@@ -1,7 +1,7 @@
 #include "run/manifest.h"
 #include "core/error.h"
-#include "core/outfile.h"
 #include "core/jsonfile.h"
+#include "core/outfile.h"
 #include "core/versions.h"
 
 #include <openssl/evp.h>

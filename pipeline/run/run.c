@@ -77,7 +77,8 @@ static json_object *current_record(json_object *old, const char *name, const cha
     for (size_t i = 0; i < json_object_array_length(outs); i++) {
         json_object *f = json_object_array_get_idx(outs, i), *p, *h;
         char hex[65];
-        if (!json_object_object_get_ex(f, "path", &p) || !json_object_object_get_ex(f, "sha256", &h) ||
+        if (!json_object_object_get_ex(f, "path", &p) ||
+            !json_object_object_get_ex(f, "sha256", &h) ||
             sm_file_sha256(json_object_get_string(p), hex) != SM_OK ||
             strcmp(hex, json_object_get_string(h)) != 0) {
             sm_error_clear();
@@ -92,8 +93,7 @@ static json_object *current_record(json_object *old, const char *name, const cha
 /* Lists the stage's inputs, and its outputs and the earlier outputs it
  * rewrote (measured now) in its record, so that a rerun can tell whether
  * they are still as this stage left them. */
-static int record_files(const sm_config *cfg, const sm_stage *st, sm_manifest *m,
-                        json_object *rec)
+static int record_files(const sm_config *cfg, const sm_stage *st, sm_manifest *m, json_object *rec)
 {
     sm_paths paths;
     sm_paths_init(&paths);
@@ -150,8 +150,8 @@ static int run_body(const sm_config *cfg, const sm_stage *st, const sm_run_optio
     sm_share share;
     sm_grid grid;
     stage_share(cfg, st, opt, &share);
-    sm_stage_ctx ctx = {.cfg = cfg, .srs = srs, .share = &share,
-                        .grid = st->needs_grid ? &grid : NULL};
+    sm_stage_ctx ctx = {
+        .cfg = cfg, .srs = srs, .share = &share, .grid = st->needs_grid ? &grid : NULL};
     int rc = st->needs_grid ? sm_products_grid(cfg, &grid) : SM_OK;
     return rc == SM_OK ? st->run(&ctx, rec) : rc;
 }
@@ -195,8 +195,7 @@ static int run_stage(const sm_config *cfg, const sm_stage *st, const char *key,
 
 /* A stage not run this time keeps its record from the last run, so that
  * run.json always describes the whole output folder. */
-static void carry_over(const sm_config *cfg, const sm_stage *st, json_object *old,
-                       sm_manifest *m)
+static void carry_over(const sm_config *cfg, const sm_stage *st, json_object *old, sm_manifest *m)
 {
     json_object *stages_o, *rec, *copy = NULL;
     if (!old || !json_object_object_get_ex(old, "stages", &stages_o) ||
@@ -247,8 +246,9 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
         sm_ranks_barrier(); /* the next stage reads what rank 0 wrote */
     }
     if (rc == SM_OK && slice)
-        sm_log(SM_LOG_INFO, "slice %d of %d done in %s; when every slice is done, "
-                            "`soilmap assemble CONFIG` builds the results",
+        sm_log(SM_LOG_INFO,
+               "slice %d of %d done in %s; when every slice is done, "
+               "`soilmap assemble CONFIG` builds the results",
                opt->slice, opt->slices, cfg->output);
     else if (rc == SM_OK)
         sm_log(SM_LOG_INFO, "results in %s (manifest: %s)", cfg->output, manifest_path);

@@ -7,11 +7,11 @@
 #include "config/config.h"
 
 typedef struct {
-    int force;        /* redo stages even when their outputs are current */
+    int force;         /* redo stages even when their outputs are current */
     int slice, slices; /* --tile-range slice/slices; slices 0: the whole grid */
-    int assemble;     /* the tiled stages' files from the slices (slices set) */
-    int dynamic;      /* MPI: ranks draw tiles as they go instead of t % P */
-    const char *root; /* a slice run's: the whole run's output folder */
+    int assemble;      /* the tiled stages' files from the slices (slices set) */
+    int dynamic;       /* MPI: ranks draw tiles as they go instead of t % P */
+    const char *root;  /* a slice run's: the whole run's output folder */
 } sm_run_options;
 
 /* Runs one stage by name, or every stage soilmap has when stage is NULL.

@@ -76,15 +76,15 @@ int sm_products_classified(const sm_config *cfg, const char *names[SM_MAX_CONTAM
     return n;
 }
 
-void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean,
-                          char *var, size_t size)
+void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean, char *var,
+                          size_t size)
 {
     const sm_interp_config *ic = &cfg->interpolation;
     int log_files = ic->log_transform && ic->back_transform != SM_BACK_NONE;
     sm_product_member(conc, size, cfg, SM_PRODUCT_SURFACE, "%s", name);
     sm_product_member(mean, size, cfg, SM_PRODUCT_SURFACE, "%s%s", name, log_files ? "_log" : "");
     sm_product_member(var, size, cfg, SM_PRODUCT_SURFACE, "%s%s", name,
-                    log_files ? "_logvar" : "_var");
+                      log_files ? "_logvar" : "_var");
 }
 
 int sm_products_grid(const sm_config *cfg, sm_grid *g)

@@ -61,8 +61,8 @@ int sm_products_classified(const sm_config *cfg, const char *names[SM_MAX_CONTAM
 /* A contaminant's surfaces as later stages read them: the concentration in
  * mg/kg, and the kriging mean and variance on the interpolation's scale
  * (<c>_log, <c>_logvar under log kriging with a back-transform). */
-void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean,
-                          char *var, size_t size);
+void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean, char *var,
+                          size_t size);
 
 /* The run's analysis grid (from the samples' extent needs samples.gpkg). */
 int sm_products_grid(const sm_config *cfg, sm_grid *g);

@@ -1,8 +1,8 @@
 #include "classify/classify.h"
+#include "classify/phgrid.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
-#include "classify/phgrid.h"
 #include "core/progress.h"
 #include "grid/surface.h"
 #include "grid/window.h"
@@ -84,8 +84,7 @@ static void c_scratch_free(void *ctx, void *scratch)
     free(s);
 }
 
-static void classify_cell(const cjob *j, const double *in, double *out, size_t plane,
-                          long *counts)
+static void classify_cell(const cjob *j, const double *in, double *out, size_t plane, long *counts)
 {
     int nt = j->g->ntiers;
     double conc = j->exp_conc ? exp(in[W_CONC]) : in[W_CONC];
@@ -108,8 +107,7 @@ static void classify_cell(const cjob *j, const double *in, double *out, size_t p
                 sm_exceedance_probability(in[W_MEAN], in[W_VAR], j->log ? log(v[t]) : v[t]);
 }
 
-static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,
-                  size_t plane)
+static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane)
 {
     cjob *j = ctx;
     cscratch *s = scratch;
@@ -138,9 +136,9 @@ static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double
 
 /* Class k: green below the first tier, then yellow to dark red. */
 static const GDALColorEntry class_colours[] = {
-    {26, 150, 65, 255},  {254, 224, 139, 255}, {244, 109, 67, 255}, {215, 48, 39, 255},
-    {165, 0, 38, 255},   {103, 0, 31, 255},    {64, 0, 20, 255},    {40, 0, 10, 255},
-    {20, 0, 5, 255},     {10, 0, 0, 255}};
+    {26, 150, 65, 255}, {254, 224, 139, 255}, {244, 109, 67, 255}, {215, 48, 39, 255},
+    {165, 0, 38, 255},  {103, 0, 31, 255},    {64, 0, 20, 255},    {40, 0, 10, 255},
+    {20, 0, 5, 255},    {10, 0, 0, 255}};
 
 static void describe_class_band(GDALRasterBandH b, const cjob *j)
 {
@@ -192,14 +190,20 @@ static int render_contaminant(cjob *j, const sm_stage_ctx *ctx)
         snprintf(name, sizeof name, "%s_%s", j->res->name, suffix[f]);
         class_path(j->cfg, name, paths[f]);
     }
-    sm_surface_spec spec = {.nfiles = j->prob ? 3 : 2, .tile = j->tile, .share = ctx->share,
+    sm_surface_spec spec = {.nfiles = j->prob ? 3 : 2,
+                            .tile = j->tile,
+                            .share = ctx->share,
                             .cog_options = j->cfg->interpolation.creation_options,
-                            .describe = c_describe, .describe_ctx = j};
+                            .describe = c_describe,
+                            .describe_ctx = j};
     spec.files[0] = (sm_surface_file){paths[0], GDT_Float32, NODATA, 1};
     spec.files[1] = (sm_surface_file){paths[1], GDT_Byte, CLASS_NODATA, 1};
     spec.files[2] = (sm_surface_file){paths[2], GDT_Float32, NODATA, j->g->ntiers};
-    sm_surface_kernel k = {.scratch_new = c_scratch_new, .scratch_free = c_scratch_free,
-                           .tile = c_tile, .ctx = j, .tally = &j->tally};
+    sm_surface_kernel k = {.scratch_new = c_scratch_new,
+                           .scratch_free = c_scratch_free,
+                           .tile = c_tile,
+                           .ctx = j,
+                           .tally = &j->tally};
     sm_progress_task task;
     char label[96];
     snprintf(label, sizeof label, "%s classes", j->res->name);
@@ -272,8 +276,7 @@ static void summary_cell(const sjob *j, const sscratch *s, size_t c, double *out
         out[3 * plane] = exp(logsum / n);
 }
 
-static int s_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,
-                  size_t plane)
+static int s_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane)
 {
     sjob *j = ctx;
     sscratch *s = scratch;
@@ -306,8 +309,14 @@ static int render_summary(const sm_stage_ctx *ctx, const char **names, int n)
 {
     const sm_config *cfg = ctx->cfg;
     const sm_grid *g = ctx->grid;
-    char (*ratio)[PATH] = calloc((size_t)n, PATH), (*conc)[PATH] = calloc((size_t)n, PATH);
-    sjob j = {cfg, n, sm_grid_tile(g, cfg->interpolation.tile), has_pli(cfg), ratio, conc, {0},
+    char(*ratio)[PATH] = calloc((size_t)n, PATH), (*conc)[PATH] = calloc((size_t)n, PATH);
+    sjob j = {cfg,
+              n,
+              sm_grid_tile(g, cfg->interpolation.tile),
+              has_pli(cfg),
+              ratio,
+              conc,
+              {0},
               cfg->interpolation.log_transform &&
                   cfg->interpolation.back_transform == SM_BACK_NONE};
     char tmp[PATH], paths[4][PATH];
@@ -318,16 +327,18 @@ static int render_summary(const sm_stage_ctx *ctx, const char **names, int n)
         background_of(cfg, names[i], &j.background[i]);
     }
     static const char *const files[] = {"n_exceeding", "max_ratio", "nemerow", "pli"};
-    sm_surface_spec spec = {.nfiles = j.pli ? 4 : 3, .tile = j.tile, .share = ctx->share,
+    sm_surface_spec spec = {.nfiles = j.pli ? 4 : 3,
+                            .tile = j.tile,
+                            .share = ctx->share,
                             .cog_options = cfg->interpolation.creation_options,
                             .describe = s_describe};
     for (int f = 0; f < 4; f++) {
         class_path(cfg, files[f], paths[f]);
-        spec.files[f] = (sm_surface_file){paths[f], f ? GDT_Float32 : GDT_Byte,
-                                          f ? NODATA : CLASS_NODATA, 1};
+        spec.files[f] =
+            (sm_surface_file){paths[f], f ? GDT_Float32 : GDT_Byte, f ? NODATA : CLASS_NODATA, 1};
     }
-    sm_surface_kernel k = {.scratch_new = s_scratch_new, .scratch_free = s_scratch_free,
-                           .tile = s_tile, .ctx = &j};
+    sm_surface_kernel k = {
+        .scratch_new = s_scratch_new, .scratch_free = s_scratch_free, .tile = s_tile, .ctx = &j};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "summary");
     int rc = sm_surface_render(g, ctx->srs, &spec, &k, sm_progress, &task);
@@ -342,10 +353,11 @@ static int apply_overrides(const sm_config *cfg, sm_threshold_table *t)
     for (int i = 0; i < cfg->thresholds.n_overrides; i++) {
         const sm_threshold_override *o = &cfg->thresholds.overrides[i];
         double old = NAN;
-        if (!sm_thresholds_override(t, cfg->thresholds.regime, o->contaminant, o->land_use,
-                                    o->tier, o->value, &old))
-            return sm_error_set(SM_ECONFIG, "thresholds.overrides[%d]: %s has no tier %d value "
-                                            "for %s on %s to override",
+        if (!sm_thresholds_override(t, cfg->thresholds.regime, o->contaminant, o->land_use, o->tier,
+                                    o->value, &old))
+            return sm_error_set(SM_ECONFIG,
+                                "thresholds.overrides[%d]: %s has no tier %d value "
+                                "for %s on %s to override",
                                 i, t->path, o->tier, o->contaminant, o->land_use);
         if (sm_thresholds_check_order(t) != SM_OK) {
             char why[1024];
@@ -369,8 +381,9 @@ static int check_categories(const sm_config *cfg, const sm_threshold_table *t)
                 found = !strcmp(t->rows[i].land_use, *cat) &&
                         (!tc->regime || !strcmp(t->rows[i].regime, tc->regime));
             if (!found)
-                return sm_error_set(SM_ECONFIG, "thresholds.classes: class '%s' maps to '%s', "
-                                                "a land use %s does not have",
+                return sm_error_set(SM_ECONFIG,
+                                    "thresholds.classes: class '%s' maps to '%s', "
+                                    "a land use %s does not have",
                                     tc->classes[c], *cat, t->path);
         }
     return SM_OK;
@@ -385,13 +398,14 @@ static int load_table(const sm_config *cfg, sm_threshold_table *t)
 }
 
 /* Values that depend on soil pH need a pH from the config. */
-static int check_ph_given(const sm_config *cfg, const sm_threshold_table *t,
-                          const sm_guideline *g, const char *name)
+static int check_ph_given(const sm_config *cfg, const sm_threshold_table *t, const sm_guideline *g,
+                          const char *name)
 {
     if (!g->needs_ph || cfg->thresholds.ph_source != SM_PH_NONE)
         return SM_OK;
-    return sm_error_set(SM_ECONFIG, "thresholds.ph: %s values for %s depend on soil pH; give a "
-                                    "value, a raster or a samples column",
+    return sm_error_set(SM_ECONFIG,
+                        "thresholds.ph: %s values for %s depend on soil pH; give a "
+                        "value, a raster or a samples column",
                         t->path, name);
 }
 
@@ -410,17 +424,28 @@ static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, co
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
     sm_products_surfaces(cfg, res->name, conc, mean, var, PATH);
     class_path(cfg, "landuse", lu);
-    cjob j = {cfg, &gl, sm_grid_tile(g, ic->tile), ic->method == SM_INTERP_KRIGING,
-              ic->log_transform, ic->log_transform && ic->back_transform == SM_BACK_NONE,
-              conc, mean, var, lu, ph, tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN, res,
+    cjob j = {cfg,
+              &gl,
+              sm_grid_tile(g, ic->tile),
+              ic->method == SM_INTERP_KRIGING,
+              ic->log_transform,
+              ic->log_transform && ic->back_transform == SM_BACK_NONE,
+              conc,
+              mean,
+              var,
+              lu,
+              ph,
+              tc->ph_source == SM_PH_VALUE ? tc->ph_value : NAN,
+              res,
               {{0}, 0, {{0}}}};
     res->ntiers = gl.ntiers, res->has_prob = j.prob, res->unverified = gl.unverified;
     memcpy(res->tier_names, gl.tier_names, sizeof res->tier_names);
     if (rc == SM_OK)
         rc = render_contaminant(&j, ctx);
     if (rc == SM_OK && gl.unverified)
-        sm_log(SM_LOG_WARN, "classify: %s: a value used is marked verified=no in %s; see its "
-                            "note",
+        sm_log(SM_LOG_WARN,
+               "classify: %s: a value used is marked verified=no in %s; see its "
+               "note",
                res->name, t->path);
     sm_guideline_free(&gl);
     return rc;
@@ -456,10 +481,11 @@ static void log_landuse(const sm_config *cfg, const sm_landuse_summary *s)
     if (s->unmapped) {
         char names[600] = "";
         for (int i = 0; i < s->n_unmapped_names; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'",
-                     i ? ", " : "", s->unmapped_names[i]);
-        sm_log(SM_LOG_WARN, "classify: %ld cells have a land-use class that thresholds.classes "
-                            "does not map (%s): left unclassified",
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "",
+                     s->unmapped_names[i]);
+        sm_log(SM_LOG_WARN,
+               "classify: %ld cells have a land-use class that thresholds.classes "
+               "does not map (%s): left unclassified",
                s->unmapped, names);
     }
     if (s->uncovered)
@@ -546,8 +572,8 @@ int sm_classify_outputs(const sm_config *cfg, sm_paths *paths)
     for (int f = 0; f < 6 && rc == SM_OK; f++) {
         if (f >= nfixed && f != 5)
             continue;
-        if (f == 5 && (cfg->thresholds.ph_source == SM_PH_NONE ||
-                       cfg->thresholds.ph_source == SM_PH_VALUE))
+        if (f == 5 &&
+            (cfg->thresholds.ph_source == SM_PH_NONE || cfg->thresholds.ph_source == SM_PH_VALUE))
             continue;
         class_path(cfg, fixed[f], p);
         rc = sm_paths_add(paths, "%s", p);

@@ -11,27 +11,27 @@
 #ifndef SM_CLASSIFY_H
 #define SM_CLASSIFY_H
 
+#include "classify/landuse.h"
 #include "config/config.h"
 #include "core/limits.h"
+#include "guideline/thresholds.h"
 #include "stage/paths.h"
 #include "stage/stage.h"
-#include "classify/landuse.h"
-#include "guideline/thresholds.h"
 
 typedef struct {
     const char *name;
     int ntiers;
     const char *tier_names[SM_MAX_TIERS]; /* valid while the summary lives */
     int has_prob;
-    int unverified;                       /* a value used is marked verified=no */
-    long cells[SM_MAX_TIERS + 1];         /* per class 0..ntiers */
-    long no_value;                        /* cells with land use but no applicable value */
+    int unverified;               /* a value used is marked verified=no */
+    long cells[SM_MAX_TIERS + 1]; /* per class 0..ntiers */
+    long no_value;                /* cells with land use but no applicable value */
 } sm_classify_result;
 
 typedef struct {
     sm_landuse_summary landuse;
     sm_threshold_table table;
-    int ph_samples, ph_skipped;           /* pH interpolated from the samples */
+    int ph_samples, ph_skipped; /* pH interpolated from the samples */
     int has_pli;
     sm_classify_result per[SM_MAX_CONTAMINANTS];
     int n;

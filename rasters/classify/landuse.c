@@ -37,12 +37,11 @@ static void note_unmapped(sm_landuse_summary *s, const char *name)
 
 /* ---- the source: class indices or raw codes on the grid, in a temporary file ---- */
 
-static GDALDatasetH create_byte_grid(const char *path, const sm_grid *g,
-                                     OGRSpatialReferenceH srs)
+static GDALDatasetH create_byte_grid(const char *path, const sm_grid *g, OGRSpatialReferenceH srs)
 {
     const char *opt[] = {"TILED=YES", "COMPRESS=ZSTD", "BIGTIFF=IF_SAFER", NULL};
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, (int)g->ncols,
-                                 (int)g->nrows, 1, GDT_Byte, (char **)opt);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, (int)g->ncols, (int)g->nrows,
+                                 1, GDT_Byte, (char **)opt);
     if (!ds)
         return NULL;
     double gt[6] = {g->xmin, g->res, 0, g->ymax, 0, -g->res};
@@ -55,8 +54,8 @@ static int burn(GDALDatasetH ds, OGRGeometryH *geoms, double *values, int n, int
 {
     int band = 1;
     const char *opt[] = {all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE", NULL};
-    CPLErr err = GDALRasterizeGeometries(ds, 1, &band, n, geoms, NULL, NULL, values,
-                                         (char **)opt, NULL, NULL);
+    CPLErr err = GDALRasterizeGeometries(ds, 1, &band, n, geoms, NULL, NULL, values, (char **)opt,
+                                         NULL, NULL);
     for (int i = 0; i < n; i++)
         OGR_G_DestroyGeometry(geoms[i]);
     return err == CE_None ? SM_OK
@@ -77,7 +76,8 @@ static int rasterize_features(const sm_config *cfg, OGRLayerH layer, int field,
     while (rc == SM_OK && (f = OGR_L_GetNextFeature(layer))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g && !OGR_G_IsEmpty(g)) {
-            const char *name = OGR_F_IsFieldSetAndNotNull(f, field) ? OGR_F_GetFieldAsString(f, field) : "";
+            const char *name =
+                OGR_F_IsFieldSetAndNotNull(f, field) ? OGR_F_GetFieldAsString(f, field) : "";
             int idx = sm_landuse_class_index(cfg, name);
             if (idx < 0)
                 note_unmapped(s, name);
@@ -102,8 +102,8 @@ static int rasterize_features(const sm_config *cfg, OGRLayerH layer, int field,
 
 static OGRLayerH open_layer(const sm_landuse_config *lu, GDALDatasetH ds, int *field)
 {
-    OGRLayerH layer = lu->layer ? GDALDatasetGetLayerByName(ds, lu->layer)
-                                : GDALDatasetGetLayer(ds, 0);
+    OGRLayerH layer =
+        lu->layer ? GDALDatasetGetLayerByName(ds, lu->layer) : GDALDatasetGetLayer(ds, 0);
     if (!layer) {
         sm_error_set(SM_EDATA, "%s: no layer '%s'", lu->path, lu->layer ? lu->layer : "");
         return NULL;
@@ -145,14 +145,14 @@ static int rasterize_vector(const sm_config *cfg, GDALDatasetH src, const sm_gri
 typedef struct {
     const sm_config *cfg;
     const sm_share *share; /* the tiles this process computes */
-    const char *src;  /* NULL: the default class everywhere */
-    int from_codes;   /* src holds raw raster codes, else class indices */
+    const char *src;       /* NULL: the default class everywhere */
+    int from_codes;        /* src holds raw raster codes, else class indices */
     int default_index;
     int has_nodata;
     double src_nodata;
-    int *code_index;  /* per landuse.codes entry: class index or -1 */
+    int *code_index; /* per landuse.codes entry: class index or -1 */
     sm_landuse_summary *sum;
-    sm_tally tally;   /* cells per class c at c, and unmapped codes met */
+    sm_tally tally; /* cells per class c at c, and unmapped codes met */
 } lu_job;
 
 enum { COUNT_UNCOVERED = 256, COUNT_UNMAPPED = 257 }; /* tally slots after the classes' */
@@ -256,9 +256,18 @@ static void lu_describe(void *ctx, int file, GDALDatasetH ds)
         names = CSLAddString(names, cfg->thresholds.classes[i]);
         /* distinct, stable hues: the golden angle around the colour wheel */
         double hue = fmod(i * 137.508, 360.0) / 60.0, x = 1 - fabs(fmod(hue, 2) - 1);
-        double rgb[3] = {hue < 1 || hue >= 5 ? 1 : hue < 2 ? x : hue >= 4 ? x : 0,
-                         hue < 1 ? x : hue < 3 ? 1 : hue < 4 ? x : 0,
-                         hue < 2 ? 0 : hue < 3 ? x : hue < 5 ? 1 : x};
+        double rgb[3] = {hue < 1 || hue >= 5 ? 1
+                         : hue < 2           ? x
+                         : hue >= 4          ? x
+                                             : 0,
+                         hue < 1   ? x
+                         : hue < 3 ? 1
+                         : hue < 4 ? x
+                                   : 0,
+                         hue < 2   ? 0
+                         : hue < 3 ? x
+                         : hue < 5 ? 1
+                                   : x};
         GDALColorEntry e = {(short)(60 + 170 * rgb[0]), (short)(60 + 170 * rgb[1]),
                             (short)(60 + 170 * rgb[2]), 255};
         GDALSetColorEntry(ct, i + 1, &e);
@@ -272,12 +281,17 @@ static void lu_describe(void *ctx, int file, GDALDatasetH ds)
 
 static int map_classes(lu_job *j, const sm_grid *g, OGRSpatialReferenceH srs, const char *path)
 {
-    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, j->cfg->interpolation.tile),
-                            .share = j->share, .describe = lu_describe,
+    sm_surface_spec spec = {.nfiles = 1,
+                            .tile = sm_grid_tile(g, j->cfg->interpolation.tile),
+                            .share = j->share,
+                            .describe = lu_describe,
                             .describe_ctx = (void *)j->cfg};
     spec.files[0] = (sm_surface_file){path, GDT_Byte, 0, 1};
-    sm_surface_kernel k = {.scratch_new = lu_scratch_new, .scratch_free = lu_scratch_free,
-                           .tile = lu_tile, .ctx = j, .tally = &j->tally};
+    sm_surface_kernel k = {.scratch_new = lu_scratch_new,
+                           .scratch_free = lu_scratch_free,
+                           .tile = lu_tile,
+                           .ctx = j,
+                           .tally = &j->tally};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "land use");
     int rc = sm_surface_render(g, srs, &spec, &k, sm_progress, &task);
@@ -295,8 +309,9 @@ static int check_codes(const sm_config *cfg, int *code_index)
 {
     for (int i = 0; i < cfg->landuse.n_codes; i++)
         if ((code_index[i] = sm_landuse_class_index(cfg, cfg->landuse.code_class[i])) < 0)
-            return sm_error_set(SM_ECONFIG, "landuse.codes: class '%s' (code %g) is not in "
-                                            "thresholds.classes, so no guideline value applies",
+            return sm_error_set(SM_ECONFIG,
+                                "landuse.codes: class '%s' (code %g) is not in "
+                                "thresholds.classes, so no guideline value applies",
                                 cfg->landuse.code_class[i], cfg->landuse.codes[i]);
     return SM_OK;
 }
@@ -307,14 +322,15 @@ static int prepare_source(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
     const sm_landuse_config *lu = &cfg->landuse;
     if (!lu->path) {
         if ((j->default_index = sm_landuse_class_index(cfg, lu->default_class)) < 0)
-            return sm_error_set(SM_ECONFIG, "landuse.default: class '%s' is not in "
-                                            "thresholds.classes",
+            return sm_error_set(SM_ECONFIG,
+                                "landuse.default: class '%s' is not in "
+                                "thresholds.classes",
                                 lu->default_class);
         return SM_OK;
     }
-    GDALDatasetH src = GDALOpenEx(lu->path, GDAL_OF_READONLY | (lu->n_codes ? GDAL_OF_RASTER
-                                                                              : GDAL_OF_VECTOR),
-                                  NULL, NULL, NULL);
+    GDALDatasetH src =
+        GDALOpenEx(lu->path, GDAL_OF_READONLY | (lu->n_codes ? GDAL_OF_RASTER : GDAL_OF_VECTOR),
+                   NULL, NULL, NULL);
     if (!src)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open as a land-use %s", lu->path,
                             lu->n_codes ? "raster (landuse.codes is set)" : "layer");

@@ -13,9 +13,9 @@
 enum { SM_LANDUSE_MAX_UNMAPPED = 16 };
 
 typedef struct {
-    long *cells;        /* per class of thresholds.classes */
-    long unmapped;      /* cells whose class the config does not map */
-    long uncovered;     /* cells the land-use data does not cover */
+    long *cells;                                   /* per class of thresholds.classes */
+    long unmapped;                                 /* cells whose class the config does not map */
+    long uncovered;                                /* cells the land-use data does not cover */
     char *unmapped_names[SM_LANDUSE_MAX_UNMAPPED]; /* the classes not mapped */
     int n_unmapped_names;
 } sm_landuse_summary;

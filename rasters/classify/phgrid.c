@@ -1,13 +1,13 @@
 #include "classify/phgrid.h"
-#include "stage/products.h"
 #include "core/error.h"
-#include "geostat/predictor.h"
 #include "core/outfile.h"
-#include "grid/points.h"
 #include "core/progress.h"
 #include "core/ranks.h"
+#include "geostat/predictor.h"
+#include "grid/points.h"
 #include "grid/surface.h"
 #include "grid/window.h"
+#include "stage/products.h"
 
 #include <cpl_conv.h>
 #include <math.h>
@@ -82,8 +82,11 @@ static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferen
     sm_outfile_begin(&tmp, vrt);
     copy_job j = {tmp.tmp, cfg->thresholds.ph_path, spec->tile, {{0}, 0, {{0}}}};
     int rc = warp_bilinear(cfg->thresholds.ph_path, g, srs, tmp.tmp);
-    sm_surface_kernel k = {.scratch_new = copy_scratch_new, .scratch_free = copy_scratch_free,
-                           .tile = copy_tile, .ctx = &j, .tally = &j.tally};
+    sm_surface_kernel k = {.scratch_new = copy_scratch_new,
+                           .scratch_free = copy_scratch_free,
+                           .tile = copy_tile,
+                           .ctx = &j,
+                           .tally = &j.tally};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "soil pH");
     if (rc == SM_OK)
@@ -93,8 +96,9 @@ static int from_raster(const sm_config *cfg, const sm_grid *g, OGRSpatialReferen
     if (rc == SM_OK && missing) {
         if (sm_rank() == 0)
             unlink(spec->files[0].path);
-        rc = sm_error_set(SM_EDATA, "%s: the pH raster does not cover the grid: %ld of %ld "
-                                    "cells have no pH",
+        rc = sm_error_set(SM_EDATA,
+                          "%s: the pH raster does not cover the grid: %ld of %ld "
+                          "cells have no pH",
                           cfg->thresholds.ph_path, missing, g->ncols * g->nrows);
     }
     return rc;
@@ -153,8 +157,9 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
     int rc = sm_points_load(gpkg, cfg->thresholds.ph_column, &p);
     s->samples = p.n, s->skipped = p.skipped;
     if (rc == SM_OK && p.n < 3)
-        rc = sm_error_set(SM_EDATA, "%s: only %d samples have a pH in column '%s' "
-                                    "(thresholds.ph.column); at least 3 are needed",
+        rc = sm_error_set(SM_EDATA,
+                          "%s: only %d samples have a pH in column '%s' "
+                          "(thresholds.ph.column); at least 3 are needed",
                           gpkg, p.n, cfg->thresholds.ph_column);
     sm_kdtree tree = {0};
     if (rc == SM_OK)
@@ -162,13 +167,27 @@ static int from_samples(const sm_config *cfg, const sm_grid *g, OGRSpatialRefere
                  ? SM_OK
                  : sm_error_set(SM_EINTERNAL, "out of memory indexing samples");
     ph_job j = {.failure.status = SM_OK};
-    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW, .n = p.n, .x = p.x, .y = p.y,
-                             .z = p.z, .tree = &tree, .nmax = 16, .nmin = 1,
-                             .maxdist = HUGE_VAL, .power = 2.0, .smoothing = 0.0};
+    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW,
+                             .n = p.n,
+                             .x = p.x,
+                             .y = p.y,
+                             .z = p.z,
+                             .tree = &tree,
+                             .nmax = 16,
+                             .nmin = 1,
+                             .maxdist = HUGE_VAL,
+                             .power = 2.0,
+                             .smoothing = 0.0};
     if (rc == SM_OK)
         rc = sm_predictor_init(&j.pred, &ps);
-    sm_surface_kernel k = {idw_scratch_new, idw_scratch_free, idw_tile_begin, idw_block_begin,
-                           idw_cell, NULL, &j, NULL};
+    sm_surface_kernel k = {idw_scratch_new,
+                           idw_scratch_free,
+                           idw_tile_begin,
+                           idw_block_begin,
+                           idw_cell,
+                           NULL,
+                           &j,
+                           NULL};
     sm_progress_task task;
     sm_progress_begin(&task, "classify", "soil pH");
     if (rc == SM_OK)
@@ -186,8 +205,8 @@ int sm_ph_grid_make(const sm_stage_ctx *ctx, const char *path, sm_ph_summary *s)
     const sm_config *cfg = ctx->cfg;
     const sm_grid *g = ctx->grid;
     memset(s, 0, sizeof *s);
-    sm_surface_spec spec = {.nfiles = 1, .tile = sm_grid_tile(g, cfg->interpolation.tile),
-                            .share = ctx->share};
+    sm_surface_spec spec = {
+        .nfiles = 1, .tile = sm_grid_tile(g, cfg->interpolation.tile), .share = ctx->share};
     spec.files[0] = (sm_surface_file){path, GDT_Float32, NODATA, 1};
     return cfg->thresholds.ph_source == SM_PH_RASTER ? from_raster(cfg, g, ctx->srs, &spec)
                                                      : from_samples(cfg, g, ctx->srs, &spec, s);

@@ -1,10 +1,10 @@
 /* The classify stage's descriptor: what it reads, what it writes and what it
  * records in run.json. */
 #include "classify/classify.h"
+#include "classify/stage_classify.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "stage/stage.h"
-#include "classify/stage_classify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +26,8 @@ static json_object *result_json(const sm_classify_result *r)
     json_object *o = json_object_new_object(), *tiers = json_object_new_array(),
                 *cells = json_object_new_array();
     for (int t = 0; t < r->ntiers; t++)
-        json_object_array_add(tiers, json_object_new_string(r->tier_names[t] ? r->tier_names[t]
-                                                                              : ""));
+        json_object_array_add(tiers,
+                              json_object_new_string(r->tier_names[t] ? r->tier_names[t] : ""));
     for (int k = 0; k <= r->ntiers; k++)
         json_object_array_add(cells, json_object_new_int64(r->cells[k]));
     json_object_object_add(o, "tiers", tiers);
@@ -97,17 +97,16 @@ const sm_stage sm_stage_classify = {
     .args = "CONFIG",
     .summary = "compare the surfaces with land-use guideline values:\n"
                "<output>/classes/ (ratio, class, probability rasters)",
-    .help =
-        "Compares each contaminant's surface with the guideline values of the table in\n"
-        "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
-        "a polygon layer, a raster of class codes or one class) and, where the values\n"
-        "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
-        "  <c>_ratio.tif  concentration / first-tier value\n"
-        "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
-        "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
-        "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
-        "  landuse.tif, ph.tif  the land use and soil pH as used\n"
-        "See docs/classification.md.\n",
+    .help = "Compares each contaminant's surface with the guideline values of the table in\n"
+            "'thresholds' (configs/thresholds/*.csv), for the land use of every cell ('landuse':\n"
+            "a polygon layer, a raster of class codes or one class) and, where the values\n"
+            "depend on it (GB 15618), the soil pH. Writes under <output>/classes/:\n"
+            "  <c>_ratio.tif  concentration / first-tier value\n"
+            "  <c>_class.tif  0 below the first tier, k above tier k (colour table, names)\n"
+            "  <c>_prob.tif   P(exceeding tier k) in band k, from the kriging variance\n"
+            "  n_exceeding.tif, max_ratio.tif, nemerow.tif, pli.tif  over all contaminants\n"
+            "  landuse.tif, ph.tif  the land use and soil pH as used\n"
+            "See docs/classification.md.\n",
     .check = sm_classify_check,
     .enabled = enabled,
     .skip_note = "no 'thresholds' section in the config",

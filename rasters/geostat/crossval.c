@@ -21,9 +21,17 @@ static int train(trained *t, const sm_cv_setup *s, int n, const double *x, const
     if (rc)
         return rc;
     sm_predictor_setup ps = {.method = s->kriging ? SM_PREDICTOR_KRIGING : SM_PREDICTOR_IDW,
-                             .n = n, .x = x, .y = y, .z = z, .tree = &t->tree,
-                             .nmax = s->nmax, .nmin = s->nmin, .maxdist = s->maxdist,
-                             .model = s->model, .power = s->power, .smoothing = s->smoothing};
+                             .n = n,
+                             .x = x,
+                             .y = y,
+                             .z = z,
+                             .tree = &t->tree,
+                             .nmax = s->nmax,
+                             .nmin = s->nmin,
+                             .maxdist = s->maxdist,
+                             .model = s->model,
+                             .power = s->power,
+                             .smoothing = s->smoothing};
     rc = sm_predictor_init(&t->pred, &ps);
     if (rc)
         sm_kdtree_free(&t->tree);
@@ -39,8 +47,8 @@ static void untrain(trained *t)
 /* Predicts at sample i of the setup, leaving out `exclude` of the training
  * set; each sample starts afresh, so the result is the same on any thread.
  * The predictor's code: 1 leaves NAN, a negative status is an error. */
-static int predict_one(const sm_predictor *p, sm_predictor_scratch *scratch,
-                       const sm_cv_setup *s, int i, int exclude, sm_cv *out)
+static int predict_one(const sm_predictor *p, sm_predictor_scratch *scratch, const sm_cv_setup *s,
+                       int i, int exclude, sm_cv *out)
 {
     sm_predictor_result r;
     sm_predictor_scratch_reset(scratch);
@@ -132,8 +140,7 @@ static int k_fold(const sm_cv_setup *s, sm_cv *out)
 {
     double *buf = malloc(3 * (size_t)s->n * sizeof *buf);
     if (!buf)
-        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples",
-                            s->n);
+        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples", s->n);
     int rc = assign_folds(s->n, s->folds, s->seed, out->fold);
     for (int f = 1; f <= s->folds && rc == SM_OK; f++)
         rc = one_fold(s, f, buf, buf + s->n, buf + 2 * s->n, out);
@@ -180,8 +187,7 @@ int sm_crossval(const sm_cv_setup *s, sm_cv *out)
     out->fold = malloc((size_t)s->n * sizeof *out->fold);
     if (!out->pred || !out->var || !out->fold) {
         sm_cv_free(out);
-        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples",
-                            s->n);
+        return sm_error_set(SM_EINTERNAL, "cross-validation: out of memory for %d samples", s->n);
     }
     int rc = s->folds <= 1 ? leave_one_out(s, out) : k_fold(s, out);
     if (rc == SM_OK)

@@ -7,8 +7,7 @@ int sm_idw_search_init(const sm_idw *w, sm_nsearch *s)
     return sm_nsearch_init(s, w->tree, w->nmax, w->maxdist);
 }
 
-int sm_idw_predict(const sm_idw *w, sm_nsearch *s, double x0, double y0, int exclude,
-                   double *pred)
+int sm_idw_predict(const sm_idw *w, sm_nsearch *s, double x0, double y0, int exclude, double *pred)
 {
     sm_neighbour *nb;
     int n = sm_nsearch_find(s, x0, y0, exclude, &nb);

@@ -12,7 +12,7 @@ typedef struct {
     const double *x, *y, *z;
     const sm_kdtree *tree;
     double power, smoothing;
-    int nmax;       /* <= 0: all samples */
+    int nmax; /* <= 0: all samples */
     int nmin;
     double maxdist; /* HUGE_VAL: unlimited */
 } sm_idw;
@@ -23,7 +23,6 @@ int sm_idw_search_init(const sm_idw *w, sm_nsearch *s);
 /* 0 and *pred set, or 1 when fewer than nmin samples are within maxdist.
  * exclude (or -1) leaves one sample out, for cross-validation. The weights
  * are summed in sample order, so the result does not depend on the search. */
-int sm_idw_predict(const sm_idw *w, sm_nsearch *s, double x0, double y0, int exclude,
-                   double *pred);
+int sm_idw_predict(const sm_idw *w, sm_nsearch *s, double x0, double y0, int exclude, double *pred);
 
 #endif

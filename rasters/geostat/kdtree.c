@@ -195,8 +195,7 @@ int sm_kdtree_knn_set(const sm_kdtree *t, double qx, double qy, int k, double ra
     return hp.n;
 }
 
-int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius,
-                  sm_neighbour *out)
+int sm_kdtree_knn(const sm_kdtree *t, double qx, double qy, int k, double radius, sm_neighbour *out)
 {
     int n = sm_kdtree_knn_set(t, qx, qy, k, radius, out);
     /* heap order to ascending order: move the farthest to the end, k log k */
@@ -242,8 +241,7 @@ static void collect(const sm_kdtree *t, int node, int lo, int hi, double qx, dou
         collect(t, 2 * node + 2, mid, hi, qx, qy, q);
 }
 
-int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out,
-                     int *cap)
+int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out, int *cap)
 {
     range_query q = {out, cap, 0, radius == HUGE_VAL ? HUGE_VAL : radius * radius};
     if (t->n > 0)

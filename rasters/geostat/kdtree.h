@@ -34,7 +34,6 @@ int sm_kdtree_knn_set(const sm_kdtree *t, double qx, double qy, int k, double ra
 
 /* Indices of every point within radius of (qx, qy), appended to *out (grown
  * as needed, *cap its capacity), in no particular order; returns the count. */
-int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out,
-                     int *cap);
+int sm_kdtree_within(const sm_kdtree *t, double qx, double qy, double radius, int **out, int *cap);
 
 #endif

@@ -94,8 +94,8 @@ static double cov(const sm_kriging *k, int i, int j)
 /* out[i] = the covariance between (x0, y0) and sample ids[i] (sample i if ids
  * is NULL), for n samples; h is scratch. The values equal cov_d's; isotropic
  * models go through one batch evaluation of the variogram. */
-static void cov_row(const sm_kriging *k, double x0, double y0, const int *ids, int n,
-                    double *h, double *out)
+static void cov_row(const sm_kriging *k, double x0, double y0, const int *ids, int n, double *h,
+                    double *out)
 {
     if (!k->isotropic) {
         for (int i = 0; i < n; i++) {
@@ -162,8 +162,9 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     if (k->nmax > 0 || maxdist < HUGE_VAL)
         return SM_OK;
     if (n > 20000)
-        return sm_error_set(SM_ECONFIG, "kriging: a global neighbourhood of %d samples needs "
-                                        "a %d x %d matrix; set neighbours.max (e.g. 32)",
+        return sm_error_set(SM_ECONFIG,
+                            "kriging: a global neighbourhood of %d samples needs "
+                            "a %d x %d matrix; set neighbours.max (e.g. 32)",
                             n, n, n);
     /* Global: one factorisation serves every location. */
     size_t nn = (size_t)n * (size_t)n;
@@ -177,8 +178,9 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     if (!C || !slot || !k->L || !k->rd || !k->u || !k->v || !col) {
         free(C), free(slot), free(col);
         sm_kriging_free(k);
-        return sm_error_set(SM_EINTERNAL, "kriging: out of memory for the global system of %d "
-                                          "samples; set neighbours.max",
+        return sm_error_set(SM_EINTERNAL,
+                            "kriging: out of memory for the global system of %d "
+                            "samples; set neighbours.max",
                             n);
     }
     for (int i = 0; i < n; i++) {
@@ -191,8 +193,9 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
     if (k->global_singular < 0) {
         free(C), free(slot);
         sm_kriging_free(k);
-        return sm_error_set(SM_EDATA, "kriging: the covariance matrix of the %d samples is "
-                                      "singular even with a nugget; check the variogram model",
+        return sm_error_set(SM_EDATA,
+                            "kriging: the covariance matrix of the %d samples is "
+                            "singular even with a nugget; check the variogram model",
                             n);
     }
     sm_reciprocal_diagonal(k->L, 0, n, n, k->rd);
@@ -230,7 +233,7 @@ static int reserve(sm_kriging_scratch *s, int n)
     size_t c2 = (size_t)cap * (size_t)cap;
     free(s->L), free(s->C);
     s->L = s->C = NULL;
-    s->cap = 0; /* until every array has its new size */
+    s->cap = 0;   /* until every array has its new size */
     s->valid = 0; /* L moves to a new stride */
     int ok = c2 <= SIZE_MAX / sizeof *s->L;
     if (ok) {
@@ -245,8 +248,9 @@ static int reserve(sm_kriging_scratch *s, int n)
     for (int i = 0; ok && i < 6; i++)
         ok = grow_doubles(dv[i], cap) == 0;
     if (!ok) {
-        sm_error_set(SM_EINTERNAL, "kriging: out of memory for the system of %d neighbours "
-                                   "(%.0f MB a thread); set or lower neighbours.max",
+        sm_error_set(SM_EINTERNAL,
+                     "kriging: out of memory for the system of %d neighbours "
+                     "(%.0f MB a thread); set or lower neighbours.max",
                      n, 2.0 * (double)c2 * sizeof *s->L / 1e6);
         return -1;
     }
@@ -267,8 +271,9 @@ sm_kriging_scratch *sm_kriging_scratch_new(const sm_kriging *k)
     s->yv = malloc(((size_t)k->n + 1) * sizeof *s->yv);
     s->h = malloc(((size_t)k->n + 1) * sizeof *s->h);
     if (rc == SM_OK && !(s->yv && s->h))
-        rc = sm_error_set(SM_EINTERNAL, "kriging: out of memory for the covariances of %d "
-                                        "samples",
+        rc = sm_error_set(SM_EINTERNAL,
+                          "kriging: out of memory for the covariances of %d "
+                          "samples",
                           k->n);
     if (rc == SM_OK && !k->L && reserve(s, k->nmax > 0 ? k->nmax : k->n) != 0)
         rc = SM_EINTERNAL;
@@ -298,8 +303,7 @@ void sm_kriging_scratch_reset(sm_kriging_scratch *s)
 
 /* The neighbour set for (x0, y0), as ascending sample indices in s->ids,
  * with room for its factor; -1 (error set) when out of memory. */
-static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0,
-                      int exclude)
+static int neighbours(const sm_kriging *k, sm_kriging_scratch *s, double x0, double y0, int exclude)
 {
     (void)k;
     sm_neighbour *nb;
@@ -342,7 +346,7 @@ static void delete_slot(sm_kriging_scratch *s, int j)
     }
     for (int c = j; c < k - 1; c++) { /* rank-1 update of the trailing block */
         double *lc = s->L + (size_t)c * ld;
-        double xc = x[c + 1], r = sqrt(lc[c] * lc[c] + xc * xc); /* well scaled: no hypot */
+        double xc = x[c + 1], r = sqrt(lc[c] * lc[c] + xc * xc);    /* well scaled: no hypot */
         double cs = r / lc[c], sn = xc / lc[c], inv_cs = lc[c] / r; /* no divide per row */
         lc[c] = r;
         for (int i = c + 1; i < k - 1; i++) {

@@ -36,20 +36,20 @@ typedef struct {
  * last row; otherwise it is rebuilt. */
 typedef struct {
     int cap;
-    sm_nsearch ns;   /* the neighbour search */
-    int *ids;        /* the wanted set, ascending */
-    int *key;        /* the factored set, ascending */
-    int *slot;       /* sample index of each row of L */
-    int k;           /* size of the factored set */
-    double *L;       /* cap x cap, row-major, lower triangle */
-    double *rd;      /* 1 / L's diagonal: solves multiply, off the divider */
-    double *C;       /* scratch for a rebuild */
+    sm_nsearch ns; /* the neighbour search */
+    int *ids;      /* the wanted set, ascending */
+    int *key;      /* the factored set, ascending */
+    int *slot;     /* sample index of each row of L */
+    int k;         /* size of the factored set */
+    double *L;     /* cap x cap, row-major, lower triangle */
+    double *rd;    /* 1 / L's diagonal: solves multiply, off the divider */
+    double *C;     /* scratch for a rebuild */
     double *u, *v, *yv, *work;
-    double *h;       /* distances, for the covariances of one row or cell */
+    double *h; /* distances, for the covariances of one row or cell */
     double uu, vu;
-    int valid;       /* L holds the factor of key */
-    int updates;     /* incremental changes since the last rebuild */
-    int singular;    /* the factor needed the singular-system fallback */
+    int valid;    /* L holds the factor of key */
+    int updates;  /* incremental changes since the last rebuild */
+    int singular; /* the factor needed the singular-system fallback */
     long singular_cells;
     long rebuilds, updated; /* counters for tuning */
 } sm_kriging_scratch;

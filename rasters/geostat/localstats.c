@@ -15,31 +15,39 @@ static int check_input(int n, const double *x, const double *y, const double *v,
                        const sm_weights_spec *w)
 {
     if (w->kind == SM_WEIGHTS_DISTANCE && !(isfinite(w->distance) && w->distance >= 0))
-        return sm_error_set(SM_ECONFIG, "local statistics: distance band %g m must be finite "
-                                        "and >= 0", w->distance);
+        return sm_error_set(SM_ECONFIG,
+                            "local statistics: distance band %g m must be finite "
+                            "and >= 0",
+                            w->distance);
     if (w->kind == SM_WEIGHTS_KNN && w->k < 1)
-        return sm_error_set(SM_ECONFIG, "local statistics: k = %d nearest neighbours must be "
-                                        ">= 1", w->k);
+        return sm_error_set(SM_ECONFIG,
+                            "local statistics: k = %d nearest neighbours must be "
+                            ">= 1",
+                            w->k);
     if (w->kind != SM_WEIGHTS_DISTANCE && w->kind != SM_WEIGHTS_KNN)
-        return sm_error_set(SM_ECONFIG, "local statistics: unknown weights kind %d",
-                            (int)w->kind);
+        return sm_error_set(SM_ECONFIG, "local statistics: unknown weights kind %d", (int)w->kind);
     if (n < 3)
         return sm_error_set(SM_EDATA, "local statistics: need at least 3 points, got %d", n);
     if (w->kind == SM_WEIGHTS_KNN && w->k >= n)
-        return sm_error_set(SM_EDATA, "local statistics: k = %d nearest neighbours needs at "
-                                      "least %d points, got %d", w->k, w->k + 1, n);
+        return sm_error_set(SM_EDATA,
+                            "local statistics: k = %d nearest neighbours needs at "
+                            "least %d points, got %d",
+                            w->k, w->k + 1, n);
     int varies = 0;
     for (int i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(v[i]))
-            return sm_error_set(SM_EDATA, "local statistics: point %d has a non-finite "
-                                          "coordinate or value", i);
+            return sm_error_set(SM_EDATA,
+                                "local statistics: point %d has a non-finite "
+                                "coordinate or value",
+                                i);
         varies |= v[i] != v[0];
     }
     /* Compared exactly: the mean of equal values need not round back to the
      * value, which would leave a tiny spurious variance. */
     if (!varies)
-        return sm_error_set(SM_EDATA, "local statistics: all %d values are equal (%g): with "
-                                      "no variance, Gi* and local Moran's I are undefined",
+        return sm_error_set(SM_EDATA,
+                            "local statistics: all %d values are equal (%g): with "
+                            "no variance, Gi* and local Moran's I are undefined",
                             n, v[0]);
     return SM_OK;
 }
@@ -82,8 +90,7 @@ static int scratch_init(search_scratch *s, const sm_weights_spec *w)
 }
 
 /* Indices of i's neighbours (never i itself) into s->idx; returns their number. */
-static int neighbours_of(const sm_kdtree *t, const sm_weights_spec *w, int i,
-                         search_scratch *s)
+static int neighbours_of(const sm_kdtree *t, const sm_weights_spec *w, int i, search_scratch *s)
 {
     if (w->kind == SM_WEIGHTS_DISTANCE) {
         int m = sm_kdtree_within(t, t->x[i], t->y[i], w->distance, &s->idx, &s->cap);
@@ -109,8 +116,8 @@ static int neighbours_of(const sm_kdtree *t, const sm_weights_spec *w, int i,
 
 /* For every i: k_i and the sum of z_j = v_j - mean over i's neighbours. Each
  * point is independent, so the result is the same on any number of threads. */
-static int neighbour_sums(int n, const double *x, const double *y, const double *v,
-                          double mean, const sm_weights_spec *w, int *count, double *zsum)
+static int neighbour_sums(int n, const double *x, const double *y, const double *v, double mean,
+                          const sm_weights_spec *w, int *count, double *zsum)
 {
     sm_kdtree tree;
     int rc = sm_kdtree_build(&tree, n, x, y);
@@ -148,8 +155,8 @@ static int neighbour_sums(int n, const double *x, const double *y, const double 
 static double two_sided_p(double z) { return erfc(fabs(z) / M_SQRT2); }
 
 /* Gi* with binary weights and i in its own neighbourhood: W_i = S1_i = k_i + 1. */
-static void gi_star(int n, const double *v, const moments *mo, const int *count,
-                    const double *zsum, sm_localstats *out)
+static void gi_star(int n, const double *v, const moments *mo, const int *count, const double *zsum,
+                    sm_localstats *out)
 {
     double s = sqrt(mo->m2);
     for (int i = 0; i < n; i++) {

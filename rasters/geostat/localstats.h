@@ -65,17 +65,19 @@ typedef enum { SM_WEIGHTS_DISTANCE, SM_WEIGHTS_KNN } sm_weights_kind;
 
 typedef struct {
     sm_weights_kind kind;
-    double distance; /* distance band in metres (SM_WEIGHTS_DISTANCE): j is a neighbour of i when d_ij <= distance */
+    double distance; /* distance band in metres (SM_WEIGHTS_DISTANCE): j is a neighbour of i when
+                        d_ij <= distance */
     int k;           /* number of nearest neighbours (SM_WEIGHTS_KNN), not counting i itself */
 } sm_weights_spec;
 
 typedef struct {
     int n;
-    double *gi_z, *gi_p, *gi_q;   /* Gi* z-score, two-sided normal p-value, BH-adjusted p (q-value) */
-    int *n_neighbours;            /* neighbours of i, not counting i */
+    double *gi_z, *gi_p, *gi_q; /* Gi* z-score, two-sided normal p-value, BH-adjusted p (q-value) */
+    int *n_neighbours;          /* neighbours of i, not counting i */
     /* local Moran's I (only when asked; otherwise NULL) */
     double *moran_i, *moran_z, *moran_p, *moran_q;
-    int *moran_quadrant;          /* 1 HH, 2 LH, 3 LL, 4 HL (PySAL's order, see above), 0 none/no neighbours */
+    int *moran_quadrant; /* 1 HH, 2 LH, 3 LL, 4 HL (PySAL's order, see above), 0 none/no neighbours
+                          */
 } sm_localstats;
 
 /* Gi* (self included, binary weights) for the values v at (x, y); local

@@ -12,9 +12,9 @@
 
 typedef struct {
     const sm_kdtree *tree;
-    int k;          /* neighbours wanted; >= n means all samples */
-    double radius;  /* HUGE_VAL: unlimited */
-    int *cand;      /* the block's candidates, ascending */
+    int k;           /* neighbours wanted; >= n means all samples */
+    double radius;   /* HUGE_VAL: unlimited */
+    int *cand;       /* the block's candidates, ascending */
     double *cx, *cy; /* their coordinates, contiguous for the per-cell scan */
     int m, cap, xy_cap;
     int block_valid;

@@ -19,11 +19,11 @@ int sm_predictor_init(sm_predictor *p, const sm_predictor_setup *s)
     p->method = s->method;
     switch (s->method) {
     case SM_PREDICTOR_KRIGING:
-        return sm_kriging_init(&p->kr, &s->model, s->n, s->x, s->y, s->z, s->tree, s->nmax,
-                               s->nmin, s->maxdist);
+        return sm_kriging_init(&p->kr, &s->model, s->n, s->x, s->y, s->z, s->tree, s->nmax, s->nmin,
+                               s->maxdist);
     case SM_PREDICTOR_IDW:
-        p->idw = (sm_idw){s->n, s->x, s->y, s->z, s->tree, s->power, s->smoothing, s->nmax,
-                          s->nmin, s->maxdist};
+        p->idw = (sm_idw){s->n,     s->x,         s->y,    s->z,    s->tree,
+                          s->power, s->smoothing, s->nmax, s->nmin, s->maxdist};
         return SM_OK;
     }
     return sm_error_set(SM_EINTERNAL, "predictor: unknown method %d", (int)s->method);

@@ -57,7 +57,7 @@ typedef struct {
 
 /* What a thread's scratch counted, for the run's warnings and for tuning. */
 typedef struct {
-    long singular; /* kriging systems that needed the added nugget or failed */
+    long singular;          /* kriging systems that needed the added nugget or failed */
     long rebuilds, updates; /* kriging factors rebuilt and updated */
 } sm_predictor_counts;
 

@@ -113,8 +113,8 @@ int sm_vario_compute(int n, const double *x, const double *y, const double *z,
 #pragma omp for schedule(dynamic)
         for (int c = 0; c < nchunks; c++)
             for (int i = c * CHUNK; ok && i < n && i < (c + 1) * CHUNK; i++)
-                accumulate_row(i, n, x, y, z, p, nl, v->cutoff, v->width,
-                               acc + (size_t)c * nl, &near);
+                accumulate_row(i, n, x, y, z, p, nl, v->cutoff, v->width, acc + (size_t)c * nl,
+                               &near);
         free(near.j), free(near.d2);
     }
     if (failed) {

@@ -47,7 +47,7 @@ static double range_derivative(const sm_vgm_part *s, double h)
         return s->psill * (-h / r / r) * exp(-h / r);
     case SM_VGM_GAU: /* the true derivative; gstat 2.1 drops the factor 2h/r */
         return s->psill * (-2.0 * h * h / (r * r * r)) * exp(-(h / r) * (h / r));
-    default: {       /* Matérn: a central difference of 0.1 % of the range, as gstat */
+    default: { /* Matérn: a central difference of 0.1 % of the range, as gstat */
         double rr = fmax(1e-20, r);
         return s->psill *
                (sm_vgm_unit(s->type, h, rr * 1.001, s->kappa) -
@@ -119,8 +119,8 @@ static int solve_normal(double A[MAXP][MAXP], double *b, int n)
 
 /* One Gauss-Newton step: beta solving the weighted least-squares problem of
  * the residuals linearised at m. */
-static int gauss_newton_step(const sm_vario *v, const sm_vgm *m, const params *p,
-                             const double *w, double *beta)
+static int gauss_newton_step(const sm_vario *v, const sm_vgm *m, const params *p, const double *w,
+                             double *beta)
 {
     double A[MAXP][MAXP] = {{0}}, b[MAXP] = {0};
     for (int j = 0; j < v->nlags; j++) {

@@ -12,30 +12,30 @@
 
 /* gstat's fit.method codes. */
 typedef enum {
-    SM_FIT_NJ = 1,          /* weights N_j */
-    SM_FIT_NJ_GAMMA2 = 2,   /* N_j / gamma_model(h_j)^2 */
-    SM_FIT_OLS = 6,         /* unweighted */
-    SM_FIT_NJ_H2 = 7        /* N_j / h_j^2 (gstat's default) */
+    SM_FIT_NJ = 1,        /* weights N_j */
+    SM_FIT_NJ_GAMMA2 = 2, /* N_j / gamma_model(h_j)^2 */
+    SM_FIT_OLS = 6,       /* unweighted */
+    SM_FIT_NJ_H2 = 7      /* N_j / h_j^2 (gstat's default) */
 } sm_fit_method;
 
 typedef struct {
-    sm_vgm model;   /* the fitted model */
-    double sse;     /* weighted sum of squared errors at the optimum */
+    sm_vgm model; /* the fitted model */
+    double sse;   /* weighted sum of squared errors at the optimum */
     int iterations;
-    int converged;  /* 0: the iteration limit was reached or the fit broke down */
-    int singular;   /* the normal equations could not be solved */
-    int fixed_sills;/* partial sills that went negative and were fixed at 0 */
+    int converged;   /* 0: the iteration limit was reached or the fit broke down */
+    int singular;    /* the normal equations could not be solved */
+    int fixed_sills; /* partial sills that went negative and were fixed at 0 */
 } sm_fit_result;
 
 /* Fits start's partial sills and ranges (types, kappas, anisotropy kept). */
-int sm_vgm_fit(const sm_vario *v, const sm_vgm *start, sm_fit_method method,
-               sm_fit_result *out);
+int sm_vgm_fit(const sm_vario *v, const sm_vgm *start, sm_fit_method method, sm_fit_result *out);
 
 /* Starting values from the empirical variogram, for one structure of the
  * given type plus a nugget. */
 void sm_vgm_initial(const sm_vario *v, sm_vgm_type type, double kappa, sm_vgm *out);
 
 /* The weighted SSE of a model against v. */
-double sm_vgm_sse(const sm_vario *v, const sm_vgm *m, sm_fit_method method, const sm_vgm *weights_model);
+double sm_vgm_sse(const sm_vario *v, const sm_vgm *m, sm_fit_method method,
+                  const sm_vgm *weights_model);
 
 #endif

@@ -4,13 +4,20 @@
 #ifndef SM_VGMODEL_H
 #define SM_VGMODEL_H
 
-typedef enum { SM_VGM_NUG, SM_VGM_SPH, SM_VGM_EXP, SM_VGM_GAU, SM_VGM_MAT, SM_VGM_NTYPES } sm_vgm_type;
+typedef enum {
+    SM_VGM_NUG,
+    SM_VGM_SPH,
+    SM_VGM_EXP,
+    SM_VGM_GAU,
+    SM_VGM_MAT,
+    SM_VGM_NTYPES
+} sm_vgm_type;
 
 typedef struct {
     sm_vgm_type type;
-    double psill; /* partial sill */
-    double range; /* gstat's range parameter a (Exp: 1/3 of the practical range) */
-    double kappa; /* Matérn smoothness */
+    double psill;      /* partial sill */
+    double range;      /* gstat's range parameter a (Exp: 1/3 of the practical range) */
+    double kappa;      /* Matérn smoothness */
     double anis_angle; /* direction of longest range, degrees clockwise from north */
     double anis_ratio; /* minor range / major range, (0, 1]; 1 = isotropic */
 } sm_vgm_part;

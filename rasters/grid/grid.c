@@ -24,8 +24,9 @@ int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *g)
     g->ymax = g->ymin + g->nrows * r;
     /* GDAL rasters hold at most INT_MAX columns or rows. */
     if (g->ncols > 2147483647L || g->nrows > 2147483647L)
-        return sm_error_set(SM_ECONFIG, "grid: %ld x %ld cells is more than a raster can hold; "
-                                        "use a coarser resolution",
+        return sm_error_set(SM_ECONFIG,
+                            "grid: %ld x %ld cells is more than a raster can hold; "
+                            "use a coarser resolution",
                             g->ncols, g->nrows);
     return SM_OK;
 }

@@ -31,8 +31,7 @@ static int open_samples(const char *gpkg, int update, GDALDatasetH *ds, OGRLayer
     if (!*layer) {
         if (*ds)
             GDALClose(*ds);
-        return sm_error_set(SM_EDATA, "%s: no layer 'samples'; run the ingest stage again",
-                            gpkg);
+        return sm_error_set(SM_EDATA, "%s: no layer 'samples'; run the ingest stage again", gpkg);
     }
     return SM_OK;
 }
@@ -49,8 +48,8 @@ int sm_points_load(const char *gpkg, const char *field, sm_points *p)
     int iv = OGR_FD_GetFieldIndex(defn, field), iid = OGR_FD_GetFieldIndex(defn, "sample_id");
     if (iv < 0 || iid < 0) {
         GDALClose(ds);
-        return sm_error_set(SM_EDATA, "%s: no field '%s' in layer samples; run ingest again",
-                            gpkg, field);
+        return sm_error_set(SM_EDATA, "%s: no field '%s' in layer samples; run ingest again", gpkg,
+                            field);
     }
     int cap = 0, text = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, iv)) == OFTString;
     OGRFeatureH f;
@@ -104,8 +103,9 @@ static OGRLayerH create_cv_layer(GDALDatasetH ds, OGRLayerH samples, const char 
     OGRLayerH layer =
         GDALDatasetCreateLayer(ds, name, OGR_L_GetSpatialRef(samples), wkbPoint, NULL);
     for (int i = 0; layer && i < 7; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], i == 0 ? OFTString : i == 1 ? OFTInteger
-                                                                                  : OFTReal);
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], i == 0   ? OFTString
+                                                     : i == 1 ? OFTInteger
+                                                              : OFTReal);
         OGRErr err = OGR_L_CreateField(layer, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (err != OGRERR_NONE)

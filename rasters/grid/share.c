@@ -19,8 +19,7 @@ void sm_share_slice_dir(const char *root, int index, int count, char *out, size_
     snprintf(out, size, "%s/slices/%d-of-%d", root, index, count);
 }
 
-int sm_share_slice_path(const sm_share *s, int index, const char *final, char *out,
-                        size_t size)
+int sm_share_slice_path(const sm_share *s, int index, const char *final, char *out, size_t size)
 {
     size_t n = strlen(s->root);
     if (strncmp(final, s->root, n) != 0 || final[n] != '/')
@@ -51,8 +50,9 @@ int sm_share_find_slices(const char *root, int *count)
     snprintf(dir, sizeof dir, "%s/slices", root);
     DIR *d = opendir(dir);
     if (!d)
-        return sm_error_set(SM_ENOINPUT, "%s: no slices to assemble; run `soilmap run CONFIG "
-                                         "--tile-range I/N` for every I first",
+        return sm_error_set(SM_ENOINPUT,
+                            "%s: no slices to assemble; run `soilmap run CONFIG "
+                            "--tile-range I/N` for every I first",
                             dir);
     int n = 0, rc = SM_OK;
     struct dirent *e;

@@ -28,9 +28,9 @@ typedef enum { SM_SHARE_ALL, SM_SHARE_RANKS, SM_SHARE_SLICE, SM_SHARE_ASSEMBLE }
 typedef struct {
     sm_share_mode mode;
     int index, count;
-    int dynamic;         /* ranks: draw tiles from a shared counter instead of t % count */
-    char root[SM_PATH_SIZE];     /* slice, assemble: the run's own output folder */
-    char config[65];     /* slice, assemble: SHA-256 of the config the slices belong to */
+    int dynamic;             /* ranks: draw tiles from a shared counter instead of t % count */
+    char root[SM_PATH_SIZE]; /* slice, assemble: the run's own output folder */
+    char config[65];         /* slice, assemble: SHA-256 of the config the slices belong to */
 } sm_share;
 
 /* One process computes every tile. */
@@ -44,8 +44,7 @@ void sm_share_slice_dir(const char *root, int index, int count, char *out, size_
 
 /* Where slice index holds the file whose path in the whole run is final
  * (a path under root); -1 if final is not under root. */
-int sm_share_slice_path(const sm_share *s, int index, const char *final, char *out,
-                        size_t size);
+int sm_share_slice_path(const sm_share *s, int index, const char *final, char *out, size_t size);
 
 /* The n of the <i>-of-<n> folders under <root>/slices (all must agree). */
 int sm_share_find_slices(const char *root, int *count);

@@ -20,15 +20,15 @@ typedef struct {
     const sm_surface_spec *spec;
     const sm_share *share;
     int tile, ntx, nty;
-    long *mine, nmine;                   /* the tiles this process computes */
-    long next;                           /* static: the next of mine to compute */
-    sm_counter *counter;                 /* dynamic: where the ranks draw tiles */
-    double done;                         /* share of this process's work done */
-    int *owner;                          /* per tile: the part that computed it */
-    int nbands;                          /* over all files */
-    int first_band[SM_SURFACE_MAXFILES]; /* each file's first band among them */
-    double nodata[SM_SURFACE_MAXBANDS];  /* per band, from its file */
-    GDALDatasetH part[SM_SURFACE_MAXFILES];   /* this process's tiles, per file */
+    long *mine, nmine;                      /* the tiles this process computes */
+    long next;                              /* static: the next of mine to compute */
+    sm_counter *counter;                    /* dynamic: where the ranks draw tiles */
+    double done;                            /* share of this process's work done */
+    int *owner;                             /* per tile: the part that computed it */
+    int nbands;                             /* over all files */
+    int first_band[SM_SURFACE_MAXFILES];    /* each file's first band among them */
+    double nodata[SM_SURFACE_MAXBANDS];     /* per band, from its file */
+    GDALDatasetH part[SM_SURFACE_MAXFILES]; /* this process's tiles, per file */
     sm_outfile part_file[SM_SURFACE_MAXFILES];
     sm_outfile *others; /* MPI rank 0: every rank's part of every file, watched */
     sm_outfile out[SM_SURFACE_MAXFILES];
@@ -70,8 +70,7 @@ static void compute_block(const render *r, const sm_surface_kernel *k, void *scr
     const sm_grid *g = r->g;
     if (k->block_begin)
         k->block_begin(k->ctx, scratch, g->xmin + (x0 + bx + 0.5 * bw) * g->res,
-                       g->ymax - (y0 + by + 0.5 * bh) * g->res,
-                       0.5 * hypot(bw, bh) * g->res);
+                       g->ymax - (y0 + by + 0.5 * bh) * g->res, 0.5 * hypot(bw, bh) * g->res);
     double out[SM_SURFACE_MAXBANDS];
     size_t plane = (size_t)r->tile * r->tile;
     for (int j = by; j < by + bh; j++) {
@@ -159,8 +158,7 @@ static long next_batch(render *r, long batch, long *tiles)
 
 /* This process's tiles in batches: computed in parallel, then written in
  * order by one thread. */
-static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc progress,
-                       void *arg)
+static int compute_all(render *r, const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
 {
     int threads = omp_get_max_threads();
     size_t tile_doubles = (size_t)r->nbands * r->tile * r->tile;
@@ -328,8 +326,8 @@ static GDALDatasetH mosaic(const render *r, OGRSpatialReferenceH srs, int b, GDA
             int x0, y0, w, h;
             tile_window(r, t, &x0, &y0, &w, &h);
             GDALRasterBandH src = GDALGetRasterBand(parts[r->owner[t]], i);
-            VRTAddSimpleSource((VRTSourcedRasterBandH)band, src, x0, y0, w, h, x0, y0, w, h,
-                               NULL, VRT_NODATA_UNSET);
+            VRTAddSimpleSource((VRTSourcedRasterBandH)band, src, x0, y0, w, h, x0, y0, w, h, NULL,
+                               VRT_NODATA_UNSET);
         }
     }
     return vrt;
@@ -341,8 +339,8 @@ static int write_cog(render *r, int b, GDALDatasetH src, GDALProgressFunc progre
     if (r->spec->describe)
         r->spec->describe(r->spec->describe_ctx, b, src);
     char **opt = cog_options(r->spec);
-    void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb,
-                                                       0.8 + 0.2 * (b + 1) / nb, progress, arg)
+    void *scaled = progress ? GDALCreateScaledProgress(0.8 + 0.2 * b / nb, 0.8 + 0.2 * (b + 1) / nb,
+                                                       progress, arg)
                             : NULL;
     GDALDatasetH ds = GDALCreateCopy(GDALGetDriverByName("COG"), r->out[b].tmp, src, FALSE, opt,
                                      scaled ? GDALScaledProgress : NULL, scaled);
@@ -408,8 +406,9 @@ static int check_slice(const render *r, int b, int index, const char *path, sm_t
 {
     GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
     if (!ds)
-        return sm_error_set(SM_ENOINPUT, "%s: slice %d of %d is missing; run `soilmap run "
-                                         "CONFIG --tile-range %d/%d` first",
+        return sm_error_set(SM_ENOINPUT,
+                            "%s: slice %d of %d is missing; run `soilmap run "
+                            "CONFIG --tile-range %d/%d` first",
                             path, index, r->share->count, index, r->share->count);
     char want[32], tile[16];
     snprintf(want, sizeof want, "%d/%d", index, r->share->count);
@@ -423,8 +422,9 @@ static int check_slice(const render *r, int b, int index, const char *path, sm_t
     if (!part || strcmp(part, want) || !t || strcmp(t, tile))
         rc = sm_error_set(SM_EDATA, "%s: not slice %s of this grid's tiling", path, want);
     else if (!config || strcmp(config, r->share->config))
-        rc = sm_error_set(SM_EDATA, "%s: made with another config (or soilmap version); "
-                                    "rerun the slice",
+        rc = sm_error_set(SM_EDATA,
+                          "%s: made with another config (or soilmap version); "
+                          "rerun the slice",
                           path);
     else if (GDALGetRasterXSize(ds) != r->g->ncols || GDALGetRasterYSize(ds) != r->g->nrows ||
              GDALGetRasterCount(ds) != file_bands(&r->spec->files[b]))
@@ -443,7 +443,7 @@ static int finish_assemble(render *r, OGRSpatialReferenceH srs, const sm_surface
                            GDALProgressFunc progress, void *arg)
 {
     int n = r->share->count, rc = SM_OK;
-    char (*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
+    char(*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
     if (k->tally)
         memset(k->tally, 0, sizeof *k->tally);
     find_owners(r);
@@ -485,8 +485,7 @@ static void gather_tallies(const sm_surface_kernel *k)
 static int writes_cog(const render *r, int b)
 {
     const sm_share *s = r->share;
-    return s->mode != SM_SHARE_SLICE &&
-           (s->mode != SM_SHARE_RANKS || b % s->count == s->index);
+    return s->mode != SM_SHARE_SLICE && (s->mode != SM_SHARE_RANKS || b % s->count == s->index);
 }
 
 /* Under MPI every rank watches every other rank's parts from the start: if
@@ -544,7 +543,7 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
     sm_counter_free(r->counter);
     r->counter = NULL;
     int n = r->share->count, rc = SM_OK;
-    char (*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
+    char(*paths)[SM_PATH_SIZE] = malloc((size_t)n * sizeof *paths);
     for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) {
         if (!writes_cog(r, b))
             continue;
@@ -607,7 +606,9 @@ static int render_share(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
 int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surface_spec *spec,
                       const sm_surface_kernel *k, GDALProgressFunc progress, void *arg)
 {
-    render r = {.g = g, .spec = spec, .share = spec->share ? spec->share : &sm_share_all,
+    render r = {.g = g,
+                .spec = spec,
+                .share = spec->share ? spec->share : &sm_share_all,
                 .tile = sm_grid_tile(g, spec->tile)};
     r.ntx = (int)((g->ncols + r.tile - 1) / r.tile);
     r.nty = (int)((g->nrows + r.tile - 1) / r.tile);

@@ -18,7 +18,7 @@
 #include <ogr_srs_api.h>
 
 typedef struct {
-    void *(*scratch_new)(void *ctx);   /* once per thread */
+    void *(*scratch_new)(void *ctx); /* once per thread */
     void (*scratch_free)(void *ctx, void *scratch);
     /* Before each tile (may be NULL): state carried from cell to cell must be
      * reset here, so that a tile's values do not depend on which thread
@@ -47,14 +47,14 @@ typedef struct {
     const char *path;
     GDALDataType type; /* GDT_Float32, GDT_Float64, GDT_Byte ... */
     double nodata;
-    int nbands;        /* 0 counts as 1; the kernel's bands run through the files in order */
+    int nbands; /* 0 counts as 1; the kernel's bands run through the files in order */
 } sm_surface_file;
 
 typedef struct {
     int nfiles;
     sm_surface_file files[SM_SURFACE_MAXFILES]; /* one COG each */
-    char **cog_options; /* extra COG creation options (KEY=VALUE) */
-    int tile;           /* tile edge in cells; 0: 256 */
+    char **cog_options;                         /* extra COG creation options (KEY=VALUE) */
+    int tile;                                   /* tile edge in cells; 0: 256 */
     const sm_share *share; /* the tiles this process computes; NULL: all (share.h) */
     /* May be NULL: called with each file's finished staging dataset before
      * it is copied to the COG, to add colour tables, category names and band

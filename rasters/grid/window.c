@@ -16,8 +16,7 @@ int sm_window_open(sm_window *w, const char *path, int tile)
     w->path = path;
     w->ds = GDALOpen(path, GA_ReadOnly);
     if (!w->ds)
-        return sm_error_set(SM_ENOINPUT, "%s: cannot open; run the stage that writes it",
-                            path);
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open; run the stage that writes it", path);
     w->nodata = GDALGetRasterNoDataValue(GDALGetRasterBand(w->ds, 1), &w->has_nodata);
     if (tile <= 0) /* a caller that forgot sm_grid_tile */
         return sm_error_set(SM_EINTERNAL, "%s: tile size %d", path, tile);
@@ -28,8 +27,7 @@ int sm_window_open(sm_window *w, const char *path, int tile)
 int sm_window_read(sm_window *win, int band, int x0, int y0, int w, int h)
 {
     GDALRasterBandH b = GDALGetRasterBand(win->ds, band);
-    if (!b || GDALRasterIO(b, GF_Read, x0, y0, w, h, win->buf, w, h, GDT_Float64, 0, 0) !=
-                  CE_None)
+    if (!b || GDALRasterIO(b, GF_Read, x0, y0, w, h, win->buf, w, h, GDT_Float64, 0, 0) != CE_None)
         return sm_error_set(SM_EIO, "%s: cannot read band %d: %s", win->path, band,
                             CPLGetLastErrorMsg());
     if (win->has_nodata)
@@ -58,9 +56,23 @@ int sm_warp_to_grid(GDALDatasetH src, const sm_grid *g, OGRSpatialReferenceH srs
     snprintf(te[0], 32, "%.17g", g->xmin), snprintf(te[1], 32, "%.17g", g->ymin);
     snprintf(te[2], 32, "%.17g", g->xmax), snprintf(te[3], 32, "%.17g", g->ymax);
     snprintf(ts[0], 24, "%ld", g->ncols), snprintf(ts[1], 24, "%ld", g->nrows);
-    char *argv[] = {"-of", "VRT",  "-r",  (char *)resampling, "-t_srs", wkt,  "-te",
-                    te[0], te[1],  te[2], te[3],              "-ts",    ts[0], ts[1],
-                    dst_nodata ? "-dstnodata" : NULL, (char *)dst_nodata, NULL};
+    char *argv[] = {"-of",
+                    "VRT",
+                    "-r",
+                    (char *)resampling,
+                    "-t_srs",
+                    wkt,
+                    "-te",
+                    te[0],
+                    te[1],
+                    te[2],
+                    te[3],
+                    "-ts",
+                    ts[0],
+                    ts[1],
+                    dst_nodata ? "-dstnodata" : NULL,
+                    (char *)dst_nodata,
+                    NULL};
     GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
     int err = 0;
     GDALDatasetH out = GDALWarp(dst, NULL, 1, &src, o, &err);

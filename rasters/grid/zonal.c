@@ -34,17 +34,17 @@ static void polygon_cells(const sm_grid *g, OGRGeometryH poly, sm_cells *c)
     c->w = (int)((x2 >= g->ncols ? g->ncols - 1 : x2) - c->x0 + 1);
     c->h = (int)((y2 >= g->nrows ? g->nrows - 1 : y2) - c->y0 + 1);
     if (c->w > 0 && c->h > 0 && (long)c->w * c->h <= MAXCELLS) {
-        GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", c->w, c->h, 1, GDT_Byte,
-                                      NULL);
+        GDALDatasetH mem =
+            GDALCreate(GDALGetDriverByName("MEM"), "", c->w, c->h, 1, GDT_Byte, NULL);
         double gt[6] = {g->xmin + c->x0 * g->res, g->res, 0, g->ymax - c->y0 * g->res, 0, -g->res};
         GDALSetGeoTransform(mem, gt);
         int band = 1;
         double one = 1;
         c->mask = calloc((size_t)c->w * c->h, 1);
-        if (GDALRasterizeGeometries(mem, 1, &band, 1, &poly, NULL, NULL, &one, NULL, NULL,
-                                    NULL) == CE_None &&
-            GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, c->w, c->h, c->mask, c->w,
-                         c->h, GDT_Byte, 0, 0) == CE_None)
+        if (GDALRasterizeGeometries(mem, 1, &band, 1, &poly, NULL, NULL, &one, NULL, NULL, NULL) ==
+                CE_None &&
+            GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, c->w, c->h, c->mask, c->w, c->h,
+                         GDT_Byte, 0, 0) == CE_None)
             for (int i = 0; i < c->w * c->h; i++)
                 c->n += c->mask[i];
         GDALClose(mem);
@@ -97,4 +97,3 @@ void sm_cells_mean_max(const sm_cells *c, const double *buf, double *mean, doubl
         }
     *mean = n ? s / n : NAN;
 }
-

@@ -11,8 +11,8 @@
 #include <ogr_api.h>
 
 typedef struct {
-    int x0, y0, w, h, n;  /* the window of cells, and how many belong */
-    unsigned char *mask;  /* w x h: 1 for the geometry's cells; free it */
+    int x0, y0, w, h, n; /* the window of cells, and how many belong */
+    unsigned char *mask; /* w x h: 1 for the geometry's cells; free it */
 } sm_cells;
 
 void sm_cells_of(const sm_grid *g, OGRGeometryH geom, sm_cells *c);

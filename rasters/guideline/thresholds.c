@@ -12,17 +12,47 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static const char *const columns[] = {"regime", "contaminant", "substance", "cas",
-                                      "land_use", "tier", "tier_name", "condition",
-                                      "value", "verified", "source", "note", NULL};
-enum { C_REGIME, C_CONTAMINANT, C_SUBSTANCE, C_CAS, C_LAND_USE, C_TIER, C_TIER_NAME,
-       C_CONDITION, C_VALUE, C_VERIFIED, C_SOURCE, C_NOTE, C_COUNT };
+static const char *const columns[] = {"regime", "contaminant", "substance", "cas",   "land_use",
+                                      "tier",   "tier_name",   "condition", "value", "verified",
+                                      "source", "note",        NULL};
+enum {
+    C_REGIME,
+    C_CONTAMINANT,
+    C_SUBSTANCE,
+    C_CAS,
+    C_LAND_USE,
+    C_TIER,
+    C_TIER_NAME,
+    C_CONDITION,
+    C_VALUE,
+    C_VERIFIED,
+    C_SOURCE,
+    C_NOTE,
+    C_COUNT
+};
 
 /* The codes configs/thresholds/README.md defines; a table using another is
  * most likely misspelt ("cadmium" for "cd") and would silently never match. */
-static const char *const known_contaminants[] = {
-    "as", "cd", "cr", "cr6", "cu", "hg", "ni", "pb", "zn", "bap", "naphthalene", "pfos", "ddt",
-    "hch", "pcb", "pah10", "pah_h", "tph_c10_c40", "aliphatics_c16_c35", NULL};
+static const char *const known_contaminants[] = {"as",
+                                                 "cd",
+                                                 "cr",
+                                                 "cr6",
+                                                 "cu",
+                                                 "hg",
+                                                 "ni",
+                                                 "pb",
+                                                 "zn",
+                                                 "bap",
+                                                 "naphthalene",
+                                                 "pfos",
+                                                 "ddt",
+                                                 "hch",
+                                                 "pcb",
+                                                 "pah10",
+                                                 "pah_h",
+                                                 "tph_c10_c40",
+                                                 "aliphatics_c16_c35",
+                                                 NULL};
 
 static int parse_number(const char *s, double *out)
 {
@@ -84,8 +114,8 @@ static int bad(const sm_threshold_table *t, long row, int c, const char *what, c
 
 static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_threshold *r)
 {
-    static const int required[] = {C_REGIME, C_CONTAMINANT, C_LAND_USE, C_TIER, C_VALUE,
-                                   C_VERIFIED, C_SOURCE};
+    static const int required[] = {C_REGIME, C_CONTAMINANT, C_LAND_USE, C_TIER,
+                                   C_VALUE,  C_VERIFIED,    C_SOURCE};
     r->row = (long)OGR_F_GetFID(f);
     for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++) {
         const char *s = OGR_F_GetFieldAsString(f, idx[required[i]]);
@@ -125,8 +155,8 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
 static int same_key(const sm_threshold *a, const sm_threshold *b)
 {
     return !strcmp(a->regime, b->regime) && !strcmp(a->contaminant, b->contaminant) &&
-           !strcmp(a->land_use, b->land_use) && a->tier == b->tier &&
-           a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi; /* overlapping pH bands */
+           !strcmp(a->land_use, b->land_use) && a->tier == b->tier && a->ph_lo < b->ph_hi &&
+           b->ph_lo < a->ph_hi; /* overlapping pH bands */
 }
 
 /* Within a regime, contaminant, land use and pH band, a higher tier may not
@@ -140,8 +170,9 @@ static int check_order(const sm_threshold_table *t, const sm_threshold *a, const
     const sm_threshold *lo = a->tier < b->tier ? a : b, *hi = a->tier < b->tier ? b : a;
     if (lo->value <= hi->value)
         return SM_OK;
-    return sm_error_set(SM_EDATA, "%s: row %ld: tier %d value %g is below tier %d value %g of "
-                                  "row %ld: tiers out of order",
+    return sm_error_set(SM_EDATA,
+                        "%s: row %ld: tier %d value %g is below tier %d value %g of "
+                        "row %ld: tiers out of order",
                         t->path, hi->row, hi->tier, hi->value, lo->tier, lo->value, lo->row);
 }
 
@@ -172,8 +203,9 @@ static int read_rows(sm_threshold_table *t, OGRLayerH layer)
         rc = read_row(t, f, idx, r);
         for (int i = 0; rc == SM_OK && i < t->n - 1; i++)
             if (same_key(&t->rows[i], r))
-                rc = sm_error_set(SM_EDATA, "%s: row %ld repeats row %ld (same regime, "
-                                            "contaminant, land use, tier and pH band)",
+                rc = sm_error_set(SM_EDATA,
+                                  "%s: row %ld repeats row %ld (same regime, "
+                                  "contaminant, land use, tier and pH band)",
                                   t->path, r->row, t->rows[i].row);
             else
                 rc = check_order(t, &t->rows[i], r);
@@ -192,8 +224,8 @@ int sm_thresholds_load(const char *path, sm_threshold_table *t)
     /* every column as text: the checks above give the row-level messages */
     const char *const open_options[] = {"AUTODETECT_TYPE=NO", NULL};
     const char *const drivers[] = {"CSV", NULL};
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_options,
-                                 NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_options, NULL);
     if (!ds)
         return sm_error_set(SM_EDATA, "%s: not a CSV table GDAL can read", path);
     int rc = read_rows(t, GDALDatasetGetLayer(ds, 0));
@@ -213,8 +245,8 @@ void sm_thresholds_free(sm_threshold_table *t)
     memset(t, 0, sizeof *t);
 }
 
-int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
-                         const char *land_use, double ph, double *values, int max_tiers)
+int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant, const char *land_use,
+                         double ph, double *values, int max_tiers)
 {
     int top = 0;
     for (int i = 0; i < max_tiers; i++)
@@ -226,8 +258,9 @@ int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
             continue;
         int banded = r->ph_lo > -HUGE_VAL || r->ph_hi < HUGE_VAL;
         if (banded && isnan(ph))
-            return sm_error_set(SM_EDATA, "%s: %s on %s depends on soil pH, which is not known "
-                                          "here",
+            return sm_error_set(SM_EDATA,
+                                "%s: %s on %s depends on soil pH, which is not known "
+                                "here",
                                 t->path, contaminant, land_use);
         if (banded && !(ph > r->ph_lo && ph <= r->ph_hi))
             continue;
@@ -326,16 +359,17 @@ int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const 
 {
     memset(g, 0, sizeof *g);
     if (!has_rows(t, regime, contaminant, NULL))
-        return sm_error_set(SM_EDATA, "%s has no %s%svalue for '%s'", t->path,
-                            regime ? regime : "", regime ? " " : "", contaminant);
+        return sm_error_set(SM_EDATA, "%s has no %s%svalue for '%s'", t->path, regime ? regime : "",
+                            regime ? " " : "", contaminant);
     g->n_classes = n_classes;
     g->classes = calloc((size_t)n_classes, sizeof *g->classes);
     for (int c = 0; c < n_classes; c++) {
         resolve_class(t, regime, contaminant, categories[c], &g->classes[c], g);
         fold_any_ph(&g->classes[c]);
         if (!g->classes[c].category)
-            sm_log(SM_LOG_INFO, "classify: %s: no %s value for land-use class '%s' (mapped to %s): its "
-                                "cells are not classified",
+            sm_log(SM_LOG_INFO,
+                   "classify: %s: no %s value for land-use class '%s' (mapped to %s): its "
+                   "cells are not classified",
                    t->path, contaminant, classes[c], categories[c][0]);
     }
     return SM_OK;

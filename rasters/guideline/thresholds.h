@@ -7,11 +7,11 @@
 
 typedef struct {
     char *regime, *contaminant, *substance, *land_use, *tier_name, *condition, *source, *note;
-    int tier;       /* 1 = the lowest level (target, screening ...), then upward */
-    double value;   /* mg/kg dry weight */
+    int tier;     /* 1 = the lowest level (target, screening ...), then upward */
+    double value; /* mg/kg dry weight */
     int verified;
     double ph_lo, ph_hi; /* the row applies for ph_lo < pH <= ph_hi (+-HUGE_VAL: open) */
-    long row;       /* data row in the file, 1 = first after the header */
+    long row;            /* data row in the file, 1 = first after the header */
 } sm_threshold;
 
 typedef struct {
@@ -30,8 +30,8 @@ void sm_thresholds_free(sm_threshold_table *t);
  * pH `ph` (NAN when not known): values[tier - 1], NAN for a tier the table
  * lacks. Returns the highest tier found (0: the table has nothing for them),
  * or SM_EDATA when the values depend on pH and ph is NAN. */
-int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant,
-                         const char *land_use, double ph, double *values, int max_tiers);
+int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant, const char *land_use,
+                         double ph, double *values, int max_tiers);
 
 /* Parses a condition such as "pH<=5.5", "5.5<pH<=6.5" or "pH>7.5" (empty:
  * any pH) into the band lo < pH <= hi; 0 on success. */
@@ -51,18 +51,18 @@ int sm_thresholds_override(sm_threshold_table *t, const char *regime, const char
 enum { SM_MAX_TIERS = 9 };
 
 typedef struct {
-    double ph_lo, ph_hi;     /* -+HUGE_VAL: any pH */
-    double v[SM_MAX_TIERS];  /* per tier, NAN where the table has none */
+    double ph_lo, ph_hi;    /* -+HUGE_VAL: any pH */
+    double v[SM_MAX_TIERS]; /* per tier, NAN where the table has none */
 } sm_tier_band;
 
 typedef struct {
-    const char *category;    /* NULL: no value applies to the class */
+    const char *category; /* NULL: no value applies to the class */
     sm_tier_band *bands;
     int n_bands;
 } sm_class_values;
 
 typedef struct {
-    int ntiers;              /* the highest tier of any class */
+    int ntiers; /* the highest tier of any class */
     const char *tier_names[SM_MAX_TIERS];
     int needs_ph, unverified;
     sm_class_values *classes;

@@ -1,12 +1,12 @@
 #include "interpolate/interpolate.h"
 #include "core/error.h"
-#include "geostat/kdtree.h"
-#include "geostat/predictor.h"
 #include "core/log.h"
 #include "core/outfile.h"
-#include "grid/points.h"
 #include "core/progress.h"
 #include "core/ranks.h"
+#include "geostat/kdtree.h"
+#include "geostat/predictor.h"
+#include "grid/points.h"
 #include "grid/share.h"
 #include "grid/surface.h"
 #include "stage/products.h"
@@ -31,8 +31,8 @@ typedef struct {
      * no model for, to find the cells with samples within reach */
     sm_predictor pred;
     int kriging;
-    double constant; /* NAN unless every value is equal */
-    sm_tally tally;  /* cells left as nodata, cells with a singular system */
+    double constant;              /* NAN unless every value is equal */
+    sm_tally tally;               /* cells left as nodata, cells with a singular system */
     sm_predictor_failure failure; /* a thread's error: the render fails */
 } job;
 
@@ -51,10 +51,14 @@ static sm_vgm config_model(const sm_interp_config *ic, const sm_vgm *fallback)
         const sm_vgm_part *f = fallback && fallback->n > 1 ? &fallback->part[1] : NULL;
         /* nested structures without values share the sill and spread their
          * ranges, short to long, so that the fit can tell them apart */
-        double psill = f ? f->psill / ns : 1.0, range = f ? f->range * 2.0 * (i + 1) / (ns + 1) : 1.0;
-        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type, !isnan(s->psill) ? s->psill : psill,
-                                      !isnan(s->range) ? s->range : range, s->kappa,
-                                      s->anis_angle, s->anis_ratio};
+        double psill = f ? f->psill / ns : 1.0,
+               range = f ? f->range * 2.0 * (i + 1) / (ns + 1) : 1.0;
+        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type,
+                                      !isnan(s->psill) ? s->psill : psill,
+                                      !isnan(s->range) ? s->range : range,
+                                      s->kappa,
+                                      s->anis_angle,
+                                      s->anis_ratio};
     }
     return m;
 }
@@ -89,11 +93,13 @@ static int fit_model(job *j, const sm_vario *v, sm_interp_result *res)
         return SM_OK;
     }
     if (ic->fail_on_bad_fit)
-        return sm_error_set(SM_EDATA, "%s: the variogram fit did not converge; give the model "
-                                      "by hand (fit: none) or set on_fit_failure: start",
+        return sm_error_set(SM_EDATA,
+                            "%s: the variogram fit did not converge; give the model "
+                            "by hand (fit: none) or set on_fit_failure: start",
                             j->name);
-    sm_log(SM_LOG_WARN, "interpolate: %s: the variogram fit did not converge; using the "
-                        "starting model",
+    sm_log(SM_LOG_WARN,
+           "interpolate: %s: the variogram fit did not converge; using the "
+           "starting model",
            j->name);
     res->fit_fallback = 1;
     res->model = first_start;
@@ -151,9 +157,9 @@ static json_object *directional_json(const job *j)
     const sm_interp_config *ic = j->ic;
     json_object *a = json_object_new_array();
     for (int d = 0; d < ic->n_directions; d++) {
-        sm_vario_params p = {ic->cutoff, ic->width, ic->cressie ? SM_VARIO_CRESSIE
-                                                                : SM_VARIO_MATHERON,
-                             1, ic->directions[d], ic->direction_tolerance};
+        sm_vario_params p = {
+            ic->cutoff, ic->width,         ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON,
+            1,          ic->directions[d], ic->direction_tolerance};
         sm_vario v;
         if (sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &p, &v) != SM_OK)
             continue;
@@ -185,8 +191,8 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     json_object_object_add(o, "width", json_object_new_double(v->width));
     json_object_object_add(o, "lags", lags_json(v));
     json_object_object_add(o, "all_values_equal", json_object_new_boolean(res->constant));
-    json_object_object_add(o, "model", res->constant ? json_object_new_null()
-                                                     : sm_vgm_json(&res->model));
+    json_object_object_add(o, "model",
+                           res->constant ? json_object_new_null() : sm_vgm_json(&res->model));
     json_object *fit = json_object_new_object();
     json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
     if (res->fitted) {
@@ -202,8 +208,8 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     sm_product_member(path, sizeof path, j->cfg, SM_PRODUCT_VARIOGRAM, "%s", j->name);
     sm_outfile out;
     sm_outfile_begin(&out, path);
-    int bad = json_object_to_file_ext(out.tmp, o, JSON_C_TO_STRING_PRETTY |
-                                                      JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+    int bad = json_object_to_file_ext(
+                  out.tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
     json_object_put(o);
     if (bad) {
         sm_outfile_abort(&out);
@@ -258,8 +264,7 @@ static void cell_block_begin(void *ctx, void *scratch, double cx, double cy, dou
 /* Lognormal back-transform: the unbiased predictor exp(Y + s2/2 - m)
  * (Journel 1980; Cressie 1993, eq. 3.2.40) or the median exp(Y), and the
  * variance of a lognormal variable with log-scale mean Y and variance s2. */
-static void back_transform(const job *j, double y, double s2, double m, double *pred,
-                           double *var)
+static void back_transform(const job *j, double y, double s2, double m, double *pred, double *var)
 {
     *pred = j->ic->back_transform == SM_BACK_EXP ? exp(y) : exp(y + 0.5 * s2 - m);
     *var = expm1(s2) * exp(2.0 * y + s2);
@@ -269,7 +274,7 @@ static void back_transform(const job *j, double y, double s2, double m, double *
 static void flat_cell(const job *j, int nb, double *out)
 {
     out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(j->constant)
-                                                                            : j->constant;
+                                                                           : j->constant;
     for (int b = 1; b < nb; b++)
         out[b] = b == 2 ? j->constant : 0.0;
 }
@@ -295,8 +300,8 @@ static void cell(void *ctx, void *scratch, double x, double y, double *out)
     if (!isnan(j->constant) && j->kriging)
         flat_cell(j, nb, out);
     else if (!j->kriging)
-        out[0] = j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(r.pred)
-                                                                                : r.pred;
+        out[0] =
+            j->ic->log_transform && j->ic->back_transform != SM_BACK_NONE ? exp(r.pred) : r.pred;
     else if (nb == 2)
         out[0] = r.pred, out[1] = r.var;
     else {
@@ -322,13 +327,16 @@ static int render(job *j, const sm_grid *g)
         return rc;
     int nb = nbands(j);
     surface_paths(j->cfg, j->name, nb, paths);
-    sm_surface_spec spec = {.nfiles = nb, .cog_options = j->ic->creation_options,
-                            .tile = sm_grid_tile(g, j->ic->tile), .share = j->ctx->share};
+    sm_surface_spec spec = {.nfiles = nb,
+                            .cog_options = j->ic->creation_options,
+                            .tile = sm_grid_tile(g, j->ic->tile),
+                            .share = j->ctx->share};
     for (int b = 0; b < nb; b++)
-        spec.files[b] = (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32,
-                                          NODATA, 1};
-    sm_surface_kernel k = {cell_scratch_new, cell_scratch_free, cell_tile_begin,
-                           cell_block_begin, cell, NULL, j, &j->tally};
+        spec.files[b] =
+            (sm_surface_file){paths[b], j->ic->float64 ? GDT_Float64 : GDT_Float32, NODATA, 1};
+    sm_surface_kernel k = {
+        cell_scratch_new, cell_scratch_free, cell_tile_begin, cell_block_begin, cell, NULL, j,
+        &j->tally};
     sm_progress_task task;
     char label[96];
     snprintf(label, sizeof label, "%s surface", j->name);
@@ -342,9 +350,9 @@ static int render(job *j, const sm_grid *g)
 static int cross_validate(job *j, sm_interp_result *res)
 {
     const sm_interp_config *ic = j->ic;
-    sm_cv_setup s = {j->pts.n, j->pts.x, j->pts.y, j->pts.z, j->kriging, res->model,
-                     ic->power, ic->smoothing, ic->nmax, ic->nmin, ic->maxdist,
-                     ic->cv_folds, ic->cv_seed};
+    sm_cv_setup s = {j->pts.n,    j->pts.x,     j->pts.y,      j->pts.z, j->kriging,
+                     res->model,  ic->power,    ic->smoothing, ic->nmax, ic->nmin,
+                     ic->maxdist, ic->cv_folds, ic->cv_seed};
     sm_cv cv;
     int rc = sm_crossval(&s, &cv);
     if (rc)
@@ -377,8 +385,9 @@ static int load(job *j, const char *gpkg, sm_interp_result *res)
     for (int i = 0; i < j->pts.n; i++) {
         if (j->ic->log_transform) {
             if (!(j->pts.z[i] > 0))
-                return sm_error_set(SM_EDATA, "%s: sample %s has value %g; the log transform "
-                                              "needs values above 0 (use transform: none)",
+                return sm_error_set(SM_EDATA,
+                                    "%s: sample %s has value %g; the log transform "
+                                    "needs values above 0 (use transform: none)",
                                     j->name, j->pts.id[i], j->pts.z[i]);
             j->pts.z[i] = log(j->pts.z[i]);
         }
@@ -389,9 +398,10 @@ static int load(job *j, const char *gpkg, sm_interp_result *res)
         j->constant = log(j->constant);
     int folds = j->ic->cv_folds;
     if (folds > 0 && isnan(j->constant) && (j->pts.n < 3 || folds > j->pts.n))
-        return sm_error_set(SM_EDATA, "%s: cross-validation needs at least 3 samples and no "
-                                      "more folds than samples (%d samples, %d folds); set "
-                                      "cross_validation: none",
+        return sm_error_set(SM_EDATA,
+                            "%s: cross-validation needs at least 3 samples and no "
+                            "more folds than samples (%d samples, %d folds); set "
+                            "cross_validation: none",
                             j->name, j->pts.n, folds);
     res->constant = !isnan(j->constant);
     return SM_OK;
@@ -401,8 +411,8 @@ static int load(job *j, const char *gpkg, sm_interp_result *res)
 static int fit_variogram(job *j, sm_interp_result *res)
 {
     const sm_interp_config *ic = j->ic;
-    sm_vario_params vp = {ic->cutoff, ic->width,
-                          ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON, 0, 0, 0};
+    sm_vario_params vp = {ic->cutoff, ic->width, ic->cressie ? SM_VARIO_CRESSIE : SM_VARIO_MATHERON,
+                          0,          0,         0};
     sm_vario v;
     int rc = sm_vario_compute(j->pts.n, j->pts.x, j->pts.y, j->pts.z, &vp, &v);
     if (rc) /* name the contaminant: the message alone does not */
@@ -421,9 +431,16 @@ static int prepare(job *j, sm_interp_result *res)
     int rc = sm_kdtree_build(&j->tree, j->pts.n, j->pts.x, j->pts.y);
     if (rc)
         return rc;
-    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW, .n = j->pts.n, .x = j->pts.x,
-                             .y = j->pts.y, .z = j->pts.z, .tree = &j->tree, .nmax = ic->nmax,
-                             .nmin = ic->nmin, .maxdist = ic->maxdist, .power = ic->power,
+    sm_predictor_setup ps = {.method = SM_PREDICTOR_IDW,
+                             .n = j->pts.n,
+                             .x = j->pts.x,
+                             .y = j->pts.y,
+                             .z = j->pts.z,
+                             .tree = &j->tree,
+                             .nmax = ic->nmax,
+                             .nmin = ic->nmin,
+                             .maxdist = ic->maxdist,
+                             .power = ic->power,
                              .smoothing = ic->smoothing};
     if (j->kriging) {
         /* under MPI rank 0 fits and sends the model: every rank kriges with
@@ -453,24 +470,26 @@ static void log_result(const job *j, const sm_interp_result *r)
         int used = snprintf(model, sizeof model, ", model %g Nug", m->part[0].psill);
         for (int i = 1; i < m->n; i++)
             used += snprintf(model + used, sizeof model - (size_t)used, " + %g %s(%g)",
-                             m->part[i].psill, sm_vgm_type_name(m->part[i].type),
-                             m->part[i].range);
+                             m->part[i].psill, sm_vgm_type_name(m->part[i].type), m->part[i].range);
     }
     sm_log(SM_LOG_INFO, "interpolate: %s: %d samples, %s%s%s", j->name, r->n,
            j->kriging ? "kriging" : "IDW", r->constant ? " (all values equal: flat surface)" : "",
            model);
     if (r->cv_done)
-        sm_log(SM_LOG_INFO, "interpolate: %s: cross-validation (%s): ME %.4g, MAE %.4g, RMSE %.4g, "
-                            "MSDR %.4g, R2 %.4g",
+        sm_log(SM_LOG_INFO,
+               "interpolate: %s: cross-validation (%s): ME %.4g, MAE %.4g, RMSE %.4g, "
+               "MSDR %.4g, R2 %.4g",
                j->name, j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", r->cv.mean_error,
                r->cv.mae, r->cv.rmse, r->cv.msdr, r->cv.r2);
     if (r->nodata_cells)
-        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells have too few samples within the "
-                            "radius (neighbours.min %d) or an unsolvable system: left as nodata",
+        sm_log(SM_LOG_WARN,
+               "interpolate: %s: %ld cells have too few samples within the "
+               "radius (neighbours.min %d) or an unsolvable system: left as nodata",
                j->name, r->nodata_cells, j->ic->nmin);
     if (r->singular_cells)
-        sm_log(SM_LOG_WARN, "interpolate: %s: %ld cells had a singular kriging system "
-                            "(coincident samples?) and were solved with a tiny added nugget",
+        sm_log(SM_LOG_WARN,
+               "interpolate: %s: %ld cells had a singular kriging system "
+               "(coincident samples?) and were solved with a tiny added nugget",
                j->name, r->singular_cells);
 }
 
@@ -479,7 +498,10 @@ static int interpolate_one(const sm_stage_ctx *ctx, const char *name, sm_interp_
     double t0 = sm_clock();
     const sm_config *cfg = ctx->cfg;
     const sm_grid *g = ctx->grid;
-    job j = {.ctx = ctx, .cfg = cfg, .ic = &cfg->interpolation, .name = name,
+    job j = {.ctx = ctx,
+             .cfg = cfg,
+             .ic = &cfg->interpolation,
+             .name = name,
              .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
     char gpkg[SM_PATH_SIZE];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
@@ -498,8 +520,9 @@ static int interpolate_one(const sm_stage_ctx *ctx, const char *name, sm_interp_
     if (rc == SM_OK && cross_validates(&j))
         rc = cross_validate(&j, res);
     t[4] = sm_clock();
-    sm_log(SM_LOG_DEBUG, "interpolate: %s: read %.3f s, index and variogram %.3f s, surfaces "
-                         "%.3f s, cross-validation %.3f s",
+    sm_log(SM_LOG_DEBUG,
+           "interpolate: %s: read %.3f s, index and variogram %.3f s, surfaces "
+           "%.3f s, cross-validation %.3f s",
            name, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
     sm_predictor_free(&j.pred);
     sm_kdtree_free(&j.tree);
@@ -528,7 +551,8 @@ int sm_interpolate_outputs(const sm_config *cfg, sm_paths *paths)
 {
     const char *names[SM_MAX_CONTAMINANTS];
     int n = sm_products_interpolated(cfg, names), rc = SM_OK;
-    job j = {.cfg = cfg, .ic = &cfg->interpolation,
+    job j = {.cfg = cfg,
+             .ic = &cfg->interpolation,
              .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
     for (int i = 0; i < n && rc == SM_OK; i++) {
         char p[4][SM_PATH_SIZE];

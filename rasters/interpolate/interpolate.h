@@ -7,22 +7,22 @@
 
 #include "config/config.h"
 #include "core/limits.h"
+#include "geostat/crossval.h"
+#include "geostat/vgfit.h"
+#include "grid/grid.h"
 #include "stage/paths.h"
 #include "stage/stage.h"
-#include "geostat/crossval.h"
-#include "grid/grid.h"
-#include "geostat/vgfit.h"
 
 #include <stddef.h>
 
 typedef struct {
     const char *name;
-    int n;               /* samples with a value */
-    int constant;        /* every value equal: a flat surface, variance 0 */
-    sm_vgm model;        /* kriging */
-    int fitted;          /* the model came from a fit */
+    int n;        /* samples with a value */
+    int constant; /* every value equal: a flat surface, variance 0 */
+    sm_vgm model; /* kriging */
+    int fitted;   /* the model came from a fit */
     sm_fit_result fit;
-    int fit_fallback;    /* the fit failed; the starting model was used */
+    int fit_fallback; /* the fit failed; the starting model was used */
     int cv_done;
     sm_cv cv;            /* summary figures (arrays freed) */
     long nodata_cells;   /* cells with too few neighbours */

@@ -66,18 +66,17 @@ const sm_stage sm_stage_interpolate = {
     .args = "CONFIG",
     .summary = "variograms, kriging or IDW surfaces (<output>/surfaces/*.tif,\n"
                "Cloud Optimized GeoTIFF) and cross-validation",
-    .help =
-        "Interpolates each contaminant of <output>/samples.gpkg (run ingest first) onto the\n"
-        "grid, as the config's 'interpolation' section says (docs/interpolation.md):\n"
-        "  kriging: the empirical variogram and a model fitted to it as gstat does\n"
-        "           (variogram/<c>.json), then ordinary kriging with a local or global\n"
-        "           neighbourhood: surfaces/<c>.tif and its variance surfaces/<c>_var.tif;\n"
-        "           with transform: log, <c>.tif is back-transformed to mg/kg and the\n"
-        "           log-scale surfaces are kept as <c>_log.tif and <c>_logvar.tif;\n"
-        "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
-        "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
-        "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
-        "computed in tiles on all threads; the files are the same for any --threads.\n",
+    .help = "Interpolates each contaminant of <output>/samples.gpkg (run ingest first) onto the\n"
+            "grid, as the config's 'interpolation' section says (docs/interpolation.md):\n"
+            "  kriging: the empirical variogram and a model fitted to it as gstat does\n"
+            "           (variogram/<c>.json), then ordinary kriging with a local or global\n"
+            "           neighbourhood: surfaces/<c>.tif and its variance surfaces/<c>_var.tif;\n"
+            "           with transform: log, <c>.tif is back-transformed to mg/kg and the\n"
+            "           log-scale surfaces are kept as <c>_log.tif and <c>_logvar.tif;\n"
+            "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
+            "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
+            "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
+            "computed in tiles on all threads; the files are the same for any --threads.\n",
     .enabled = enabled,
     .skip_note = "no 'interpolation' section in the config",
     .outputs = sm_interpolate_outputs,

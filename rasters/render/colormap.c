@@ -11,8 +11,8 @@ static const unsigned char viridis[8][3] = {{68, 1, 84},    {70, 50, 127},  {54,
                                             {39, 127, 142}, {31, 161, 135}, {74, 194, 109},
                                             {159, 218, 58}, {253, 231, 37}};
 
-static void set_stop(sm_color_stop *s, double v, unsigned char r, unsigned char g,
-                     unsigned char b, unsigned char a)
+static void set_stop(sm_color_stop *s, double v, unsigned char r, unsigned char g, unsigned char b,
+                     unsigned char a)
 {
     s->value = v;
     s->rgba[0] = r, s->rgba[1] = g, s->rgba[2] = b, s->rgba[3] = a;
@@ -54,7 +54,8 @@ void sm_colormap_classes(const char *title, int n, const unsigned char (*rgba)[4
     m->n = n < SM_COLORMAP_MAXSTOPS ? n : SM_COLORMAP_MAXSTOPS;
     for (int k = 0; k < m->n; k++) {
         set_stop(&m->stops[k], k, rgba[k][0], rgba[k][1], rgba[k][2], rgba[k][3]);
-        snprintf(m->stops[k].label, sizeof m->stops[k].label, "%s", names && names[k] ? names[k] : "");
+        snprintf(m->stops[k].label, sizeof m->stops[k].label, "%s",
+                 names && names[k] ? names[k] : "");
     }
 }
 
@@ -81,7 +82,8 @@ void sm_colormap_apply(const sm_colormap *m, double v, unsigned char rgba[4])
             double x0 = m->log_axis ? log(s[i - 1].value) : s[i - 1].value;
             double t = (x - x0) / (xi - x0);
             for (int c = 0; c < 4; c++)
-                rgba[c] = (unsigned char)lround(s[i - 1].rgba[c] + t * (s[i].rgba[c] - s[i - 1].rgba[c]));
+                rgba[c] =
+                    (unsigned char)lround(s[i - 1].rgba[c] + t * (s[i].rgba[c] - s[i - 1].rgba[c]));
             return;
         }
     }
@@ -91,9 +93,10 @@ char *sm_colormap_json(const sm_colormap *m)
 {
     json_object *o = json_object_new_object(), *stops = json_object_new_array();
     json_object_object_add(o, "title", json_object_new_string(m->title));
-    json_object_object_add(o, "scale", json_object_new_string(m->discrete   ? "classes"
-                                                              : m->log_axis ? "log"
-                                                                            : "linear"));
+    json_object_object_add(o, "scale",
+                           json_object_new_string(m->discrete   ? "classes"
+                                                  : m->log_axis ? "log"
+                                                                : "linear"));
     for (int i = 0; i < m->n; i++) {
         json_object *s = json_object_new_object();
         char colour[16];

@@ -11,8 +11,11 @@
  * a sequence cut short by the string's end never reads past it. */
 static int utf8_len(const unsigned char *s)
 {
-    int n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                          : (s[0] & 0xF8) == 0xF0   ? 4 : 0;
+    int n = s[0] < 0x80             ? 1
+            : (s[0] & 0xE0) == 0xC0 ? 2
+            : (s[0] & 0xF0) == 0xE0 ? 3
+            : (s[0] & 0xF8) == 0xF0 ? 4
+                                    : 0;
     if (n < 2)
         return n;
     if (s[0] < 0xC2 || s[0] > 0xF4)
@@ -30,12 +33,18 @@ static int utf8_len(const unsigned char *s)
 static const char *entity(unsigned char c)
 {
     switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&#39;";
-    default: return NULL;
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    default:
+        return NULL;
     }
 }
 
@@ -216,8 +225,10 @@ static void open_svg(FILE *out, const char *id, const char *cls, int w, int h)
     fputs("<svg", out);
     attr(out, "id", id);
     attr(out, "class", cls);
-    fprintf(out, " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
-                 " font-family=\"sans-serif\" font-size=\"11\">\n", w, h, w, h);
+    fprintf(out,
+            " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+            " font-family=\"sans-serif\" font-size=\"11\">\n",
+            w, h, w, h);
 }
 
 static void text_at(FILE *out, double x, double y, const char *anchor, const char *cls,
@@ -236,8 +247,10 @@ void sm_svgplot_begin(const sm_svgplot *p, const char *id, const char *cls, cons
     fputs("<title>", p->out);
     sm_xml_escape(p->out, title);
     fputs("</title>\n", p->out);
-    fprintf(p->out, "<text x=\"%.1f\" y=\"17\" text-anchor=\"middle\" font-size=\"13\""
-                    " font-weight=\"bold\" class=\"title\">", p->left + plot_w(p) / 2);
+    fprintf(p->out,
+            "<text x=\"%.1f\" y=\"17\" text-anchor=\"middle\" font-size=\"13\""
+            " font-weight=\"bold\" class=\"title\">",
+            p->left + plot_w(p) / 2);
     sm_xml_escape(p->out, title);
     fputs("</text>\n", p->out);
 }
@@ -257,8 +270,9 @@ static void x_ticks(const sm_svgplot *p)
         double x = sm_svgplot_px(p, t[i]);
         char label[32];
         sm_svg_tick_label(t[i], step, label, sizeof label);
-        fprintf(p->out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
+        fprintf(p->out,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
                 x, p->top, x, y0, x, y0, x, y0 + 5);
         text_at(p->out, x, y0 + 17, "middle", "tick", label);
     }
@@ -272,8 +286,9 @@ static void y_ticks(const sm_svgplot *p)
         double y = sm_svgplot_py(p, t[i]);
         char label[32];
         sm_svg_tick_label(t[i], step, label, sizeof label);
-        fprintf(p->out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>\n",
+        fprintf(p->out,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>\n",
                 p->left, y, x1, y, p->left - 5, y, p->left, y);
         text_at(p->out, p->left - 7, y + 4, "end", "tick", label);
     }
@@ -283,14 +298,17 @@ void sm_svgplot_axes(const sm_svgplot *p)
 {
     x_ticks(p);
     y_ticks(p);
-    fprintf(p->out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
-                    " stroke=\"#333\"/>\n", p->left, p->top, plot_w(p), plot_h(p));
+    fprintf(p->out,
+            "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
+            " stroke=\"#333\"/>\n",
+            p->left, p->top, plot_w(p), plot_h(p));
     if (p->x.label)
-        text_at(p->out, p->left + plot_w(p) / 2, p->height - 8, "middle", "axis-label",
-                p->x.label);
+        text_at(p->out, p->left + plot_w(p) / 2, p->height - 8, "middle", "axis-label", p->x.label);
     if (p->y.label) {
-        fprintf(p->out, "<text transform=\"translate(14,%.1f) rotate(-90)\" text-anchor=\"middle\""
-                        " class=\"axis-label\">", p->top + plot_h(p) / 2);
+        fprintf(p->out,
+                "<text transform=\"translate(14,%.1f) rotate(-90)\" text-anchor=\"middle\""
+                " class=\"axis-label\">",
+                p->top + plot_h(p) / 2);
         sm_xml_escape(p->out, p->y.label);
         fputs("</text>\n", p->out);
     }
@@ -338,15 +356,17 @@ void sm_svgplot_rect(const sm_svgplot *p, double x0, double y0, double x1, doubl
     double c = sm_svgplot_py(p, y0), d = sm_svgplot_py(p, y1);
     if (isnan(a) || isnan(b) || isnan(c) || isnan(d))
         return;
-    fprintf(p->out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" stroke=\"#fff\""
-                    " stroke-width=\"0.5\"", fmin(a, b), fmin(c, d), fabs(b - a), fabs(d - c));
+    fprintf(p->out,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" stroke=\"#fff\""
+            " stroke-width=\"0.5\"",
+            fmin(a, b), fmin(c, d), fabs(b - a), fabs(d - c));
     attr(p->out, "class", cls);
     attr(p->out, "fill", fill);
     fputs("/>\n", p->out);
 }
 
-void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double dy,
-                     const char *cls, const char *text)
+void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double dy, const char *cls,
+                     const char *text)
 {
     double px = sm_svgplot_px(p, x), py = sm_svgplot_py(p, y);
     if (!isnan(px) && !isnan(py))
@@ -388,13 +408,14 @@ static void ramp_legend(FILE *out, const char *id, const sm_colormap *m)
         sm_colormap_apply(m, ramp_value(m, (i + 0.5) / STEPS), c);
         double w = (double)BAR / STEPS;
         /* each a little wider than its step, so that no hairline gaps show */
-        fprintf(out, "<rect x=\"%.2f\" y=\"20\" width=\"%.2f\" height=\"14\"", X0 + i * w,
-                w + 0.3);
+        fprintf(out, "<rect x=\"%.2f\" y=\"20\" width=\"%.2f\" height=\"14\"", X0 + i * w, w + 0.3);
         fill_rgba(out, c);
         fputs("/>\n", out);
     }
-    fprintf(out, "<rect x=\"%d\" y=\"20\" width=\"%d\" height=\"14\" fill=\"none\""
-                 " stroke=\"#666\"/>\n", X0, BAR);
+    fprintf(out,
+            "<rect x=\"%d\" y=\"20\" width=\"%d\" height=\"14\" fill=\"none\""
+            " stroke=\"#666\"/>\n",
+            X0, BAR);
     for (int i = 0; i < m->n; i++) {
         double x = X0 + ramp_t(m, m->stops[i].value) * BAR;
         const char *anchor = i == 0 ? "start" : i == m->n - 1 ? "end" : "middle";

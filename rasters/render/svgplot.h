@@ -14,15 +14,15 @@
 #include <stdio.h>
 
 typedef struct {
-    double lo, hi;      /* the data range the axis spans; lo > 0 on a log axis */
-    int log;            /* log10 scale */
-    const char *label;  /* axis title; NULL for none */
+    double lo, hi;     /* the data range the axis spans; lo > 0 on a log axis */
+    int log;           /* log10 scale */
+    const char *label; /* axis title; NULL for none */
 } sm_svg_axis;
 
 typedef struct {
     FILE *out;
-    int width, height;              /* the whole figure, px */
-    int left, right, top, bottom;   /* margins around the plotting area, px */
+    int width, height;            /* the whole figure, px */
+    int left, right, top, bottom; /* margins around the plotting area, px */
     sm_svg_axis x, y;
 } sm_svgplot;
 
@@ -80,8 +80,8 @@ void sm_svgplot_rect(const sm_svgplot *p, double x0, double y0, double x1, doubl
                      const char *cls, const char *fill);
 
 /* Text at a data point, moved by (dx, dy) px. */
-void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double dy,
-                     const char *cls, const char *text);
+void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double dy, const char *cls,
+                     const char *text);
 
 void sm_svgplot_end(const sm_svgplot *p);
 

@@ -39,8 +39,9 @@ static int extent_3857(GDALDatasetH ds, double box[4], double *cell)
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(src), OSRDestroySpatialReference(merc);
-    return ok ? SM_OK : sm_error_set(SM_EDATA, "%s: cannot project to Web Mercator",
-                                     GDALGetDescription(ds));
+    return ok ? SM_OK
+              : sm_error_set(SM_EDATA, "%s: cannot project to Web Mercator",
+                             GDALGetDescription(ds));
 }
 
 int sm_tiles_zoom_range(const char *src, int *zmin, int *zmax)
@@ -82,8 +83,8 @@ static int warp_tile(const sm_tiles_spec *spec, GDALDatasetH src, tile_id t, dou
     GDALFillRaster(GDALGetRasterBand(mem, 1), NAN, 0); /* cells no source reaches stay empty */
     char band[16];
     snprintf(band, sizeof band, "%d", spec->band);
-    char *argv[] = {"-r", spec->nearest ? "near" : "bilinear", "-b", band, "-dstnodata", "nan",
-                    "-q", NULL};
+    char *argv[] = {
+        "-r", spec->nearest ? "near" : "bilinear", "-b", band, "-dstnodata", "nan", "-q", NULL};
     GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
     int err = 0;
     int ok = GDALWarp(NULL, mem, 1, &src, o, &err) != NULL && !err;
@@ -91,8 +92,9 @@ static int warp_tile(const sm_tiles_spec *spec, GDALDatasetH src, tile_id t, dou
     ok = ok && GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, TILE, TILE, values, TILE,
                             TILE, GDT_Float64, 0, 0) == CE_None;
     GDALClose(mem);
-    return ok ? SM_OK : sm_error_set(SM_EIO, "tile %d/%d/%d of %s: %s", t.z, t.x, t.y, spec->src,
-                                     CPLGetLastErrorMsg());
+    return ok ? SM_OK
+              : sm_error_set(SM_EIO, "tile %d/%d/%d of %s: %s", t.z, t.x, t.y, spec->src,
+                             CPLGetLastErrorMsg());
 }
 
 /* RGBA bytes, band-interleaved; returns the number of visible pixels. */
@@ -117,9 +119,9 @@ static int write_png(const char *path, const unsigned char *rgba, int w, int h)
                                  0, 0, 0) == CE_None;
     sm_outfile out;
     sm_outfile_begin(&out, path);
-    GDALDatasetH png = ok ? GDALCreateCopy(GDALGetDriverByName("PNG"), out.tmp, mem, FALSE, NULL,
-                                           NULL, NULL)
-                          : NULL;
+    GDALDatasetH png =
+        ok ? GDALCreateCopy(GDALGetDriverByName("PNG"), out.tmp, mem, FALSE, NULL, NULL, NULL)
+           : NULL;
     GDALClose(mem);
     if (!png || sm_dataset_close(png) != 0) {
         sm_outfile_abort(&out);
@@ -167,8 +169,7 @@ static tile_id *list_tiles(const sm_tiles_spec *spec, const double box[4], long 
     return t;
 }
 
-static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n,
-                      sm_tiles_result *out)
+static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, sm_tiles_result *out)
 {
     int rc = SM_OK, failed = 0;
     char msg[2048] = ""; /* errors are per thread: the first one is carried out here */
@@ -227,10 +228,12 @@ static int write_legend(const sm_tiles_spec *spec)
     const sm_colormap *m = spec->colors;
     unsigned char *bar = malloc(4 * 256 * 16);
     for (int i = 0; i < 256; i++) {
-        double v = m->discrete ? floor(i * m->n / 256.0)
-                   : m->log_axis ? exp(log(m->stops[0].value) +
-                                       (log(m->stops[m->n - 1].value) - log(m->stops[0].value)) * i / 255.0)
-                                 : m->stops[0].value + (m->stops[m->n - 1].value - m->stops[0].value) * i / 255.0;
+        double v =
+            m->discrete ? floor(i * m->n / 256.0)
+            : m->log_axis
+                ? exp(log(m->stops[0].value) +
+                      (log(m->stops[m->n - 1].value) - log(m->stops[0].value)) * i / 255.0)
+                : m->stops[0].value + (m->stops[m->n - 1].value - m->stops[0].value) * i / 255.0;
         unsigned char c[4];
         sm_colormap_apply(m, v, c);
         for (int row = 0; row < 16; row++)

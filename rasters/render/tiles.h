@@ -10,15 +10,15 @@
 #include "render/colormap.h"
 
 typedef struct {
-    const char *src;       /* the raster (any CRS) */
+    const char *src; /* the raster (any CRS) */
     int band;
-    const char *dir;       /* the pyramid: DIR/{z}/{x}/{y}.png */
+    const char *dir; /* the pyramid: DIR/{z}/{x}/{y}.png */
     const sm_colormap *colors;
-    int nearest;           /* classes: nearest neighbour; else bilinear */
+    int nearest; /* classes: nearest neighbour; else bilinear */
     int zmin, zmax;
-    int part, parts;       /* this process renders tiles i with i % parts == part
-                            * (MPI ranks); parts 0 counts as 1. Part 0 also
-                            * writes the legend. */
+    int part, parts; /* this process renders tiles i with i % parts == part
+                      * (MPI ranks); parts 0 counts as 1. Part 0 also
+                      * writes the legend. */
 } sm_tiles_spec;
 
 typedef struct {

@@ -19,17 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 #define get sm_test_json
 
 /* ---- rasters ---- */
 
 typedef sm_test_raster raster;
 
-static int is_nodata(const raster *r, long i)
-{
-    return r->has_nodata && r->v[i] == r->nodata;
-}
+static int is_nodata(const raster *r, long i) { return r->has_nodata && r->v[i] == r->nodata; }
 
 static void assert_same_grid(const raster *a, const raster *b)
 {
@@ -108,7 +104,8 @@ static void test_gb15618_ph_raster(void **state)
 {
     (void)state;
     /* larger than the grid, cells aligned with it */
-    const char *ph = gb_write_ph_raster("ph_stripes.tif", X0 - 200, Y0 + 1100, 28, 24, gb_stripes_ph);
+    const char *ph =
+        gb_write_ph_raster("ph_stripes.tif", X0 - 200, Y0 + 1100, 28, 24, gb_stripes_ph);
     char yaml[4200], cfg[8192];
     snprintf(yaml, sizeof yaml, "{raster: %s}", ph);
     static const double phs[4] = {5.0, 6.0, 7.0, 8.0};
@@ -123,8 +120,8 @@ static void test_gb15618_ph_raster(void **state)
         char name[32], csv[32];
         snprintf(name, sizeof name, "gb-raster-%d", k);
         snprintf(csv, sizeof csv, "flat-%d.csv", k);
-        gb_run_ok(name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, cds[k], 6.0), NULL, NULL, NULL,
-                               yaml));
+        gb_run_ok(name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, cds[k], 6.0), NULL, NULL,
+                                  NULL, yaml));
         check_gb_cells(name, cds[k], phs, want[k], 1);
     }
     /* the counts in run.json (last run, cd 3.5): class 1 only in the pH 8 stripe */
@@ -149,8 +146,8 @@ static void test_gb15618_ph_column_and_value(void **state)
                         ph65[4] = {6.5, 6.5, 6.5, 6.5};
     /* cd 0.5 at pH 7: paddy screening 0.6 (line 6), other 0.3 (line 14) */
     static const int want7[2][4] = {{0, 0, 0, 0}, {1, 1, 1, 1}};
-    gb_run_ok("gb-column", gb_config(cfg, sizeof cfg, gb_samples_csv("col.csv", 0.5, 7.0), NULL, NULL,
-                                  NULL, "{column: pH}"));
+    gb_run_ok("gb-column", gb_config(cfg, sizeof cfg, gb_samples_csv("col.csv", 0.5, 7.0), NULL,
+                                     NULL, NULL, "{column: pH}"));
     check_gb_cells("gb-column", 0.5, ph7, want7, 1);
     json_object *m = gb_manifest("gb-column");
     assert_int_equal(json_object_get_int(get(m, "stages.classify.ph_samples")), 60);
@@ -160,10 +157,10 @@ static void test_gb15618_ph_column_and_value(void **state)
     static const int want55[2][4] = {{2, 2, 2, 2}, {2, 2, 2, 2}};
     static const int want65[2][4] = {{1, 1, 1, 1}, {1, 1, 1, 1}};
     gb_run_ok("gb-5.5", gb_config(cfg, sizeof cfg, gb_samples_csv("v55.csv", 1.8, 7.0), NULL, NULL,
-                               NULL, "5.5"));
+                                  NULL, "5.5"));
     check_gb_cells("gb-5.5", 1.8, ph55, want55, 0);
     gb_run_ok("gb-6.5", gb_config(cfg, sizeof cfg, gb_samples_csv("v65.csv", 1.8, 7.0), NULL, NULL,
-                               NULL, "6.5"));
+                                  NULL, "6.5"));
     check_gb_cells("gb-6.5", 1.8, ph65, want65, 0);
 }
 
@@ -180,8 +177,8 @@ static double exceed(double t, double mean, double var)
 /* Band k of classes/<c>_prob.tif against the kriging mean and variance, on
  * the kriging scale (log when take_log); returns how many cells are
  * strictly between 0.01 and 0.99 (so that the check is not trivial). */
-static long check_prob(const char *name, const char *c, const char *mean_file,
-                       const char *var_file, const double *tiers, int ntiers, int take_log)
+static long check_prob(const char *name, const char *c, const char *mean_file, const char *var_file,
+                       const double *tiers, int ntiers, int take_log)
 {
     char file[128];
     raster mean, var;
@@ -255,7 +252,7 @@ static void test_probability_log_scale(void **state)
     (void)state;
     char cfg[8192];
     gb_run_ok("prob-log", meuse_config(cfg, sizeof cfg, "zn: zinc",
-                                    "  transform: log\n  back_transform: none\n", NULL));
+                                       "  transform: log\n  back_transform: none\n", NULL));
     assert_true(check_prob("prob-log", "zn", "zn.tif", "zn_var.tif", zn_nl, 2, 1) > 100);
     raster conc, ratio, cls;
     gb_read_out("prob-log", "surfaces/zn.tif", 1, &conc);
@@ -375,10 +372,9 @@ static void test_meuse_netherlands(void **state)
 {
     (void)state;
     char cfg[8192];
-    gb_run_ok("meuse", meuse_config(cfg, sizeof cfg,
-                                 "cd: cadmium, cu: copper, pb: lead, zn: zinc",
-                                 "  transform: log\n  back_transform: unbiased\n",
-                                 "  background: {cd: 0.4, cu: 20, pb: 40, zn: 120}\n"));
+    gb_run_ok("meuse", meuse_config(cfg, sizeof cfg, "cd: cadmium, cu: copper, pb: lead, zn: zinc",
+                                    "  transform: log\n  back_transform: unbiased\n",
+                                    "  background: {cd: 0.4, cu: 20, pb: 40, zn: 120}\n"));
     double *ratios[4];
     long n = 0, counts[4][3] = {{0}};
     json_object *mf = gb_manifest("meuse");
@@ -386,8 +382,7 @@ static void test_meuse_netherlands(void **state)
         ratios[m] = check_meuse_contaminant(m, &n, counts[m]);
         /* run.json's counts agree with the rasters */
         char path[128];
-        snprintf(path, sizeof path, "stages.classify.contaminants.%s.cells_per_class",
-                 nl[m].name);
+        snprintf(path, sizeof path, "stages.classify.contaminants.%s.cells_per_class", nl[m].name);
         json_object *cells = get(mf, path);
         assert_int_equal(json_object_array_length(cells), 3);
         for (int k = 0; k < 3; k++)
@@ -453,8 +448,8 @@ static int run_gb(const char *name, const char *table, const char *classes, cons
 {
     char cfg[8192], csv[64];
     snprintf(csv, sizeof csv, "%s.csv", name);
-    return gb_run_config(name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, 0.5, 6.0), NULL, table,
-                                      classes, ph));
+    return gb_run_config(
+        name, gb_config(cfg, sizeof cfg, gb_samples_csv(csv, 0.5, 6.0), NULL, table, classes, ph));
 }
 
 static void test_bad_tables(void **state)
@@ -540,7 +535,7 @@ static void test_unmapped_land_use_class(void **state)
     (void)state;
     char cfg[8192];
     gb_run_ok("unmapped", gb_config(cfg, sizeof cfg, gb_samples_csv("unmapped.csv", 0.5, 6.0),
-                                 gb_fixture("landuse_unmapped.geojson"), NULL, NULL, "6.0"));
+                                    gb_fixture("landuse_unmapped.geojson"), NULL, NULL, "6.0"));
     json_object *m = gb_manifest("unmapped");
     json_object *lu = get(m, "stages.classify.landuse");
     assert_int_equal(json_object_get_int64(get(lu, "cells_unmapped_class")), 100);
@@ -586,14 +581,13 @@ static void test_classify_before_interpolate(void **state)
 {
     (void)state;
     char cfg[8192], args[4400];
-    const char *path = sm_test_write("early.yaml",
-                                     gb_config(cfg, sizeof cfg, gb_samples_csv("early.csv", 0.5, 6.0),
-                                               NULL, NULL, NULL, "6.0"));
+    const char *path = sm_test_write(
+        "early.yaml",
+        gb_config(cfg, sizeof cfg, gb_samples_csv("early.csv", 0.5, 6.0), NULL, NULL, NULL, "6.0"));
     sm_test_rmtree("out-early");
     snprintf(args, sizeof args, "ingest -q -o %s %s", sm_test_tmp("out-early"), path);
     assert_int_equal(cli_within(120, args), 0);
-    snprintf(args, sizeof args, "classify -q --threads 8 -o %s %s", sm_test_tmp("out-early"),
-             path);
+    snprintf(args, sizeof args, "classify -q --threads 8 -o %s %s", sm_test_tmp("out-early"), path);
     static const char *const frags[] = {"surfaces/cd.tif", "run the stage that writes it", NULL};
     assert_failed("early", cli_within(60, args), 66, frags);
 }

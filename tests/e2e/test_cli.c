@@ -19,7 +19,10 @@ static char err[1024];
 
 #define get sm_test_json
 
-static long get_long(json_object *o, const char *path) { return json_object_get_int64(get(o, path)); }
+static long get_long(json_object *o, const char *path)
+{
+    return json_object_get_int64(get(o, path));
+}
 
 static int run(const char *fmt, const char *a, const char *b)
 {
@@ -81,7 +84,8 @@ static void test_demo(void **state)
     assert_int_equal(get_long(ingest, "rows_read"), get_long(want, "rows_read"));
     assert_int_equal(get_long(ingest, "rows_rejected"), get_long(want, "rows_rejected"));
     assert_int_equal(get_long(ingest, "rows_accepted"), get_long(want, "rows_accepted"));
-    assert_int_equal(get_long(ingest, "duplicate_rows_merged"), get_long(want, "duplicates_merged"));
+    assert_int_equal(get_long(ingest, "duplicate_rows_merged"),
+                     get_long(want, "duplicates_merged"));
     assert_int_equal(get_long(ingest, "samples"), get_long(want, "samples_after_merge"));
     /* the generator's censored counts are among accepted rows; no duplicate
      * carries a censored or empty value, so they hold after merging too */
@@ -254,7 +258,8 @@ static void test_validate_checks_every_stage(void **state)
     const char *cfg = sm_test_demo_config("val-ok", NULL, NULL);
     assert_int_equal(run("validate -q %s%s", cfg, ""), 0);
     cfg = sm_test_demo_config("val-sites", "demo/sites.csv", "demo/no-such-sites.csv");
-    assert_one_line_error(run("validate -q %s%s", cfg, ""), 66, "no-such-sites.csv: screening.sites");
+    assert_one_line_error(run("validate -q %s%s", cfg, ""), 66,
+                          "no-such-sites.csv: screening.sites");
     unlink(sm_test_tmp("demo-store.sqlite")); /* a first run makes the store from the catalogue */
     cfg = sm_test_demo_config("val-catalogue", "  cases: 3",
                               "  catalogue: /nonexistent/catalogue\n  cases: 3");

@@ -35,7 +35,8 @@ static const char *out_file(const char *name, const char *file)
 
 static const char *const metals[] = {"cd", "pb", "zn", "as"};
 static char *const classes[] = {"agricultural", "residential", "parkland", "industrial"};
-static char *const cat_agri[] = {"agricultural", NULL}, *const cat_res[] = {"residential-parkland", NULL},
+static char *const cat_agri[] = {"agricultural", NULL},
+                   *const cat_res[] = {"residential-parkland", NULL},
                    *const cat_ind[] = {"industrial", NULL};
 static char **const categories[] = {(char **)cat_agri, (char **)cat_res, (char **)cat_res,
                                     (char **)cat_ind};
@@ -68,17 +69,16 @@ static unsigned char *true_exceedance(const char *run, int m, const sm_test_rast
 /* The hotspot polygons burnt onto the truth's grid. */
 static unsigned char *hotspot_cells(const char *run, const sm_test_raster *truth)
 {
-    GDALDatasetH mem = GDALCreate(GDALGetDriverByName("MEM"), "", truth->w, truth->h, 1,
-                                  GDT_Byte, NULL);
+    GDALDatasetH mem =
+        GDALCreate(GDALGetDriverByName("MEM"), "", truth->w, truth->h, 1, GDT_Byte, NULL);
     GDALSetGeoTransform(mem, (double *)truth->gt);
     GDALDatasetH v = GDALOpenEx(out_file(run, "hotspots.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(v);
     OGRLayerH layer = GDALDatasetGetLayerByName(v, "hotspots");
     int band = 1;
     double one = 1;
-    assert_int_equal(GDALRasterizeLayers(mem, 1, &band, 1, &layer, NULL, NULL, &one, NULL, NULL,
-                                         NULL),
-                     CE_None);
+    assert_int_equal(
+        GDALRasterizeLayers(mem, 1, &band, 1, &layer, NULL, NULL, &one, NULL, NULL, NULL), CE_None);
     size_t n = (size_t)truth->w * truth->h;
     unsigned char *cells = malloc(n);
     assert_int_equal(GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, truth->w, truth->h,
@@ -128,7 +128,7 @@ static void test_demo_finds_planted_hotspots(void **state)
     print_message("demo hotspots vs truth: planted Cd/Pb/Zn recall %.3f; all metals recall %.3f, "
                   "false-area share %.3f\n",
                   p.recall, a.recall, a.false_share);
-    assert_true(p.recall > 0.6);     /* most of the planted exceeding area is found */
+    assert_true(p.recall > 0.6); /* most of the planted exceeding area is found */
     assert_true(a.false_share < 0.35);
     for (int m = 0; m < 4; m++)
         free(truth[m].v), free(ex[m]);
@@ -140,14 +140,26 @@ static void test_demo_finds_planted_hotspots(void **state)
 static void test_hotspot_attributes(void **state)
 {
     (void)state;
-    GDALDatasetH v = GDALOpenEx(out_file("demo", "hotspots.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+    GDALDatasetH v =
+        GDALOpenEx(out_file("demo", "hotspots.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(v);
     OGRLayerH l = GDALDatasetGetLayerByName(v, "hotspots");
     assert_non_null(l);
-    const char *fields[] = {"id", "contaminants", "tier", "area_ha", "max_ratio",
-                            "mean_probability", "cd_max", "cd_mean", "pb_max_ratio",
-                            "zn_mean_probability", "landuse", "n_samples", "source_name",
-                            "source_type", "source_distance_m"};
+    const char *fields[] = {"id",
+                            "contaminants",
+                            "tier",
+                            "area_ha",
+                            "max_ratio",
+                            "mean_probability",
+                            "cd_max",
+                            "cd_mean",
+                            "pb_max_ratio",
+                            "zn_mean_probability",
+                            "landuse",
+                            "n_samples",
+                            "source_name",
+                            "source_type",
+                            "source_distance_m"};
     for (unsigned i = 0; i < sizeof fields / sizeof *fields; i++)
         if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), fields[i]) < 0)
             fail_msg("hotspots has no field %s", fields[i]);
@@ -237,8 +249,9 @@ static const char *text(OGRFeatureH f, const char *field)
 static int metal_rating(sm_store *s, const char *technology)
 {
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT rating FROM applicability WHERE "
-                                               "technology = ?1 AND group_code = 'M'",
+    assert_int_equal(sqlite3_prepare_v2(s->db,
+                                        "SELECT rating FROM applicability WHERE "
+                                        "technology = ?1 AND group_code = 'M'",
                                         -1, &st, NULL),
                      SQLITE_OK);
     sqlite3_bind_text(st, 1, technology, -1, SQLITE_STATIC);
@@ -263,8 +276,9 @@ static void test_recommendations(void **state)
         rows++;
         assert_true(metal_rating(&store, text(f, "technology")) >= 1);
         assert_string_equal(text(f, "cover"), "full");
-        double s = (0.4 * num(f, "environmental") + 0.3 * num(f, "social") +
-                    0.3 * num(f, "economic")) / 10;
+        double s =
+            (0.4 * num(f, "environmental") + 0.3 * num(f, "social") + 0.3 * num(f, "economic")) /
+            10;
         assert_true(fabs(s - num(f, "sustainability")) < 1e-9);
         double total = 0.4 * num(f, "applicability") + 0.4 * s + 0.2 * num(f, "practicality") +
                        num(f, "nature_bonus");
@@ -349,8 +363,9 @@ static void test_classes_same_for_any_thread_count(void **state)
     (void)state;
     char cmd[1200], *sums[2];
     for (int t = 1; t <= 2; t++) {
-        snprintf(cmd, sizeof cmd, "%s classify -q --force --threads %d %s && cd %s && "
-                                  "sha256sum *.tif > %s",
+        snprintf(cmd, sizeof cmd,
+                 "%s classify -q --force --threads %d %s && cd %s && "
+                 "sha256sum *.tif > %s",
                  SM_BINARY, t, sm_test_tmp("demo.yaml"), out_file("demo", "classes"),
                  sm_test_tmp(t == 1 ? "sums1" : "sums2"));
         assert_int_equal(system(cmd), 0);

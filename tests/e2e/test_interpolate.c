@@ -100,7 +100,8 @@ static void test_meuse_surfaces_equal_gstat(void **state)
         if (fabs(sm_test_raster_at(&pred, gx[i], gy[i]) - gp[i]) > 1e-9 ||
             fabs(sm_test_raster_at(&var, gx[i], gy[i]) - gv[i]) > 1e-9)
             fail_msg("cell %d (%g, %g): %.12g / %.12g, gstat %.12g / %.12g", i, gx[i], gy[i],
-                     sm_test_raster_at(&pred, gx[i], gy[i]), sm_test_raster_at(&var, gx[i], gy[i]), gp[i], gv[i]);
+                     sm_test_raster_at(&pred, gx[i], gy[i]), sm_test_raster_at(&var, gx[i], gy[i]),
+                     gp[i], gv[i]);
     }
     /* the COG itself */
     GDALDatasetH ds = GDALOpen(out_file("meuse-gstat", "surfaces/zn.tif"), GA_ReadOnly);
@@ -114,10 +115,12 @@ static void test_meuse_surfaces_equal_gstat(void **state)
     /* leave-one-out summary = gstat's krige.cv (row 2: zinc, nmax 20) */
     json_object *m = manifest("meuse-gstat");
     json_object *cv = get(m, "stages.interpolate.contaminants.zn.cross_validation");
-    assert_true(fabs(json_object_get_double(get(cv, "rmse")) - sm_test_col(&summary, "rmse")[1]) < 1e-12);
+    assert_true(fabs(json_object_get_double(get(cv, "rmse")) - sm_test_col(&summary, "rmse")[1]) <
+                1e-12);
     assert_true(fabs(json_object_get_double(get(cv, "mean_error")) -
                      sm_test_col(&summary, "mean_error")[1]) < 1e-12);
-    assert_true(fabs(json_object_get_double(get(cv, "msdr")) - sm_test_col(&summary, "msdr")[1]) < 1e-10);
+    assert_true(fabs(json_object_get_double(get(cv, "msdr")) - sm_test_col(&summary, "msdr")[1]) <
+                1e-10);
     assert_int_equal(sm_test_feature_count(out_file("meuse-gstat", "samples.gpkg"), "cv_zn"), 155);
     json_object_put(m);
     free(pred.v), free(var.v);
@@ -188,7 +191,8 @@ static void test_kriging_beats_idw_on_known_truth(void **state)
 {
     (void)state;
     char cfg[4096];
-    assert_int_equal(run_config("truth-krige", demo_config(cfg, sizeof cfg, "kriging", NULL), NULL), 0);
+    assert_int_equal(run_config("truth-krige", demo_config(cfg, sizeof cfg, "kriging", NULL), NULL),
+                     0);
     assert_int_equal(run_config("truth-idw", demo_config(cfg, sizeof cfg, "idw", NULL), NULL), 0);
     const char *metals[4] = {"cd", "pb", "zn", "as"};
     double sum_k = 0, sum_i = 0;
@@ -216,12 +220,14 @@ static void test_same_files_for_any_thread_count(void **state)
         assert_int_equal(run_config("threads-1", cfg, "--threads 1"), 0);
         assert_int_equal(run_config("threads-2", cfg, "--threads 2"), 0);
         json_object *a = manifest("threads-1"), *b = manifest("threads-2");
-        json_object *oa = get(a, "stages.interpolate.outputs"), *ob = get(b, "stages.interpolate.outputs");
+        json_object *oa = get(a, "stages.interpolate.outputs"),
+                    *ob = get(b, "stages.interpolate.outputs");
         assert_int_equal(json_object_array_length(oa), json_object_array_length(ob));
         assert_true(json_object_array_length(oa) >= 4);
         for (size_t i = 0; i < json_object_array_length(oa); i++)
-            assert_string_equal(json_object_get_string(get(json_object_array_get_idx(oa, i), "sha256")),
-                                json_object_get_string(get(json_object_array_get_idx(ob, i), "sha256")));
+            assert_string_equal(
+                json_object_get_string(get(json_object_array_get_idx(oa, i), "sha256")),
+                json_object_get_string(get(json_object_array_get_idx(ob, i), "sha256")));
         json_object_put(a), json_object_put(b);
     }
 }
@@ -296,7 +302,8 @@ static void test_coincident_samples_fall_back(void **state)
                  "  variogram: {model: Gau, nugget: 0, psill: 4, range: 300, fit: none}\n");
     assert_int_equal(run_config("twin", cfg, NULL), 0);
     json_object *m = manifest("twin");
-    long singular = json_object_get_int64(get(m, "stages.interpolate.contaminants.v.singular_cells"));
+    long singular =
+        json_object_get_int64(get(m, "stages.interpolate.contaminants.v.singular_cells"));
     assert_true(singular > 0);
     json_object_put(m);
     sm_test_raster p;
@@ -385,7 +392,8 @@ static void test_idw_exact_at_samples(void **state)
     assert_int_equal(run_config("exact", cfg, NULL), 0);
     sm_test_raster p;
     sm_test_read_raster(out_file("exact", "surfaces/v.tif"), 1, &p);
-    assert_true(sm_test_raster_at(&p, 110, 110) == 3 && sm_test_raster_at(&p, 510, 730) == 8 && sm_test_raster_at(&p, 890, 250) == 5);
+    assert_true(sm_test_raster_at(&p, 110, 110) == 3 && sm_test_raster_at(&p, 510, 730) == 8 &&
+                sm_test_raster_at(&p, 890, 250) == 5);
     free(p.v);
 }
 
@@ -413,7 +421,8 @@ static void test_grid_larger_than_memory(void **state)
                                       "5000,65000,2\n89000,89000,6\n"));
     const char *path = sm_test_write("big.yaml", cfg);
     sm_test_rmtree("out-big");
-    snprintf(cmd, sizeof cmd, "timeout 600 /usr/bin/time -f %%M -o %s %s run -q --config GDAL_CACHEMAX 64 -o %s %s",
+    snprintf(cmd, sizeof cmd,
+             "timeout 600 /usr/bin/time -f %%M -o %s %s run -q --config GDAL_CACHEMAX 64 -o %s %s",
              sm_test_tmp("big.rss"), SM_BINARY, sm_test_tmp("out-big"), path);
     assert_int_equal(system(cmd), 0);
     char *rss = sm_test_slurp(sm_test_tmp("big.rss"));

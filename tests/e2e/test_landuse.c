@@ -57,9 +57,9 @@ static const char *write_landuse_raster(double *split_lon)
     for (int j = 0; j < h; j++)
         for (int i = 0; i < w; i++)
             codes[j * w + i] = j < 40 ? 99 : gt[0] + (i + 0.5) * gt[1] < *split_lon ? 10 : 20;
-    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, codes, w, h,
-                                  GDT_Byte, 0, 0),
-                     CE_None);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, codes, w, h, GDT_Byte, 0, 0),
+        CE_None);
     free(codes);
     GDALClose(ds);
     OCTDestroyCoordinateTransformation(ct);
@@ -115,10 +115,10 @@ static void test_raster_codes_in_another_crs(void **state)
     sm_test_read_raster(out_file("codes", "classes/landuse.tif"), 1, &lu);
     sm_test_read_raster(out_file("codes", "classes/cd_class.tif"), 1, &cls);
     /* far from the split and from the unmapped strip, the class is certain */
-    assert_int_equal((int)sm_test_raster_at(&lu, X0 + 300, Y0 + 300), 1);          /* farm */
-    assert_int_equal((int)sm_test_raster_at(&lu, X0 + SIZE - 300, Y0 + 300), 2);   /* town */
-    assert_int_equal((int)sm_test_raster_at(&lu, X0 + 300, Y0 + SIZE - 20), 0);    /* code 99 */
-    assert_int_equal((int)sm_test_raster_at(&cls, X0 + 300, Y0 + 300), 1);  /* 3 > 1 */
+    assert_int_equal((int)sm_test_raster_at(&lu, X0 + 300, Y0 + 300), 1);         /* farm */
+    assert_int_equal((int)sm_test_raster_at(&lu, X0 + SIZE - 300, Y0 + 300), 2);  /* town */
+    assert_int_equal((int)sm_test_raster_at(&lu, X0 + 300, Y0 + SIZE - 20), 0);   /* code 99 */
+    assert_int_equal((int)sm_test_raster_at(&cls, X0 + 300, Y0 + 300), 1);        /* 3 > 1 */
     assert_int_equal((int)sm_test_raster_at(&cls, X0 + SIZE - 300, Y0 + 300), 0); /* 3 < 5 */
     assert_int_equal((int)sm_test_raster_at(&cls, X0 + 300, Y0 + SIZE - 20), 255);
     long unmapped = manifest_long("codes", "stages.classify.landuse.cells_unmapped_class");

@@ -58,8 +58,8 @@ static const char *many_config(const char *name, int nc)
                        "  contaminants:\n",
                        name, sm_test_tmp(out), csv);
     for (int c = 0; c < nc; c++)
-        len += snprintf(text + len, cap - (size_t)len,
-                        "    c%d: {column: c%d, unit: mg/kg}\n", c, c);
+        len +=
+            snprintf(text + len, cap - (size_t)len, "    c%d: {column: c%d, unit: mg/kg}\n", c, c);
     snprintf(text + len, cap - (size_t)len,
              "interpolation:\n  method: kriging\n  transform: log\n  back_transform: unbiased\n"
              "  neighbours: {max: 16}\n  variogram: {model: Exp}\n  cross_validation: loo\n");

@@ -90,7 +90,7 @@ static void test_viewer_in_chromium(void **state)
     char hotspots[64];
     snprintf(hotspots, sizeof hotspots, "\"hotspots\":%ld",
              sm_test_feature_count(out_file("hotspots.gpkg"), "hotspots"));
-    assert_non_null(strstr(report, hotspots));   /* every hotspot reached the map */
+    assert_non_null(strstr(report, hotspots)); /* every hotspot reached the map */
     assert_non_null(strstr(report, "Recommendations"));
     free(dom);
     FILE *png = fopen(sm_test_tmp("viewer.png"), "rb");
@@ -110,8 +110,9 @@ static void test_cogs_validate(void **state)
     const char *script = "/usr/lib/python3/dist-packages/osgeo_utils/samples/"
                          "validate_cloud_optimized_geotiff.py";
     char cmd[2000];
-    snprintf(cmd, sizeof cmd, "set -e; n=0; for f in %s/*.tif; do /usr/bin/python3 %s -q \"$f\"; "
-                              "n=$((n+1)); done; test $n -ge 12",
+    snprintf(cmd, sizeof cmd,
+             "set -e; n=0; for f in %s/*.tif; do /usr/bin/python3 %s -q \"$f\"; "
+             "n=$((n+1)); done; test $n -ge 12",
              out_file("web/cog"), script);
     assert_int_equal(system(cmd), 0);
 }
@@ -150,7 +151,8 @@ static void check_asset(json_object *asset, const char *item_path)
 {
     const char *href = json_object_get_string(sm_test_json(asset, "href"));
     const char *type = json_object_get_string(sm_test_json(asset, "type"));
-    const char *expect = strstr(href, ".tif")       ? "image/tiff; application=geotiff; profile=cloud-optimized"
+    const char *expect = strstr(href, ".tif")
+                             ? "image/tiff; application=geotiff; profile=cloud-optimized"
                          : strstr(href, ".geojson") ? "application/geo+json"
                          : strstr(href, ".fgb")     ? "application/vnd.flatgeobuf"
                                                     : "image/png";
@@ -167,7 +169,8 @@ static void check_asset(json_object *asset, const char *item_path)
 static void check_item(const char *path, int *rasters)
 {
     json_object *item = read_json(path), *assets = sm_test_json(item, "assets");
-    json_object_object_foreach(assets, key, asset) {
+    json_object_object_foreach(assets, key, asset)
+    {
         (void)key;
         check_asset(asset, path);
     }
@@ -180,7 +183,8 @@ static void check_item(const char *path, int *rasters)
         cog_bbox(cog, b);
         json_object *bbox = sm_test_json(item, "bbox");
         for (int i = 0; i < 4; i++)
-            assert_true(fabs(json_object_get_double(json_object_array_get_idx(bbox, i)) - b[i]) < 1e-9);
+            assert_true(fabs(json_object_get_double(json_object_array_get_idx(bbox, i)) - b[i]) <
+                        1e-9);
         assert_int_equal(json_object_get_int(sm_test_json(item, "properties.proj:epsg")), 32633);
         (*rasters)++;
     }
@@ -223,8 +227,8 @@ static void test_rerun_does_nothing(void **state)
     snprintf(args, sizeof args, "run %s", sm_test_tmp("pub.yaml")); /* the config setup ran */
     assert_int_equal(sm_test_cli(args, err, sizeof err), 0);
     char *log = sm_test_slurp(sm_test_tmp("cli.stderr"));
-    const char *stages[] = {"ingest", "interpolate", "classify", "hotspots", "remediate",
-                            "screen", "publish"};
+    const char *stages[] = {"ingest",    "interpolate", "classify", "hotspots",
+                            "remediate", "screen",      "publish"};
     for (int i = 0; i < 7; i++) {
         char line[120];
         snprintf(line, sizeof line, "%s: up to date, skipped", stages[i]);

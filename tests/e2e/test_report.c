@@ -145,9 +145,8 @@ static const page *meuse(void)
     snprintf(table, sizeof table, "%s", sm_test_src("configs/thresholds/netherlands.csv"));
     snprintf(out, sizeof out, "%s", sm_test_tmp("out-meuse"));
     sm_test_rmtree("out-meuse");
-    const subst s[] = {{"../data/", data},
-                       {"thresholds/netherlands.csv", table},
-                       {"../out/meuse", out}};
+    const subst s[] = {
+        {"../data/", data}, {"thresholds/netherlands.csv", table}, {"../out/meuse", out}};
     build_page(&meuse_page, run_config("meuse", "configs/meuse.yaml", s, 3));
     return &meuse_page;
 }
@@ -395,17 +394,16 @@ static void check_variogram(const page *p, const char *c)
     json_object *lags = sm_test_json(vg, "lags");
     int with_pairs = 0;
     for (size_t i = 0; i < json_object_array_length(lags); i++)
-        with_pairs += json_object_get_int64(sm_test_json(json_object_array_get_idx(lags, i),
-                                                         "np")) > 0;
+        with_pairs +=
+            json_object_get_int64(sm_test_json(json_object_array_get_idx(lags, i), "np")) > 0;
     const CPLXMLNode *svg = must_id(p, id);
     assert_true(with_pairs > 3);
     assert_int_equal(count(svg, "circle", "lag"), with_pairs);
     assert_int_equal(count(svg, "text", "np"), with_pairs);
     assert_int_equal(count(svg, "polyline", "model"), 1);
     json_object *model = sm_test_json(vg, "model");
-    const char *last = json_object_get_string(
-        sm_test_json(json_object_array_get_idx(model, json_object_array_length(model) - 1),
-                     "model"));
+    const char *last = json_object_get_string(sm_test_json(
+        json_object_array_get_idx(model, json_object_array_length(model) - 1), "model"));
     assert_non_null(strstr(text_of(find(svg, "title", NULL)), last));
     json_object_put(vg);
 }
@@ -541,8 +539,8 @@ static void test_screening_top_list(void **state)
     const page *p = demo();
     const CPLXMLNode *table = must_id(p, "screening");
     assert_int_equal(body_rows(table), 20); /* the demo registry has 50 sites */
-    GDALDatasetH ds = GDALOpenEx(out_file(p, "sites_screened.csv"), GDAL_OF_VECTOR, NULL, NULL,
-                                 NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(out_file(p, "sites_screened.csv"), GDAL_OF_VECTOR, NULL, NULL, NULL);
     OGRFeatureH first = OGR_L_GetNextFeature(GDALDatasetGetLayer(ds, 0));
     assert_string_equal(cell(table, 0, 1),
                         OGR_F_GetFieldAsString(first, OGR_F_GetFieldIndex(first, "site_id")));

@@ -107,10 +107,12 @@ static void test_slices_assembled_equal_whole_run(void **state)
     char a[4200], b[4200];
     snprintf(a, sizeof a, "%s/run.json", whole);
     snprintf(b, sizeof b, "%s/run.json", out);
-    assert_int_equal(sm_test_manifest_long(a, "stages.classify.contaminants.cd.cells_without_value"),
-                     sm_test_manifest_long(b, "stages.classify.contaminants.cd.cells_without_value"));
-    assert_int_equal(sm_test_manifest_long(a, "stages.classify.landuse.cells_per_class.agricultural"),
-                     sm_test_manifest_long(b, "stages.classify.landuse.cells_per_class.agricultural"));
+    assert_int_equal(
+        sm_test_manifest_long(a, "stages.classify.contaminants.cd.cells_without_value"),
+        sm_test_manifest_long(b, "stages.classify.contaminants.cd.cells_without_value"));
+    assert_int_equal(
+        sm_test_manifest_long(a, "stages.classify.landuse.cells_per_class.agricultural"),
+        sm_test_manifest_long(b, "stages.classify.landuse.cells_per_class.agricultural"));
 }
 
 /* assemble with a slice missing names it, and writes no surface. */
@@ -131,8 +133,7 @@ static void test_assemble_needs_every_slice(void **state)
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s/surfaces)\"", out);
     assert_int_equal(system(cmd), 0);
     /* a slice made with another config is refused */
-    const char *other = sm_test_demo_config("scaling-other", "resolution: 10",
-                                            "resolution: 10.0");
+    const char *other = sm_test_demo_config("scaling-other", "resolution: 10", "resolution: 10.0");
     snprintf(args, sizeof args, "run -q --tile-range 1/2 -o %s %s", out, other);
     assert_int_equal(sm_test_cli(args, err, sizeof err), 0);
     snprintf(args, sizeof args, "assemble -q -o %s %s", out,

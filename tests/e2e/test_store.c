@@ -95,10 +95,10 @@ static void test_init_opens_in_spatialite_shell(void **state)
 /* The UN members with a real case study, counted here from the CSVs. */
 static int covered_un_members(void)
 {
-    GDALDatasetH c = GDALOpenEx(sm_test_src("data/remediation/countries.csv"), GDAL_OF_VECTOR,
-                                NULL, NULL, NULL);
-    GDALDatasetH k = GDALOpenEx(sm_test_src("data/remediation/cases.csv"), GDAL_OF_VECTOR, NULL,
-                                NULL, NULL);
+    GDALDatasetH c =
+        GDALOpenEx(sm_test_src("data/remediation/countries.csv"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+    GDALDatasetH k =
+        GDALOpenEx(sm_test_src("data/remediation/cases.csv"), GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_true(c && k);
     int n = 0;
     OGRFeatureH f, g;
@@ -109,8 +109,9 @@ static int covered_un_members(void)
         int covered = 0;
         OGR_L_ResetReading(lk);
         while ((g = OGR_L_GetNextFeature(lk))) {
-            covered |= !strcmp(OGR_F_GetFieldAsString(g, OGR_F_GetFieldIndex(g, "country")), iso3) &&
-                       !strcmp(OGR_F_GetFieldAsString(g, OGR_F_GetFieldIndex(g, "illustrative")), "no");
+            covered |=
+                !strcmp(OGR_F_GetFieldAsString(g, OGR_F_GetFieldIndex(g, "country")), iso3) &&
+                !strcmp(OGR_F_GetFieldAsString(g, OGR_F_GetFieldIndex(g, "illustrative")), "no");
             OGR_F_Destroy(g);
         }
         n += member && covered;
@@ -176,8 +177,9 @@ static void test_nearest_equals_brute_force(void **state)
         sm_case_match m[3];
         int n = sm_store_nearest_cases(&s, points[p][0], points[p][1], tech, NULL, 3, m);
         sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(s.db, "SELECT id, ST_X(location), ST_Y(location) FROM "
-                                                  "cases WHERE technology = ?1",
+        assert_int_equal(sqlite3_prepare_v2(s.db,
+                                            "SELECT id, ST_X(location), ST_Y(location) FROM "
+                                            "cases WHERE technology = ?1",
                                             -1, &st, NULL),
                          SQLITE_OK);
         sqlite3_bind_text(st, 1, tech, -1, SQLITE_STATIC);
@@ -240,10 +242,11 @@ static char *store_bytes(size_t *n)
 static void test_import_is_idempotent(void **state)
 {
     (void)state;
-    const char *s = survey("good", "T1,Illustrative: test one,CZE,15.0,50.0,agricultural,"
-                                   "phytoextraction,2020,2,,,36,,,yes\n"
-                                   "T2,Illustrative: test two,POL,19.0,52.0,industrial,"
-                                   "soil_washing,,,,,,,,yes\n",
+    const char *s = survey("good",
+                           "T1,Illustrative: test one,CZE,15.0,50.0,agricultural,"
+                           "phytoextraction,2020,2,,,36,,,yes\n"
+                           "T2,Illustrative: test two,POL,19.0,52.0,industrial,"
+                           "soil_washing,,,,,,,,yes\n",
                            "T1,cd,3,1,2\nT2,pb,800,,\nT2,zn,900,,\n");
     long before = scalar("SELECT count(*) FROM cases");
     assert_int_equal(store_cmd("import", s), 0);
@@ -276,18 +279,20 @@ static void test_hostile_strings(void **state)
 {
     (void)state;
     const char *id = "H'); DROP TABLE cases; --";
-    const char *s = survey("hostile",
-                           "\"H'); DROP TABLE cases; --\",\"Robert'); DELETE FROM countries; --\","
-                           "CZE,15.1,50.1,other,phytoextraction,,,,,,\"\"\"; ATTACH '/tmp/x' AS y\","
-                           "\"Zürich ✓ \\\\ %s %n\",yes\n",
-                           "\"H'); DROP TABLE cases; --\",cd,1,,\n");
+    const char *s =
+        survey("hostile",
+               "\"H'); DROP TABLE cases; --\",\"Robert'); DELETE FROM countries; --\","
+               "CZE,15.1,50.1,other,phytoextraction,,,,,,\"\"\"; ATTACH '/tmp/x' AS y\","
+               "\"Zürich ✓ \\\\ %s %n\",yes\n",
+               "\"H'); DROP TABLE cases; --\",cd,1,,\n");
     assert_int_equal(store_cmd("import", s), 0);
     assert_true(scalar("SELECT count(*) FROM countries") > 200);
     sm_store st;
     assert_int_equal(sm_store_open(store_path(), 0, &st), 0);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(st.db, "SELECT title, outcome, reference FROM cases "
-                                               "WHERE id = ?1",
+    assert_int_equal(sqlite3_prepare_v2(st.db,
+                                        "SELECT title, outcome, reference FROM cases "
+                                        "WHERE id = ?1",
                                         -1, &q, NULL),
                      SQLITE_OK);
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -322,12 +327,12 @@ static void test_bad_imports_change_nothing(void **state)
     (void)state;
     const char *ok_cc = "B1,cd,1,,\n";
     const char *row = "B1,Illustrative: b,CZE,15,50,agricultural,phytoextraction,2020,,,,,,,yes\n";
-    expect_rejected("B1,Illustrative: b,XXX,15,50,agricultural,phytoextraction,,,,,,,,yes\n",
-                    ok_cc, "'XXX' is not an ISO 3166-1 alpha-3 code");
+    expect_rejected("B1,Illustrative: b,XXX,15,50,agricultural,phytoextraction,,,,,,,,yes\n", ok_cc,
+                    "'XXX' is not an ISO 3166-1 alpha-3 code");
     expect_rejected("B1,Illustrative: b,CZE,15,50,agricultural,magic,,,,,,,,yes\n", ok_cc,
                     "'magic' is not a technology");
-    expect_rejected("B1,Illustrative: b,CZE,15,95,agricultural,phytoextraction,,,,,,,,yes\n",
-                    ok_cc, "lat must be a latitude");
+    expect_rejected("B1,Illustrative: b,CZE,15,95,agricultural,phytoextraction,,,,,,,,yes\n", ok_cc,
+                    "lat must be a latitude");
     expect_rejected("B1,Illustrative: b,CZE,-70,40,agricultural,phytoextraction,,,,,,,,yes\n",
                     ok_cc, "is outside CZE's bounding box");
     expect_rejected("B1,Illustrative: b,CZE,15,50,agricultural,phytoextraction,2020,-3,,,,,,yes\n",
@@ -360,9 +365,9 @@ static void test_import_geopackage(void **state)
     OGRLayerH cases = GDALDatasetCreateLayer(ds, "cases", utm, wkbPoint, NULL);
     OGRLayerH ccs = GDALDatasetCreateLayer(ds, "case_contaminants", NULL, wkbNone, NULL);
     OSRDestroySpatialReference(utm);
-    const char *fields[] = {"id", "title", "country", "land_use", "technology", "year", "area_ha",
-                            "volume_m3", "cost_usd", "duration_months", "outcome", "reference",
-                            "illustrative"};
+    const char *fields[] = {"id",      "title",     "country",     "land_use", "technology",
+                            "year",    "area_ha",   "volume_m3",   "cost_usd", "duration_months",
+                            "outcome", "reference", "illustrative"};
     for (unsigned i = 0; i < sizeof fields / sizeof *fields; i++) {
         OGRFieldDefnH f = OGR_Fld_Create(fields[i], OFTString);
         OGR_L_CreateField(cases, f, TRUE), OGR_Fld_Destroy(f);
@@ -377,8 +382,19 @@ static void test_import_geopackage(void **state)
         OGR_L_CreateField(ccs, f, TRUE), OGR_Fld_Destroy(f);
     }
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(cases));
-    const char *vals[] = {"G1", "Illustrative: gpkg", "CZE", "agricultural", "phytoextraction",
-                          "2019", "", "", "", "", "", "", "yes"};
+    const char *vals[] = {"G1",
+                          "Illustrative: gpkg",
+                          "CZE",
+                          "agricultural",
+                          "phytoextraction",
+                          "2019",
+                          "",
+                          "",
+                          "",
+                          "",
+                          "",
+                          "",
+                          "yes"};
     for (unsigned i = 0; i < sizeof fields / sizeof *fields; i++)
         if (vals[i][0])
             OGR_F_SetFieldString(f, (int)i, vals[i]);
@@ -397,8 +413,9 @@ static void test_import_geopackage(void **state)
     sm_store s;
     assert_int_equal(sm_store_open(store_path(), 0, &s), 0);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s.db, "SELECT ST_X(location), ST_Y(location) FROM cases "
-                                              "WHERE id = 'G1'",
+    assert_int_equal(sqlite3_prepare_v2(s.db,
+                                        "SELECT ST_X(location), ST_Y(location) FROM cases "
+                                        "WHERE id = 'G1'",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -412,12 +429,15 @@ static void test_import_geopackage(void **state)
 /* A survey big enough to take a few seconds; SIGKILL once it is writing. */
 static const char *big_survey(int n)
 {
-    FILE *c = fopen(sm_test_tmp("big.csv"), "w"), *k = fopen(sm_test_tmp("big_contaminants.csv"), "w");
+    FILE *c = fopen(sm_test_tmp("big.csv"), "w"),
+         *k = fopen(sm_test_tmp("big_contaminants.csv"), "w");
     assert_true(c && k);
     fputs(header, c), fputs(cc_header, k);
     for (int i = 0; i < n; i++) {
-        fprintf(c, "K%06d,Illustrative: bulk %d,CZE,%.4f,%.4f,agricultural,phytoextraction,,,,,,,,yes\n",
-                i, i, 13.0 + (i % 500) * 0.01, 49.0 + (i / 500) * 0.001);
+        fprintf(
+            c,
+            "K%06d,Illustrative: bulk %d,CZE,%.4f,%.4f,agricultural,phytoextraction,,,,,,,,yes\n",
+            i, i, 13.0 + (i % 500) * 0.01, 49.0 + (i / 500) * 0.001);
         fprintf(k, "K%06d,cd,%d,,\n", i, 1 + i % 7);
     }
     fclose(c), fclose(k);

@@ -58,23 +58,17 @@ json_object *gb_manifest(const char *name)
     return o;
 }
 
-
 void gb_read_out(const char *name, const char *file, int band, sm_test_raster *r)
 {
     sm_test_read_raster(gb_out_file(name, file), band, r);
 }
 
-
-int gb_file_exists(const char *path)
-{
-    return access(path, F_OK) == 0;
-}
-
+int gb_file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 /* A soil-pH raster in EPSG:32650 with 50 m cells from (xmin, ymax); a cell's
  * pH depends on its centre's x. */
 const char *gb_write_ph_raster(const char *name, double xmin, double ymax, int w, int h,
-                                   double (*ph_at)(double x))
+                               double (*ph_at)(double x))
 {
     const char *path = sm_test_tmp(name);
     GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, w, h, 1, GDT_Float32, NULL);
@@ -89,14 +83,13 @@ const char *gb_write_ph_raster(const char *name, double xmin, double ymax, int w
     for (int r = 0; r < h; r++)
         for (int c = 0; c < w; c++)
             v[(size_t)r * w + c] = (float)ph_at(xmin + (c + 0.5) * RES);
-    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, v, w, h,
-                                  GDT_Float32, 0, 0),
-                     CE_None);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, w, h, v, w, h, GDT_Float32, 0, 0),
+        CE_None);
     free(v);
     GDALClose(ds);
     return path;
 }
-
 
 /* 60 samples (10 x 6) on the square, all with Cd = cd and pH = ph: IDW then
  * gives a flat surface, cd everywhere. */
@@ -114,7 +107,7 @@ const char *gb_samples_csv(const char *name, double cd, double ph)
 /* A GB 15618 config: rice -> paddy, dryland -> other; ph_yaml is the value
  * of thresholds.ph (NULL: none); table NULL: the shipped GB 15618 table. */
 const char *gb_config(char *buf, size_t size, const char *csv, const char *landuse,
-                             const char *table, const char *classes, const char *ph_yaml)
+                      const char *table, const char *classes, const char *ph_yaml)
 {
     char ph[4400] = "";
     if (ph_yaml)
@@ -134,16 +127,10 @@ const char *gb_config(char *buf, size_t size, const char *csv, const char *landu
     return buf;
 }
 
-
 /* The rows north of y = Y0 + 500 are rice (paddy), the others dryland. */
-int gb_is_paddy_row(int row)
-{
-    return row < N / 2;
-}
-
+int gb_is_paddy_row(int row) { return row < N / 2; }
 
 double gb_stripes_ph(double x)
 {
     return x < X0 + 250 ? 5.0 : x < X0 + 500 ? 6.0 : x < X0 + 750 ? 7.0 : 8.0;
 }
-

@@ -184,8 +184,8 @@ void sm_test_read_raster(const char *path, int band, sm_test_raster *r)
         fail_msg("%s has no band %d", path, band);
     r->nodata = GDALGetRasterNoDataValue(b, &r->has_nodata);
     r->v = malloc((size_t)r->w * r->h * sizeof *r->v);
-    assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64, 0, 0),
-                     CE_None);
+    assert_int_equal(
+        GDALRasterIO(b, GF_Read, 0, 0, r->w, r->h, r->v, r->w, r->h, GDT_Float64, 0, 0), CE_None);
     GDALClose(ds);
 }
 

@@ -30,7 +30,6 @@ long sm_test_feature_count(const char *path, const char *layer);
 /* Removes a folder tree under the scratch folder. */
 void sm_test_rmtree(const char *name);
 
-
 /* A CSV file read through OGR as numbers: column c of row r is
  * v[c * nrows + r]; "NA" and empty cells are NAN. */
 typedef struct {

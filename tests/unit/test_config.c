@@ -7,19 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const base_top =
-    "project: t\n"
-    "output: out/t\n"
-    "crs: EPSG:32633\n";
-static const char *const base_samples =
-    "samples:\n"
-    "  path: data/s.csv\n"
-    "  crs: EPSG:4326\n"
-    "  x: lon\n"
-    "  y: lat\n"
-    "  contaminants:\n"
-    "    cd: {column: Cd, unit: ug/kg}\n"
-    "    pb: Pb\n";
+static const char *const base_top = "project: t\n"
+                                    "output: out/t\n"
+                                    "crs: EPSG:32633\n";
+static const char *const base_samples = "samples:\n"
+                                        "  path: data/s.csv\n"
+                                        "  crs: EPSG:4326\n"
+                                        "  x: lon\n"
+                                        "  y: lat\n"
+                                        "  contaminants:\n"
+                                        "    cd: {column: Cd, unit: ug/kg}\n"
+                                        "    pb: Pb\n";
 
 /* Loads a config made of the given parts; returns the status. */
 static int load(const char *grid, const char *samples, const char *extra, sm_config *cfg)
@@ -65,8 +63,9 @@ static void test_unknown_key_suggests(void **state)
     (void)state;
     sm_config cfg;
     int rc = load("grid:\n  resolutoin: 10\n", base_samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, "cfg.yaml:5:3: grid.resolutoin: unknown key; did you mean "
-                                 "'resolution'?");
+    assert_error(rc, SM_ECONFIG,
+                 "cfg.yaml:5:3: grid.resolutoin: unknown key; did you mean "
+                 "'resolution'?");
 }
 
 static void test_unknown_key_without_close_match_lists_keys(void **state)
@@ -96,8 +95,9 @@ static void test_out_of_range(void **state)
     char samples[1024];
     snprintf(samples, sizeof samples, "%s  max_reject_share: 1.5\n", base_samples);
     rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, "samples.max_reject_share: 1.5 is out of range: must be between "
-                                 "0 and 1");
+    assert_error(rc, SM_ECONFIG,
+                 "samples.max_reject_share: 1.5 is out of range: must be between "
+                 "0 and 1");
 }
 
 static void test_missing_required_key(void **state)
@@ -115,8 +115,9 @@ static void test_bad_choice_suggests(void **state)
     char samples[1024];
     snprintf(samples, sizeof samples, "%s  censored: half-limt\n", base_samples);
     int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, "samples.censored: 'half-limt' is not valid; did you mean "
-                                 "'half-limit'?");
+    assert_error(rc, SM_ECONFIG,
+                 "samples.censored: 'half-limt' is not valid; did you mean "
+                 "'half-limit'?");
 }
 
 static void test_unknown_unit(void **state)
@@ -194,7 +195,8 @@ static void test_explicit_extent(void **state)
     rc = load("grid: {resolution: 5, extent: [0, 0, -100, 50]}\n", base_samples, NULL, &cfg);
     assert_error(rc, SM_ECONFIG, "grid.extent: xmax must exceed xmin");
     rc = load("grid: {resolution: 5, extent: [0, 0, 100]}\n", base_samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, "grid.extent: expected 'from-samples' or [xmin, ymin, xmax, ymax]");
+    assert_error(rc, SM_ECONFIG,
+                 "grid.extent: expected 'from-samples' or [xmin, ymin, xmax, ymax]");
 }
 
 static void test_bad_contaminant_name(void **state)
@@ -230,7 +232,8 @@ static void test_classify_sections(void **state)
     expect_classify_error("thresholds: {table: t.csv}\n", "thresholds: missing key 'classes'");
     expect_classify_error("thresholds: {table: t.csv, classes: {farm: agricultural}}\n",
                           "thresholds depend on land use");
-    snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, ph: {column: pH}}\n", lu);
+    snprintf(buf, sizeof buf,
+             "%sthresholds: {table: t.csv, classes: {farm: a}, ph: {column: pH}}\n", lu);
     expect_classify_error(buf, "thresholds.ph: column 'pH' is not in samples.attributes");
     snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, ph: 15}\n", lu);
     expect_classify_error(buf, "thresholds.ph:");
@@ -239,11 +242,16 @@ static void test_classify_sections(void **state)
     snprintf(buf, sizeof buf, "%s%shotspots: {connectivity: 6}\n", lu, th);
     expect_classify_error(buf, "connectivity 4 or 8");
     expect_classify_error("hotspots: {basis: prediction}\n", "add a 'thresholds' section");
-    snprintf(buf, sizeof buf, "%sthresholds: {table: t.csv, classes: {farm: a}, overrides: [{contaminant: cd, land_use: a, value: -1}]}\n", lu);
+    snprintf(buf, sizeof buf,
+             "%sthresholds: {table: t.csv, classes: {farm: a}, overrides: [{contaminant: cd, "
+             "land_use: a, value: -1}]}\n",
+             lu);
     expect_classify_error(buf, "thresholds.overrides[0].value");
     sm_config cfg;
-    snprintf(buf, sizeof buf, "interpolation: {method: idw}\n%sthresholds: {table: t.csv, "
-             "classes: {farm: [other, orchard]}, ph: 6.5}\n", lu);
+    snprintf(buf, sizeof buf,
+             "interpolation: {method: idw}\n%sthresholds: {table: t.csv, "
+             "classes: {farm: [other, orchard]}, ph: 6.5}\n",
+             lu);
     assert_int_equal(load("grid: {resolution: 5}\n", base_samples, buf, &cfg), SM_OK);
     assert_string_equal(cfg.thresholds.categories[0][1], "orchard");
     assert_null(cfg.thresholds.categories[0][2]);
@@ -258,8 +266,9 @@ static void test_attribute_clash(void **state)
     char samples[1024];
     snprintf(samples, sizeof samples, "%s  attributes: [depth, CD_FLAG]\n", base_samples);
     int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, "samples.attributes: attribute 'CD_FLAG' would clash with the "
-                                 "output field 'cd_flag'");
+    assert_error(rc, SM_ECONFIG,
+                 "samples.attributes: attribute 'CD_FLAG' would clash with the "
+                 "output field 'cd_flag'");
 }
 
 static void test_source_crs_checked(void **state)

@@ -22,8 +22,8 @@ static void test_from_samples_with_buffer(void **state)
 static void test_explicit_extent(void **state)
 {
     (void)state;
-    sm_grid_config cfg = {.resolution = 10, .from_samples = 0,
-                          .extent = {497000, 5537000, 503000, 5542000}};
+    sm_grid_config cfg = {
+        .resolution = 10, .from_samples = 0, .extent = {497000, 5537000, 503000, 5542000}};
     sm_grid g;
     assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_OK);
     assert_int_equal(g.ncols, 600);

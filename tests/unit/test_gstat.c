@@ -71,9 +71,9 @@ static void check_variogram(const sm_vario *v, const sm_test_table *t, int first
 static void compute_variogram(const sm_vario_params *p, sm_vario *v)
 {
     double *z = log_of("zinc");
-    assert_int_equal(sm_vario_compute(meuse.nrows, sm_test_col(&meuse, "x"),
-                                      sm_test_col(&meuse, "y"), z, p, v),
-                     0);
+    assert_int_equal(
+        sm_vario_compute(meuse.nrows, sm_test_col(&meuse, "x"), sm_test_col(&meuse, "y"), z, p, v),
+        0);
     free(z);
 }
 
@@ -190,8 +190,8 @@ static sm_vgm metal_model(const char *metal)
     sm_test_read_csv(golden(name), &m);
     sm_vgm model = {.n = 2};
     model.part[0] = (sm_vgm_part){SM_VGM_NUG, sm_test_col(&m, "nugget")[0], 0, 0, 0, 1};
-    model.part[1] = (sm_vgm_part){SM_VGM_SPH, sm_test_col(&m, "psill")[0],
-                                  sm_test_col(&m, "range")[0], 0.5, 0, 1};
+    model.part[1] = (sm_vgm_part){
+        SM_VGM_SPH, sm_test_col(&m, "psill")[0], sm_test_col(&m, "range")[0], 0.5, 0, 1};
     sm_test_table_free(&m);
     return model;
 }
@@ -305,8 +305,19 @@ static void check_cv(const char *metal, int nmax)
     sm_test_table g;
     sm_test_read_csv(golden(name), &g);
     double *z = log_of(metal);
-    sm_cv_setup s = {meuse.nrows, sm_test_col(&meuse, "x"), sm_test_col(&meuse, "y"), z, 1,
-                     metal_model(metal), 2, 0, nmax, 1, HUGE_VAL, 1, 1};
+    sm_cv_setup s = {meuse.nrows,
+                     sm_test_col(&meuse, "x"),
+                     sm_test_col(&meuse, "y"),
+                     z,
+                     1,
+                     metal_model(metal),
+                     2,
+                     0,
+                     nmax,
+                     1,
+                     HUGE_VAL,
+                     1,
+                     1};
     sm_cv cv;
     assert_int_equal(sm_crossval(&s, &cv), 0);
     const double *pred = sm_test_col(&g, "var1.pred"), *var = sm_test_col(&g, "var1.var"),

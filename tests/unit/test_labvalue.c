@@ -44,8 +44,8 @@ static void test_censored_with_limit(void **state)
 static void test_censored_without_limit(void **state)
 {
     (void)state;
-    const char *forms[] = {"<LOD", "<lod", "< LOD", "<LOQ", "n.d.", "N.D.", "nd", "bdl", "BDL",
-                           "not detected", "<DL"};
+    const char *forms[] = {"<LOD", "<lod", "< LOD", "<LOQ",         "n.d.", "N.D.",
+                           "nd",   "bdl",  "BDL",   "not detected", "<DL"};
     for (unsigned i = 0; i < sizeof forms / sizeof forms[0]; i++)
         expect(forms[i], SM_LAB_CENSORED, NAN);
 }
@@ -89,9 +89,12 @@ static void test_substitution(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_detected),       cmocka_unit_test(test_censored_with_limit),
-        cmocka_unit_test(test_censored_without_limit), cmocka_unit_test(test_missing),
-        cmocka_unit_test(test_bad_values),     cmocka_unit_test(test_substitution),
+        cmocka_unit_test(test_detected),
+        cmocka_unit_test(test_censored_with_limit),
+        cmocka_unit_test(test_censored_without_limit),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_substitution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,8 +48,8 @@ static void test_line_by_hand(void **state)
     const double x[5] = {0, 100, 200, 300, 600}, y[5] = {0}, v[5] = {1, 3, 7, 5, 9};
     const double gi[5] = {-sqrt(3), -2 / sqrt(3), 0, 1 / sqrt(3), sqrt(2)};
     const double mi[5] = {1, 0.25, -0.25, 0, NAN};
-    const double mz[5] = {1.25 / sqrt(61.0 / 80), 0.5 / sqrt(17.0 / 60), 0,
-                          0.25 / sqrt(61.0 / 80), NAN};
+    const double mz[5] = {1.25 / sqrt(61.0 / 80), 0.5 / sqrt(17.0 / 60), 0, 0.25 / sqrt(61.0 / 80),
+                          NAN};
     const int nn[5] = {1, 2, 2, 1, 0}, quad[5] = {3, 3, 4, 2, 0};
     sm_weights_spec w = {SM_WEIGHTS_DISTANCE, 150, 0};
     sm_localstats s;
@@ -220,8 +220,7 @@ static int by_distance(const void *a, const void *b)
 
 /* Gi* and local Moran's I from the definitions, O(n^2). */
 static void brute_force(int n, const double *x, const double *y, const double *v,
-                        const sm_weights_spec *w, double *gi, double *mi, double *mz,
-                        int *count)
+                        const sm_weights_spec *w, double *gi, double *mi, double *mz, int *count)
 {
     double mean = 0, m2 = 0, m4 = 0;
     for (int i = 0; i < n; i++)
@@ -240,8 +239,8 @@ static void brute_force(int n, const double *x, const double *y, const double *v
         qsort(p, (size_t)m, sizeof *p, by_distance);
         int k = 0;
         double lx = v[i];
-        while (k < m && (w->kind == SM_WEIGHTS_KNN ? k < w->k
-                                                   : p[k].d2 <= w->distance * w->distance))
+        while (k < m &&
+               (w->kind == SM_WEIGHTS_KNN ? k < w->k : p[k].d2 <= w->distance * w->distance))
             lx += v[p[k++].j];
         double wi = k + 1;
         gi[i] = (lx - mean * wi) / (sqrt(m2) * sqrt((n * wi - wi * wi) / (n - 1)));
@@ -267,7 +266,7 @@ static void lattice(int n, double *x, double *y, double *v)
 }
 
 static void compare_brute_force(int n, const double *x, const double *y, const double *v,
-                                 const sm_weights_spec *w)
+                                const sm_weights_spec *w)
 {
     double *gi = malloc(3 * (size_t)n * sizeof *gi), *mi = gi + n, *mz = gi + 2 * n;
     int *count = malloc((size_t)n * sizeof *count);
@@ -300,8 +299,8 @@ static void test_brute_force_with_ties(void **state)
     double x[N], y[N], v[N];
     lattice(N, x, y, v);
     const sm_weights_spec specs[] = {
-        {SM_WEIGHTS_KNN, 0, 1},  {SM_WEIGHTS_KNN, 0, 3},         {SM_WEIGHTS_KNN, 0, 8},
-        {SM_WEIGHTS_KNN, 0, 25}, {SM_WEIGHTS_DISTANCE, 10, 0},   {SM_WEIGHTS_DISTANCE, 15, 0},
+        {SM_WEIGHTS_KNN, 0, 1},      {SM_WEIGHTS_KNN, 0, 3},         {SM_WEIGHTS_KNN, 0, 8},
+        {SM_WEIGHTS_KNN, 0, 25},     {SM_WEIGHTS_DISTANCE, 10, 0},   {SM_WEIGHTS_DISTANCE, 15, 0},
         {SM_WEIGHTS_DISTANCE, 0, 0}, {SM_WEIGHTS_DISTANCE, 31.7, 0},
     };
     for (size_t c = 0; c < sizeof specs / sizeof *specs; c++)
@@ -384,8 +383,8 @@ static void check_localg(const char *metal, const char *w)
     sm_weights_spec spec = spec_named(w);
     sm_localstats s;
     assert_int_equal(sm_localstats_compute(meuse.nrows, sm_test_col(&meuse, "x"),
-                                           sm_test_col(&meuse, "y"),
-                                           sm_test_col(&meuse, metal), &spec, 0, &s),
+                                           sm_test_col(&meuse, "y"), sm_test_col(&meuse, metal),
+                                           &spec, 0, &s),
                      SM_OK);
     diff dz = {0}, dp = {0}, dq = {0};
     for (int i = 0; i < g.nrows; i++) {
@@ -407,13 +406,13 @@ static void check_localmoran(const char *w)
     sm_test_table g;
     sm_test_read_csv(golden(name), &g);
     const double *nn = sm_test_col(&g, "n_neighbours"), *ii = sm_test_col(&g, "Ii"),
-                 *z = sm_test_col(&g, "Z_Ii"), *p = sm_test_col(&g, "p"),
-                 *q = sm_test_col(&g, "q"), *quad = sm_test_col(&g, "quadrant");
+                 *z = sm_test_col(&g, "Z_Ii"), *p = sm_test_col(&g, "p"), *q = sm_test_col(&g, "q"),
+                 *quad = sm_test_col(&g, "quadrant");
     sm_weights_spec spec = spec_named(w);
     sm_localstats s;
     assert_int_equal(sm_localstats_compute(meuse.nrows, sm_test_col(&meuse, "x"),
-                                           sm_test_col(&meuse, "y"),
-                                           sm_test_col(&meuse, "zinc"), &spec, 1, &s),
+                                           sm_test_col(&meuse, "y"), sm_test_col(&meuse, "zinc"),
+                                           &spec, 1, &s),
                      SM_OK);
     diff di = {0}, dz = {0}, dp = {0}, dq = {0};
     int isolated = 0;
@@ -433,7 +432,8 @@ static void check_localmoran(const char *w)
         assert_int_equal(s.moran_quadrant[i], (int)quad[i]);
     }
     print_message("%-26s max relative difference: I %.2g  z %.2g  p %.2g  q %.2g "
-                  "(%d isolated)\n", name, di.worst, dz.worst, dp.worst, dq.worst, isolated);
+                  "(%d isolated)\n",
+                  name, di.worst, dz.worst, dp.worst, dq.worst, isolated);
     sm_localstats_free(&s);
     sm_test_table_free(&g);
 }

@@ -29,16 +29,30 @@ static const char *golden(const char *name)
 
 static sm_predictor_setup kriging_setup(int nmax, int nmin, double maxdist)
 {
-    return (sm_predictor_setup){.method = SM_PREDICTOR_KRIGING, .n = meuse.nrows, .x = mx,
-                                .y = my, .z = lz, .tree = &tree, .nmax = nmax, .nmin = nmin,
-                                .maxdist = maxdist, .model = zinc_model};
+    return (sm_predictor_setup){.method = SM_PREDICTOR_KRIGING,
+                                .n = meuse.nrows,
+                                .x = mx,
+                                .y = my,
+                                .z = lz,
+                                .tree = &tree,
+                                .nmax = nmax,
+                                .nmin = nmin,
+                                .maxdist = maxdist,
+                                .model = zinc_model};
 }
 
 static sm_predictor_setup idw_setup(int nmax, int nmin, double maxdist, double power)
 {
-    return (sm_predictor_setup){.method = SM_PREDICTOR_IDW, .n = meuse.nrows, .x = mx, .y = my,
-                                .z = lz, .tree = &tree, .nmax = nmax, .nmin = nmin,
-                                .maxdist = maxdist, .power = power};
+    return (sm_predictor_setup){.method = SM_PREDICTOR_IDW,
+                                .n = meuse.nrows,
+                                .x = mx,
+                                .y = my,
+                                .z = lz,
+                                .tree = &tree,
+                                .nmax = nmax,
+                                .nmin = nmin,
+                                .maxdist = maxdist,
+                                .power = power};
 }
 
 /* Every grid point, in order, through the predictor and through kriging
@@ -50,9 +64,8 @@ static void check_kriging_equal(int nmax)
     sm_predictor p;
     sm_kriging k;
     assert_int_equal(sm_predictor_init(&p, &ps), SM_OK);
-    assert_int_equal(sm_kriging_init(&k, &zinc_model, meuse.nrows, mx, my, lz, &tree, nmax, 1,
-                                     HUGE_VAL),
-                     SM_OK);
+    assert_int_equal(
+        sm_kriging_init(&k, &zinc_model, meuse.nrows, mx, my, lz, &tree, nmax, 1, HUGE_VAL), SM_OK);
     sm_predictor_scratch *ps_scratch = sm_predictor_scratch_new(&p);
     sm_kriging_scratch *ks = sm_kriging_scratch_new(&k);
     assert_non_null(ps_scratch);
@@ -184,8 +197,8 @@ static void check_exclude(sm_predictor_setup ps)
         assert_int_equal(sm_predictor_predict(&p, s, mx[i], my[i], i, &a), 0);
         assert_int_equal(sm_predictor_predict(&q, qscratch, mx[i], my[i], -1, &b), 0);
         if (a.pred != b.pred || !(a.var == b.var || (isnan(a.var) && isnan(b.var))))
-            fail_msg("sample %d left out: %.17g %.17g, without it %.17g %.17g", i, a.pred,
-                     a.var, b.pred, b.var);
+            fail_msg("sample %d left out: %.17g %.17g, without it %.17g %.17g", i, a.pred, a.var,
+                     b.pred, b.var);
         sm_predictor_scratch_reset(s);
         assert_int_equal(sm_predictor_predict(&p, s, mx[i], my[i], -1, &self), 0);
         assert_true(self.pred != a.pred); /* the sample itself weighs in */
@@ -292,8 +305,8 @@ static int setup(void **state)
     sm_test_read_csv(golden("model_zinc.csv"), &m);
     zinc_model = (sm_vgm){.n = 2};
     zinc_model.part[0] = (sm_vgm_part){SM_VGM_NUG, sm_test_col(&m, "nugget")[0], 0, 0, 0, 1};
-    zinc_model.part[1] = (sm_vgm_part){SM_VGM_SPH, sm_test_col(&m, "psill")[0],
-                                       sm_test_col(&m, "range")[0], 0.5, 0, 1};
+    zinc_model.part[1] = (sm_vgm_part){
+        SM_VGM_SPH, sm_test_col(&m, "psill")[0], sm_test_col(&m, "range")[0], 0.5, 0, 1};
     sm_test_table_free(&m);
     return sm_kdtree_build(&tree, meuse.nrows, mx, my);
 }

@@ -48,11 +48,11 @@ static void test_score_components(void **state)
     sm_remediation_score(&rc, &t, ratings, 1, 1.0, 0, &small);
     sm_remediation_score(&rc, &t, ratings, 1, 50.0, 0, &big);
     sm_remediation_score(&rc, &t, ratings, 1, 50.0, 1, &urgent);
-    assert_true(fabs(small.cost_fit - (1 - 1.0 * 0.1)) < 1e-12);  /* class 5, 1 ha */
-    assert_true(fabs(big.cost_fit - 0) < 1e-12);                  /* class 5, >= 10 ha */
+    assert_true(fabs(small.cost_fit - (1 - 1.0 * 0.1)) < 1e-12); /* class 5, 1 ha */
+    assert_true(fabs(big.cost_fit - 0) < 1e-12);                 /* class 5, >= 10 ha */
     assert_true(fabs(big.duration_fit - (1 - 12.0 / 120)) < 1e-12);
     assert_true(fabs(urgent.duration_fit - (1 - 12.0 / 24)) < 1e-12);
-    assert_true(fabs(small.bonus - 0.1) < 1e-12);                 /* partly: half of 0.2 */
+    assert_true(fabs(small.bonus - 0.1) < 1e-12); /* partly: half of 0.2 */
     assert_true(fabs(small.applicability - 1) < 1e-12);
     assert_true(fabs(small.sustainability - 0.5) < 1e-12);
 }
@@ -61,7 +61,8 @@ static void test_score_components(void **state)
 static void test_weights_move_scores(void **state)
 {
     (void)state;
-    sm_technology green = {"g", "green", 2, 1, 6, 9, 5, 3}, cheap = {"c", "cheap", 0, 1, 6, 3, 5, 9};
+    sm_technology green = {"g", "green", 2, 1, 6, 9, 5, 3},
+                  cheap = {"c", "cheap", 0, 1, 6, 3, 5, 9};
     int ratings[] = {3};
     sm_score g1, c1, g2, c2;
     sm_remediation_config env = weights(0.8, 0.1, 0.1, 0), econ = weights(0.1, 0.1, 0.8, 0);

@@ -13,20 +13,20 @@
 
 static const char csv[] =
     "id,lon,lat,Cd,Cd_LOD,Pb\n"
-    "ok1,5.74,50.97,1.5,,30\n"      /* row 1: fine */
-    "ok2,5.741,50.971,<0.4,,31\n"   /* row 2: censored, limit in the cell */
-    "ok3,5.742,50.972,n.d.,0.2,\n"  /* row 3: censored, limit column; Pb missing */
-    "bad4,,50.97,1,,1\n"            /* row 4: missing coordinate */
-    "bad5,5.7x,50.97,1,,1\n"        /* row 5: unparseable coordinate */
-    "bad6,5.74,95,1,,1\n"           /* row 6: latitude out of range */
-    "bad7,5.74,50.97,-1,,1\n"       /* row 7: negative */
-    "bad8,5.74,50.97,NaN,,1\n"      /* row 8: NaN */
-    "bad9,5.74,50.97,1,,inf\n"      /* row 9: infinite */
-    "bad10,5.74,50.97,abc,,1\n"     /* row 10: not a number */
-    "bad11,5.74,50.97,bdl,,1\n"     /* row 11: censored, no limit anywhere */
-    "bad12,5.74,50.97,,,\n"         /* row 12: no values at all */
-    "bad13,4.0,52.0,1,,1\n"         /* row 13: outside the extent */
-    "bad14,,,NaN,,-2\n";            /* row 14: several problems at once */
+    "ok1,5.74,50.97,1.5,,30\n"     /* row 1: fine */
+    "ok2,5.741,50.971,<0.4,,31\n"  /* row 2: censored, limit in the cell */
+    "ok3,5.742,50.972,n.d.,0.2,\n" /* row 3: censored, limit column; Pb missing */
+    "bad4,,50.97,1,,1\n"           /* row 4: missing coordinate */
+    "bad5,5.7x,50.97,1,,1\n"       /* row 5: unparseable coordinate */
+    "bad6,5.74,95,1,,1\n"          /* row 6: latitude out of range */
+    "bad7,5.74,50.97,-1,,1\n"      /* row 7: negative */
+    "bad8,5.74,50.97,NaN,,1\n"     /* row 8: NaN */
+    "bad9,5.74,50.97,1,,inf\n"     /* row 9: infinite */
+    "bad10,5.74,50.97,abc,,1\n"    /* row 10: not a number */
+    "bad11,5.74,50.97,bdl,,1\n"    /* row 11: censored, no limit anywhere */
+    "bad12,5.74,50.97,,,\n"        /* row 12: no values at all */
+    "bad13,4.0,52.0,1,,1\n"        /* row 13: outside the extent */
+    "bad14,,,NaN,,-2\n";           /* row 14: several problems at once */
 
 static void load_config(sm_config *cfg, const char *samples_extra)
 {
@@ -49,8 +49,7 @@ static int read_all(sm_config *cfg, sm_sample_set *set, sm_rejects *rej, sm_read
     memset(set, 0, sizeof *set);
     memset(rej, 0, sizeof *rej);
     const double *extent = cfg->grid.from_samples ? NULL : cfg->grid.extent;
-    int rc = sm_samples_read(&cfg->samples, cfg->file, work, extent, set, rej, counts,
-                             NULL);
+    int rc = sm_samples_read(&cfg->samples, cfg->file, work, extent, set, rej, counts, NULL);
     OSRDestroySpatialReference(work);
     return rc;
 }
@@ -95,8 +94,9 @@ static void test_bad_rows_rejected(void **state)
     assert_reject(&rej, 12, "", "no contaminant values");
     assert_reject(&rej, 13, "lon", "point outside the grid extent");
     /* every problem of a row is named, the first column is the one at fault */
-    assert_reject(&rej, 14, "lon", "lon: coordinate missing; lat: coordinate missing; Cd: not a "
-                                   "number (NaN); Pb: negative concentration");
+    assert_reject(&rej, 14, "lon",
+                  "lon: coordinate missing; lat: coordinate missing; Cd: not a "
+                  "number (NaN); Pb: negative concentration");
     sm_samples_free(&set);
     sm_rejects_free(&rej);
     sm_config_free(&cfg);
@@ -160,8 +160,8 @@ static void test_missing_column_suggests(void **state)
     free(cfg.samples.contaminants[1].column);
     cfg.samples.contaminants[1].column = strdup("Pbb");
     assert_int_equal(read_all(&cfg, &set, &rej, &counts), SM_ECONFIG);
-    assert_non_null(strstr(sm_error_message(),
-                           "samples.contaminants.pb.column: column 'Pbb' is not in"));
+    assert_non_null(
+        strstr(sm_error_message(), "samples.contaminants.pb.column: column 'Pbb' is not in"));
     assert_non_null(strstr(sm_error_message(), "did you mean 'Pb'?"));
     sm_samples_free(&set);
     sm_config_free(&cfg);
@@ -201,15 +201,16 @@ static void test_geojson_input(void **state)
 {
     (void)state;
     /* RFC 7946 GeoJSON: WGS84 lon/lat by definition, numbers and text mixed */
-    sm_test_write("s.geojson",
-                  "{\"type\": \"FeatureCollection\", \"features\": [\n"
-                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"<0.5\", \"Pb\": 31},"
-                  " \"geometry\": {\"type\": \"Point\", \"coordinates\": [5.74, 50.97]}},\n"
-                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"2\", \"Pb\": 12},"
-                  " \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[5.7, 50.9], [5.8, 51]]}},\n"
-                  "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"1\", \"Pb\": -4},"
-                  " \"geometry\": null}\n"
-                  "]}\n");
+    sm_test_write(
+        "s.geojson",
+        "{\"type\": \"FeatureCollection\", \"features\": [\n"
+        "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"<0.5\", \"Pb\": 31},"
+        " \"geometry\": {\"type\": \"Point\", \"coordinates\": [5.74, 50.97]}},\n"
+        "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"2\", \"Pb\": 12},"
+        " \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[5.7, 50.9], [5.8, 51]]}},\n"
+        "{\"type\": \"Feature\", \"properties\": {\"Cd\": \"1\", \"Pb\": -4},"
+        " \"geometry\": null}\n"
+        "]}\n");
     sm_config cfg;
     sm_sample_set set;
     sm_rejects rej;
@@ -243,8 +244,8 @@ static void make_layer(const char *driver, const char *path)
         OGR_L_CreateField(layer, fd, TRUE);
         OGR_Fld_Destroy(fd);
     }
-    double pts[3][4] = {{181072, 333611, 11.7, 299}, {181025, 333558, 8.6, 277},
-                        {181165, 333537, -1, 199}};
+    double pts[3][4] = {
+        {181072, 333611, 11.7, 299}, {181025, 333558, 8.6, 277}, {181165, 333537, -1, 199}};
     for (int i = 0; i < 3; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
         OGR_F_SetFieldDouble(f, 0, pts[i][2]);
@@ -295,9 +296,9 @@ static void test_wkt_column(void **state)
     sm_sample_set set;
     sm_rejects rej;
     sm_read_counts counts;
-    assert_int_equal(read_file("  path: w.csv\n  crs: EPSG:28992\n  wkt: geom\n", &set, &rej,
-                               &counts, &cfg),
-                     SM_OK);
+    assert_int_equal(
+        read_file("  path: w.csv\n  crs: EPSG:28992\n  wkt: geom\n", &set, &rej, &counts, &cfg),
+        SM_OK);
     assert_int_equal(set.n, 2);
     assert_true(set.items[1].x == 181025 && set.items[1].y == 333558);
     assert_int_equal(rej.n, 1);
@@ -310,10 +311,13 @@ static void test_wkt_column(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_rows_rejected), cmocka_unit_test(test_good_rows_normalised),
-        cmocka_unit_test(test_drop_policy), cmocka_unit_test(test_missing_column_suggests),
-        cmocka_unit_test(test_csv_without_crs_refused), cmocka_unit_test(test_geojson_input),
-        cmocka_unit_test(test_shapefile_and_geopackage_input), cmocka_unit_test(test_wkt_column)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_bad_rows_rejected),
+                                       cmocka_unit_test(test_good_rows_normalised),
+                                       cmocka_unit_test(test_drop_policy),
+                                       cmocka_unit_test(test_missing_column_suggests),
+                                       cmocka_unit_test(test_csv_without_crs_refused),
+                                       cmocka_unit_test(test_geojson_input),
+                                       cmocka_unit_test(test_shapefile_and_geopackage_input),
+                                       cmocka_unit_test(test_wkt_column)};
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }

@@ -254,10 +254,10 @@ static void test_coordinates(void **state)
     assert_near(sm_svgplot_px(&p, 0), 50);
     assert_near(sm_svgplot_px(&p, 100), 390);
     assert_near(sm_svgplot_px(&p, 25), 50 + 0.25 * 340);
-    assert_near(sm_svgplot_py(&p, 1), 270);    /* y grows downwards */
+    assert_near(sm_svgplot_py(&p, 1), 270); /* y grows downwards */
     assert_near(sm_svgplot_py(&p, 1000), 20);
     assert_near(sm_svgplot_py(&p, 10), 270 - 250.0 / 3); /* a third of the decades */
-    assert_true(isnan(sm_svgplot_py(&p, 0)));  /* not on a log axis */
+    assert_true(isnan(sm_svgplot_py(&p, 0)));            /* not on a log axis */
     assert_true(isnan(sm_svgplot_py(&p, -5)));
     assert_true(isnan(sm_svgplot_px(&p, NAN)));
     double lo = 3, hi = 3;

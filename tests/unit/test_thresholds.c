@@ -22,12 +22,12 @@ static const char *table(const char *name, const char *rows)
 static void test_lookup_by_land_use_and_ph(void **state)
 {
     (void)state;
-    const char *path = table("t.csv",
-                             "X,cd,cadmium,7440-43-9,agri,1,screening,pH<=5.5,0.3,yes,src,\n"
-                             "X,cd,cadmium,7440-43-9,agri,1,screening,5.5<pH<=6.5,0.4,yes,src,\n"
-                             "X,cd,cadmium,7440-43-9,agri,1,screening,pH>6.5,0.6,no,src,\"a, note\"\n"
-                             "X,cd,cadmium,7440-43-9,agri,2,control,,1.5,yes,src,\n"
-                             "X,pb,lead,,residential,1,guideline,,140,yes,src,\n");
+    const char *path =
+        table("t.csv", "X,cd,cadmium,7440-43-9,agri,1,screening,pH<=5.5,0.3,yes,src,\n"
+                       "X,cd,cadmium,7440-43-9,agri,1,screening,5.5<pH<=6.5,0.4,yes,src,\n"
+                       "X,cd,cadmium,7440-43-9,agri,1,screening,pH>6.5,0.6,no,src,\"a, note\"\n"
+                       "X,cd,cadmium,7440-43-9,agri,2,control,,1.5,yes,src,\n"
+                       "X,pb,lead,,residential,1,guideline,,140,yes,src,\n");
     sm_threshold_table t;
     assert_int_equal(sm_thresholds_load(path, &t), SM_OK);
     assert_int_equal(t.n, 5);
@@ -71,8 +71,9 @@ static void test_bad_rows_named(void **state)
     expect_error("X,cd,c,,a,1,s,pH~6,1,yes,src,\n", "row 1: condition: is not a pH band");
     expect_error("X,cd,c,,a,1,s,7<pH<=6,1,yes,src,\n", "row 1: condition: is not a pH band");
     expect_error("X,cd,c,,a,1,s,,1,yes,,\n", "row 1: source: is empty");
-    expect_error("X,cd,c,,a,1,s,,1,yes,src,\nX,cd,c,,a,2,s,,3,yes,src,\nX,cd,c,,a,1,s,,2,yes,src,\n",
-                 "row 3 repeats row 1");
+    expect_error(
+        "X,cd,c,,a,1,s,,1,yes,src,\nX,cd,c,,a,2,s,,3,yes,src,\nX,cd,c,,a,1,s,,2,yes,src,\n",
+        "row 3 repeats row 1");
     expect_error("X,cd,c,,a,1,s,pH<=6,1,yes,src,\nX,cd,c,,a,1,s,5<pH,2,yes,src,\n",
                  "row 2 repeats row 1"); /* overlapping bands */
     sm_threshold_table t;
@@ -283,8 +284,8 @@ static void test_gb15618_resolve_matches_lookup(void **state)
                 assert_true(top > 0 && v);
                 for (int k = 0; k < SM_MAX_TIERS; k++)
                     if (!(v[k] == want[k] || (isnan(v[k]) && isnan(want[k]))))
-                        fail_msg("%s on %s at pH %g tier %d: %g, lookup %g", metals[m],
-                                 cats[c][0], ph, k + 1, v[k], want[k]);
+                        fail_msg("%s on %s at pH %g tier %d: %g, lookup %g", metals[m], cats[c][0],
+                                 ph, k + 1, v[k], want[k]);
             }
         sm_guideline_free(&g);
     }
@@ -306,9 +307,9 @@ static void test_gb15618_any_ph_and_missing(void **state)
     assert_tiers(&g, 1, NAN, 0.55, NAN); /* line 110, paddy */
     assert_tiers(&g, 1, 4.0, 0.55, NAN);
     sm_guideline_free(&g);
-    assert_int_equal(sm_guideline_resolve(&t, "CN-GB15618", "pfos", gb_class_names,
-                                          gb_categories, 3, &g),
-                     SM_EDATA);
+    assert_int_equal(
+        sm_guideline_resolve(&t, "CN-GB15618", "pfos", gb_class_names, gb_categories, 3, &g),
+        SM_EDATA);
     assert_non_null(strstr(sm_error_message(), "china_gb15618.csv has no CN-GB15618 value for "
                                                "'pfos'"));
     sm_guideline_free(&g);
@@ -359,11 +360,11 @@ static void test_gb15618_override(void **state)
 static void test_guideline_merges_any_ph_rows(void **state)
 {
     (void)state;
-    const char *path = table("mixed.csv",
-                             "X,cd,cadmium,,agri,1,screening,pH<=5.5,0.3,yes,src,\n"
-                             "X,cd,cadmium,,agri,1,screening,5.5<pH<=6.5,0.4,yes,src,\n"
-                             "X,cd,cadmium,,agri,1,screening,pH>6.5,0.6,yes,src,\n"
-                             "X,cd,cadmium,,agri,2,control,,1.5,yes,src,\n");
+    const char *path =
+        table("mixed.csv", "X,cd,cadmium,,agri,1,screening,pH<=5.5,0.3,yes,src,\n"
+                           "X,cd,cadmium,,agri,1,screening,5.5<pH<=6.5,0.4,yes,src,\n"
+                           "X,cd,cadmium,,agri,1,screening,pH>6.5,0.6,yes,src,\n"
+                           "X,cd,cadmium,,agri,2,control,,1.5,yes,src,\n");
     sm_threshold_table t;
     assert_int_equal(sm_thresholds_load(path, &t), SM_OK);
     char *classes[] = {"farm"}, *agri[] = {"agri", NULL};

@@ -64,4 +64,3 @@ int sm_sources_nearest(const sm_sources *s, OGRGeometryH g, double *dist)
     }
     return best;
 }
-

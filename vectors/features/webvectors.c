@@ -19,7 +19,8 @@ typedef struct {
 /* What each web layer is made of (SQL in the GeoPackage's SQLite dialect). */
 static const source sources[] = {
     {"hotspots", SM_PRODUCT_HOTSPOTS,
-     "SELECT h.*, (SELECT group_concat(r.technology_name || ' (' || printf('%.2f', r.score) || ')', "
+     "SELECT h.*, (SELECT group_concat(r.technology_name || ' (' || printf('%.2f', r.score) || "
+     "')', "
      "'; ') FROM recommendations r WHERE r.hotspot_id = h.id) AS recommendations, "
      "(SELECT a.checklist FROM action_plans a WHERE a.hotspot_id = h.id) AS action_plan "
      "FROM hotspots h"},
@@ -51,9 +52,13 @@ static int translate(GDALDatasetH src, const char *sql, const char *name, const 
     sm_outfile out;
     sm_outfile_begin(&out, path);
     int geojson = !strcmp(format, "GeoJSON");
-    char *argv[] = {"-f",     (char *)format, "-t_srs", "EPSG:4326", "-sql", (char *)sql,
-                    "-nln",   (char *)name,   "-lco",   geojson ? "RFC7946=YES" : "SPATIAL_INDEX=YES",
-                    "-dialect", "SQLITE", NULL};
+    char *argv[] = {"-f",       (char *)format,
+                    "-t_srs",   "EPSG:4326",
+                    "-sql",     (char *)sql,
+                    "-nln",     (char *)name,
+                    "-lco",     geojson ? "RFC7946=YES" : "SPATIAL_INDEX=YES",
+                    "-dialect", "SQLITE",
+                    NULL};
     GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
     int err = 0;
     GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);

@@ -10,9 +10,9 @@
 enum { SM_WEBVECTORS_MAX = 8 };
 
 typedef struct {
-    const char *name;  /* hotspots, recommendations, samples, sources, sites */
+    const char *name; /* hotspots, recommendations, samples, sources, sites */
     long features;
-    double bbox[4];    /* lon/lat */
+    double bbox[4]; /* lon/lat */
 } sm_web_layer;
 
 typedef struct {

@@ -3,9 +3,9 @@
 #include "core/error.h"
 #include "core/fields.h"
 #include "core/log.h"
-#include "features/nearest_source.h"
 #include "core/outfile.h"
 #include "core/progress.h"
+#include "features/nearest_source.h"
 #include "grid/surface.h"
 #include "grid/window.h"
 #include "stage/products.h"
@@ -56,8 +56,8 @@ static int prepare_inputs(const sm_stage_ctx *ctx, inputs *in)
             if (!ds)
                 return sm_error_set(SM_ENOINPUT, "%s: missing; run the classify stage",
                                     in->prob[i]);
-            in->prob_band[i] = GDALGetRasterCount(ds) >= cfg->hotspots.tier ? cfg->hotspots.tier
-                                                                              : 0;
+            in->prob_band[i] =
+                GDALGetRasterCount(ds) >= cfg->hotspots.tier ? cfg->hotspots.tier : 0;
             GDALClose(ds);
         }
     }
@@ -126,8 +126,10 @@ static int make_mask(const inputs *in, const char *path, OGRSpatialReferenceH sr
 {
     sm_surface_spec spec = {.nfiles = 1, .tile = in->tile};
     spec.files[0] = (sm_surface_file){path, GDT_Byte, 255, 1};
-    sm_surface_kernel k = {.scratch_new = mask_scratch_new, .scratch_free = mask_scratch_free,
-                           .tile = mask_tile, .ctx = (void *)in};
+    sm_surface_kernel k = {.scratch_new = mask_scratch_new,
+                           .scratch_free = mask_scratch_free,
+                           .tile = mask_tile,
+                           .ctx = (void *)in};
     sm_progress_task task;
     sm_progress_begin(&task, "hotspots", "exceedance mask");
     return sm_surface_render(&in->grid, srs, &spec, &k, sm_progress, &task);
@@ -200,10 +202,10 @@ static void areas_free(areas *a)
 typedef struct {
     long cells, prob_n;
     int max_class;
-    double prob_sum;   /* of the cell's largest P(exceed) */
+    double prob_sum;                 /* of the cell's largest P(exceed) */
     double *sum, *max, *rmax, *psum; /* per contaminant */
     long *n, *pn, *exceed;
-    long *landuse;     /* cells per land-use class */
+    long *landuse; /* cells per land-use class */
     int samples;
     char sample_ids[256];
 } zone;
@@ -244,8 +246,8 @@ static int burn_ids(const inputs *in, OGRSpatialReferenceH srs, const areas *a, 
     for (long i = 0; i < a->n; i++)
         ids[i] = (double)(i + 1);
     int band = 1;
-    CPLErr err = a->n ? GDALRasterizeGeometries(ds, 1, &band, (int)a->n, a->geoms, NULL, NULL,
-                                                ids, NULL, NULL, NULL)
+    CPLErr err = a->n ? GDALRasterizeGeometries(ds, 1, &band, (int)a->n, a->geoms, NULL, NULL, ids,
+                                                NULL, NULL, NULL)
                       : CE_None;
     free(ids);
     if (sm_dataset_close(ds) != 0 || err != CE_None)
@@ -329,8 +331,8 @@ static int accumulate(const inputs *in, const char *ids, zone *zones)
             for (int i = 0; i < in->n && rc == SM_OK; i++)
                 for (int k = 0; k < R_KINDS && rc == SM_OK; k++)
                     if (r.w[i][k].ds)
-                        rc = sm_window_read(&r.w[i][k], k == R_PROB ? in->prob_band[i] : 1,
-                                            (int)x0, (int)y0, w, h);
+                        rc = sm_window_read(&r.w[i][k], k == R_PROB ? in->prob_band[i] : 1, (int)x0,
+                                            (int)y0, w, h);
             for (size_t c = 0; rc == SM_OK && c < (size_t)w * h; c++)
                 if (r.ids.buf[c] > 0)
                     accumulate_cell(in, &r, c, &zones[(long)r.ids.buf[c]]);
@@ -391,12 +393,12 @@ typedef struct {
 /* In the layer's order: head, four per contaminant, tail. */
 static int add_fields(const inputs *in, OGRLayerH l)
 {
-    static const field head[] = {{"id", OFTInteger},       {"contaminants", OFTString},
-                                 {"tier", OFTInteger},     {"area_ha", OFTReal},
-                                 {"max_ratio", OFTReal},   {"mean_probability", OFTReal}};
-    static const field tail[] = {{"landuse", OFTString},     {"main_landuse", OFTString},
-                                 {"n_samples", OFTInteger},  {"sample_ids", OFTString},
-                                 {"source_name", OFTString}, {"source_type", OFTString},
+    static const field head[] = {{"id", OFTInteger},     {"contaminants", OFTString},
+                                 {"tier", OFTInteger},   {"area_ha", OFTReal},
+                                 {"max_ratio", OFTReal}, {"mean_probability", OFTReal}};
+    static const field tail[] = {{"landuse", OFTString},        {"main_landuse", OFTString},
+                                 {"n_samples", OFTInteger},     {"sample_ids", OFTString},
+                                 {"source_name", OFTString},    {"source_type", OFTString},
                                  {"source_distance_m", OFTReal}};
     static const char *const stats[] = {"max", "mean", "max_ratio", "mean_probability"};
     int rc = SM_OK;
@@ -432,7 +434,8 @@ static void set_contaminant_fields(const inputs *in, const zone *z, OGRFeatureH 
         snprintf(name, sizeof name, "%s_max", in->names[i]), sm_field_set_real(f, name, z->max[i]);
         snprintf(name, sizeof name, "%s_mean", in->names[i]);
         sm_field_set_real(f, name, z->n[i] ? z->sum[i] / z->n[i] : NAN);
-        snprintf(name, sizeof name, "%s_max_ratio", in->names[i]), sm_field_set_real(f, name, z->rmax[i]);
+        snprintf(name, sizeof name, "%s_max_ratio", in->names[i]),
+            sm_field_set_real(f, name, z->rmax[i]);
         snprintf(name, sizeof name, "%s_mean_probability", in->names[i]);
         sm_field_set_real(f, name, z->pn[i] ? z->psum[i] / z->pn[i] : NAN);
         if (z->exceed[i])
@@ -536,8 +539,7 @@ static int write_output(const inputs *in, OGRSpatialReferenceH srs, const areas 
     sm_product_path(path, sizeof path, in->cfg, SM_PRODUCT_HOTSPOTS);
     sm_outfile of;
     sm_outfile_begin(&of, path);
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), of.tmp, 0, 0, 0, GDT_Unknown,
-                                 NULL);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), of.tmp, 0, 0, 0, GDT_Unknown, NULL);
     if (!ds)
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
     GDALDatasetStartTransaction(ds, FALSE);
@@ -571,8 +573,8 @@ int sm_hotspots(const sm_stage_ctx *ctx, sm_hotspots_summary *out)
     for (long i = 0; i < a.n; i++)
         out->area_ha += a.area_ha[i];
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "hotspots: %ld areas, %.2f ha (%ld smaller than %g ha removed)",
-               a.n, out->area_ha, a.removed, cfg->hotspots.min_area_ha);
+        sm_log(SM_LOG_INFO, "hotspots: %ld areas, %.2f ha (%ld smaller than %g ha removed)", a.n,
+               out->area_ha, a.removed, cfg->hotspots.min_area_ha);
     if (rc == SM_OK)
         rc = write_output(in, srs, &a, zones, out);
     if (zones)

@@ -12,10 +12,10 @@
 #include "stage/stage.h"
 
 typedef struct {
-    long found;        /* connected areas before the size filter */
-    long removed;      /* smaller than min_area_ha */
+    long found;   /* connected areas before the size filter */
+    long removed; /* smaller than min_area_ha */
     long kept;
-    double area_ha;    /* of the kept ones */
+    double area_ha; /* of the kept ones */
     sm_sample_stats_result stats[SM_MAX_CONTAMINANTS];
     int n_stats;
 } sm_hotspots_summary;

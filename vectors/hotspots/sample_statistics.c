@@ -1,12 +1,12 @@
 #include "hotspots/sample_statistics.h"
-#include "stage/products.h"
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/fields.h"
+#include "core/log.h"
 #include "geostat/kdtree.h"
 #include "geostat/localstats.h"
-#include "core/log.h"
 #include "grid/points.h"
+#include "stage/products.h"
 
 #include <gdal.h>
 #include <math.h>
@@ -46,7 +46,7 @@ static int create_layer(const sm_config *cfg, GDALDatasetH ds, OGRLayerH *out)
         return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer sample_statistics: %s",
                             CPLGetLastErrorMsg());
     static const char *const text[] = {"sample_id", "contaminant", "gi_class", "moran_cluster"};
-    static const char *const real[] = {"value", "gi_z", "gi_p", "gi_q",
+    static const char *const real[] = {"value",   "gi_z",    "gi_p",    "gi_q",
                                        "moran_i", "moran_z", "moran_p", "moran_q"};
     int moran = cfg->hotspots.local_moran, rc = SM_OK;
     for (int i = 0; i < 4 - !moran && rc == SM_OK; i++)
@@ -86,8 +86,10 @@ static int write_rows(const sm_config *cfg, OGRLayerH l, const char *name, const
         r->hot += cls[0] == 'h', r->cold += cls[0] == 'c';
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_neighbours"), s->n_neighbours[i]);
         if (s->moran_i) {
-            sm_field_set_real(f, "moran_i", s->moran_i[i]), sm_field_set_real(f, "moran_z", s->moran_z[i]);
-            sm_field_set_real(f, "moran_p", s->moran_p[i]), sm_field_set_real(f, "moran_q", s->moran_q[i]);
+            sm_field_set_real(f, "moran_i", s->moran_i[i]),
+                sm_field_set_real(f, "moran_z", s->moran_z[i]);
+            sm_field_set_real(f, "moran_p", s->moran_p[i]),
+                sm_field_set_real(f, "moran_q", s->moran_q[i]);
             int q = s->moran_q[i] <= fdr ? s->moran_quadrant[i] : 0;
             OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "moran_cluster"), quadrants[q]);
         }
@@ -110,8 +112,9 @@ static int one_contaminant(const sm_config *cfg, OGRLayerH l, const char *gpkg, 
     for (int i = 0; i < p.n && rc == SM_OK; i++) {
         v[i] = hc->log_values ? log(p.z[i]) : p.z[i];
         if (!isfinite(v[i]))
-            rc = sm_error_set(SM_EDATA, "hotspots.statistics: sample %s has %s = %g, which has "
-                                        "no logarithm (transform: log)",
+            rc = sm_error_set(SM_EDATA,
+                              "hotspots.statistics: sample %s has %s = %g, which has "
+                              "no logarithm (transform: log)",
                               p.id[i], name, p.z[i]);
     }
     sm_weights_spec w = {hc->weights == SM_WEIGHTS_CFG_KNN ? SM_WEIGHTS_KNN : SM_WEIGHTS_DISTANCE,
@@ -143,8 +146,9 @@ int sm_sample_statistics_write(const sm_config *cfg, void *ds, const char *const
         memset(&out[i], 0, sizeof out[i]);
         rc = one_contaminant(cfg, l, gpkg, names[i], &out[i]);
         if (rc == SM_OK)
-            sm_log(SM_LOG_INFO, "hotspots: %s: Gi* on %d samples: %d hot spots, %d cold spots "
-                                "(false-discovery rate %g)",
+            sm_log(SM_LOG_INFO,
+                   "hotspots: %s: Gi* on %d samples: %d hot spots, %d cold spots "
+                   "(false-discovery rate %g)",
                    names[i], out[i].samples, out[i].hot, out[i].cold, cfg->hotspots.fdr);
     }
     return rc;

@@ -1,7 +1,7 @@
 /* The hotspots stage's descriptor. */
 #include "core/error.h"
-#include "hotspots/hotspots.h"
 #include "core/log.h"
+#include "hotspots/hotspots.h"
 #include "hotspots/stage_hotspots.h"
 #include "stage/products.h"
 #include "stage/stage.h"
@@ -51,14 +51,13 @@ const sm_stage sm_stage_hotspots = {
     .args = "CONFIG",
     .summary = "exceedance areas as polygons and Gi* on the samples:\n"
                "<output>/hotspots.gpkg",
-    .help =
-        "Delineates hotspots: connected cells where a contaminant exceeds the tier in\n"
-        "'hotspots' (by its predicted value, or with probability >= the level set),\n"
-        "polygonised by GDAL, areas under min_area_ha removed. Each hotspot gets its\n"
-        "contaminants, tier, concentrations, ratios, probability, land use, samples and\n"
-        "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
-        "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
-        "sample_statistics. See docs/classification.md.\n",
+    .help = "Delineates hotspots: connected cells where a contaminant exceeds the tier in\n"
+            "'hotspots' (by its predicted value, or with probability >= the level set),\n"
+            "polygonised by GDAL, areas under min_area_ha removed. Each hotspot gets its\n"
+            "contaminants, tier, concentrations, ratios, probability, land use, samples and\n"
+            "nearest pollution source. Getis-Ord Gi* (and local Moran's I) on the samples with\n"
+            "Benjamini-Hochberg q-values. Writes <output>/hotspots.gpkg, layers hotspots and\n"
+            "sample_statistics. See docs/classification.md.\n",
     .enabled = enabled,
     .skip_note = "no 'hotspots' section in the config",
     .outputs = outputs,

@@ -1,10 +1,10 @@
 #include "ingest/ingest.h"
-#include "stage/products.h"
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "ingest/samples.h"
+#include "stage/products.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -174,8 +174,9 @@ static void log_merges(const sm_sample_set *set)
         shown++;
     }
     if (shown > 10)
-        sm_log(SM_LOG_INFO, "ingest: ... and %d more merges (-v lists them; merged_ids in "
-                            "samples.gpkg has all)",
+        sm_log(SM_LOG_INFO,
+               "ingest: ... and %d more merges (-v lists them; merged_ids in "
+               "samples.gpkg has all)",
                shown - 10);
 }
 
@@ -253,8 +254,9 @@ int sm_ingest_check(const sm_config *cfg)
 
 void sm_ingest_log_summary(const sm_config *cfg, const sm_ingest_summary *s)
 {
-    sm_log(SM_LOG_INFO, "ingest: %ld rows read, %ld accepted, %ld rejected; %d duplicate rows "
-                        "merged -> %ld samples",
+    sm_log(SM_LOG_INFO,
+           "ingest: %ld rows read, %ld accepted, %ld rejected; %d duplicate rows "
+           "merged -> %ld samples",
            s->rows_read, s->rows_accepted, s->rows_rejected, s->merged.absorbed, s->samples);
     sm_log(SM_LOG_INFO, "ingest: %ld source features kept, %ld rejected", s->sources.kept,
            s->sources.rejected);

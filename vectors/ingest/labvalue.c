@@ -8,8 +8,9 @@
 
 /* Words labs write for "not detected" without giving the limit in the cell. */
 static const char *const not_detected_words[] = {
-    "n.d.", "n.d", "nd", "bdl", "b.d.l.", "<bdl", "not detected", "below detection limit",
-    "<lod", "<loq", "<dl", "<mdl", "<rl", "< lod", "< loq", "< dl", "< mdl", "< rl", NULL};
+    "n.d.",  "n.d",  "nd",  "bdl",  "b.d.l.", "<bdl",  "not detected", "below detection limit",
+    "<lod",  "<loq", "<dl", "<mdl", "<rl",    "< lod", "< loq",        "< dl",
+    "< mdl", "< rl", NULL};
 
 /* Spreadsheet and R spellings of "no value": the cell counts as empty. */
 static const char *const missing_words[] = {"NA", "N/A", "#N/A", "null", "-", "--", NULL};
@@ -52,7 +53,6 @@ int sm_parse_number(const char *text, double *out)
     *out = v;
     return 0;
 }
-
 
 static void classify_number(double v, sm_labvalue *out)
 {

@@ -1,9 +1,9 @@
 #include "ingest/samples.h"
+#include "config/yamlread.h"
 #include "core/crs.h"
 #include "core/error.h"
-#include "ingest/labvalue.h"
 #include "core/log.h"
-#include "config/yamlread.h"
+#include "ingest/labvalue.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -67,8 +67,7 @@ void sm_sample_free(sm_sample *s, int n_attributes)
 {
     for (int i = 0; i < n_attributes; i++)
         free(s->attr[i]);
-    free(s->attr), free(s->value), free(s->limit), free(s->flag), free(s->id),
-        free(s->merged_ids);
+    free(s->attr), free(s->value), free(s->limit), free(s->flag), free(s->id), free(s->merged_ids);
 }
 
 void sm_samples_free(sm_sample_set *set)
@@ -147,8 +146,8 @@ static int open_layer(const sm_samples_config *c, GDALDatasetH *ds, OGRLayerH *l
 /* The samples' CRS: the config's samples.crs wins over the file's. */
 static int make_transform(reader *r, OGRSpatialReferenceH work)
 {
-    OGRSpatialReferenceH src = r->cfg->crs ? sm_crs_new(r->cfg->crs)
-                                           : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
+    OGRSpatialReferenceH src =
+        r->cfg->crs ? sm_crs_new(r->cfg->crs) : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
     if (!src)
         return sm_error_set(SM_ECONFIG,
                             "%s: samples.crs: %s has no CRS of its own; say which one its "
@@ -158,8 +157,9 @@ static int make_transform(reader *r, OGRSpatialReferenceH work)
     r->ct = OCTNewCoordinateTransformation(src, work);
     OSRDestroySpatialReference(src);
     if (!r->ct)
-        return sm_error_set(SM_ECONFIG, "%s: samples: no transformation from the samples' CRS "
-                                        "to the working CRS: %s",
+        return sm_error_set(SM_ECONFIG,
+                            "%s: samples: no transformation from the samples' CRS "
+                            "to the working CRS: %s",
                             r->config_file, CPLGetLastErrorMsg());
     return SM_OK;
 }

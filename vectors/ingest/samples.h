@@ -19,13 +19,13 @@ typedef enum {
 
 typedef struct {
     double x, y;
-    long row;      /* source row (feature id) */
+    long row; /* source row (feature id) */
     char *id;
     double *value; /* [n_contaminants], mg/kg, NAN when dropped or missing */
     double *limit; /* [n_contaminants], detection limit mg/kg, NAN unless censored */
     unsigned char *flag;
-    char **attr;   /* [n_attributes], text as read, may be NULL */
-    int n_merged;  /* rows this sample stands for (1 unless duplicates merged) */
+    char **attr;  /* [n_attributes], text as read, may be NULL */
+    int n_merged; /* rows this sample stands for (1 unless duplicates merged) */
     char *merged_ids;
 } sm_sample;
 

@@ -39,7 +39,8 @@ static int open_source(source_reader *r)
     r->ds = GDALOpenEx(s->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!r->ds)
         return sm_error_set(SM_EDATA, "%s: not a vector format GDAL can read", s->path);
-    r->layer = s->layer ? GDALDatasetGetLayerByName(r->ds, s->layer) : GDALDatasetGetLayer(r->ds, 0);
+    r->layer =
+        s->layer ? GDALDatasetGetLayerByName(r->ds, s->layer) : GDALDatasetGetLayer(r->ds, 0);
     if (!r->layer)
         return sm_error_set(SM_EDATA, "%s: has no layer '%s'", s->path, s->layer ? s->layer : "");
     r->itype = r->iname = r->iwkt = -1;
@@ -60,11 +61,12 @@ static int open_source(source_reader *r)
 
 static int make_transform(source_reader *r, OGRSpatialReferenceH work)
 {
-    OGRSpatialReferenceH srs = r->src->crs ? sm_crs_new(r->src->crs)
-                                           : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
+    OGRSpatialReferenceH srs =
+        r->src->crs ? sm_crs_new(r->src->crs) : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
     if (!srs)
-        return sm_error_set(SM_ECONFIG, "%s: sources[%d].crs: %s has no CRS of its own; say "
-                                        "which one it is in",
+        return sm_error_set(SM_ECONFIG,
+                            "%s: sources[%d].crs: %s has no CRS of its own; say "
+                            "which one it is in",
                             r->cfg->file, r->index, r->src->path);
     r->ct = OCTNewCoordinateTransformation(srs, work);
     OSRDestroySpatialReference(srs);
@@ -195,8 +197,8 @@ static int copy_source(source_reader *r, OGRSpatialReferenceH work, OGRLayerH ou
     return rc;
 }
 
-int sm_sources_copy(const sm_config *cfg, OGRSpatialReferenceH work, void *ds,
-                    sm_rejects *rejects, sm_source_counts *counts, sm_progress_task *progress)
+int sm_sources_copy(const sm_config *cfg, OGRSpatialReferenceH work, void *ds, sm_rejects *rejects,
+                    sm_source_counts *counts, sm_progress_task *progress)
 {
     memset(counts, 0, sizeof *counts);
     OGRLayerH out = create_output(cfg, ds, work);

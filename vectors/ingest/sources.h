@@ -16,8 +16,8 @@ typedef struct {
 
 /* Creates layer "sources" in dataset ds (a GDALDatasetH) and copies every
  * configured source into it. */
-int sm_sources_copy(const sm_config *cfg, OGRSpatialReferenceH work, void *ds,
-                    sm_rejects *rejects, sm_source_counts *counts, sm_progress_task *progress);
+int sm_sources_copy(const sm_config *cfg, OGRSpatialReferenceH work, void *ds, sm_rejects *rejects,
+                    sm_source_counts *counts, sm_progress_task *progress);
 
 /* Checks that every source opens and has the named fields (for validate). */
 int sm_sources_check(const sm_config *cfg);

@@ -77,15 +77,14 @@ const sm_stage sm_stage_ingest = {
     .args = "CONFIG",
     .summary = "read samples and sources into <output>/samples.gpkg;\n"
                "rows that cannot be used go to <output>/rejects.csv",
-    .help =
-        "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
-        "reads) and pollution sources named in the config, reprojects them to the\n"
-        "working CRS, normalises units to mg/kg, substitutes values below detection\n"
-        "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
-        "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
-        "Every row that cannot be used is written to <output>/rejects.csv with its\n"
-        "row number and reason; the stage fails (exit 65) only when more than\n"
-        "samples.max_reject_share of the rows are rejected.\n",
+    .help = "Reads the samples (CSV, GeoPackage, Shapefile, GeoJSON, XLSX ... anything OGR\n"
+            "reads) and pollution sources named in the config, reprojects them to the\n"
+            "working CRS, normalises units to mg/kg, substitutes values below detection\n"
+            "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
+            "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
+            "Every row that cannot be used is written to <output>/rejects.csv with its\n"
+            "row number and reason; the stage fails (exit 65) only when more than\n"
+            "samples.max_reject_share of the rows are rejected.\n",
     .check = sm_ingest_check,
     .inputs = inputs,
     .outputs = outputs,

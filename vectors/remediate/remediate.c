@@ -1,13 +1,13 @@
 #include "remediate/remediate.h"
-#include "stage/products.h"
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/fields.h"
 #include "core/log.h"
 #include "core/outfile.h"
+#include "guideline/thresholds.h"
 #include "remediate/store.h"
 #include "remediate/store_init.h"
-#include "guideline/thresholds.h"
+#include "stage/products.h"
 
 #include <gdal.h>
 #include <math.h>
@@ -25,8 +25,7 @@ enum { MAXG = 16, MAXT = 64, MAXCASES = 10 };
 static const double W_APPLICABILITY = 0.4, W_SUSTAINABILITY = 0.4, W_PRACTICALITY = 0.2;
 
 void sm_remediation_score(const sm_remediation_config *rc, const sm_technology *t,
-                          const int *ratings, int ngroups, double area_ha, int urgent,
-                          sm_score *s)
+                          const int *ratings, int ngroups, double area_ha, int urgent, sm_score *s)
 {
     memset(s, 0, sizeof *s);
     s->groups = ngroups;
@@ -161,8 +160,9 @@ static void hotspot_groups(catalogue *c, hotspot *h)
         sm_store_query(&c->store, "SELECT group_code FROM contaminants WHERE code = ?1", 1, v,
                        group_row, &a);
         if (!a.group[0]) {
-            sm_log(SM_LOG_WARN, "remediate: contaminant '%s' is not in the store; hotspot %ld "
-                                "is matched on its other contaminants",
+            sm_log(SM_LOG_WARN,
+                   "remediate: contaminant '%s' is not in the store; hotspot %ld "
+                   "is matched on its other contaminants",
                    code, h->id);
             continue;
         }
@@ -248,8 +248,9 @@ static void sensitivity(const sm_config *cfg, const catalogue *c, const hotspot 
             }
         }
     if (!top->sensitivity[0])
-        snprintf(top->sensitivity, sizeof top->sensitivity, "stable: same first choice with "
-                                                            "each weight moved by 0.1");
+        snprintf(top->sensitivity, sizeof top->sensitivity,
+                 "stable: same first choice with "
+                 "each weight moved by 0.1");
     free(r);
 }
 
@@ -310,8 +311,7 @@ static void target_levels(const sm_config *cfg, targets *tg, const hotspot *h, c
         if (!tg->loaded || cls < 0 ||
             sm_guideline_resolve(&tg->table, tc->regime, code, tc->classes, tc->categories,
                                  tc->n_classes, &g) != SM_OK) {
-            snprintf(out + len, size - len, "%s%s: see the guideline table", len ? ", " : "",
-                     code);
+            snprintf(out + len, size - len, "%s%s: see the guideline table", len ? ", " : "", code);
             continue;
         }
         const double *v = sm_guideline_values(&g, cls, NAN);
@@ -355,13 +355,13 @@ static const struct {
     const char *name;
     OGRFieldType type;
 } rec_fields[] = {
-    {"hotspot_id", OFTInteger},     {"rank", OFTInteger},          {"technology", OFTString},
-    {"technology_name", OFTString}, {"cover", OFTString},          {"groups_covered", OFTInteger},
-    {"groups", OFTInteger},         {"applicability", OFTReal},    {"sustainability", OFTReal},
-    {"environmental", OFTReal},     {"social", OFTReal},           {"economic", OFTReal},
-    {"cost_fit", OFTReal},          {"duration_fit", OFTReal},     {"practicality", OFTReal},
-    {"nature_bonus", OFTReal},      {"score", OFTReal},            {"sensitivity", OFTString},
-    {"cases", OFTString},           {"nearest_case", OFTString},   {"nearest_case_km", OFTReal},
+    {"hotspot_id", OFTInteger},     {"rank", OFTInteger},        {"technology", OFTString},
+    {"technology_name", OFTString}, {"cover", OFTString},        {"groups_covered", OFTInteger},
+    {"groups", OFTInteger},         {"applicability", OFTReal},  {"sustainability", OFTReal},
+    {"environmental", OFTReal},     {"social", OFTReal},         {"economic", OFTReal},
+    {"cost_fit", OFTReal},          {"duration_fit", OFTReal},   {"practicality", OFTReal},
+    {"nature_bonus", OFTReal},      {"score", OFTReal},          {"sensitivity", OFTString},
+    {"cases", OFTString},           {"nearest_case", OFTString}, {"nearest_case_km", OFTReal},
 };
 enum { NREC = sizeof rec_fields / sizeof rec_fields[0] };
 
@@ -407,9 +407,8 @@ static int add_recommendation(OGRLayerH l, const catalogue *c, const hotspot *h,
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     char cases[1200];
     case_text(r, cases, sizeof cases);
-    double reals[] = {s->applicability, s->sustainability, t->env,         t->social,
-                      t->econ,          s->cost_fit,       s->duration_fit, s->practicality,
-                      s->bonus,         s->total};
+    double reals[] = {s->applicability, s->sustainability, t->env,          t->social, t->econ,
+                      s->cost_fit,      s->duration_fit,   s->practicality, s->bonus,  s->total};
     OGR_F_SetFieldInteger(f, 0, (int)h->id), OGR_F_SetFieldInteger(f, 1, rank);
     OGR_F_SetFieldString(f, 2, t->code), OGR_F_SetFieldString(f, 3, t->name);
     OGR_F_SetFieldString(f, 4, s->covered == s->groups ? "full" : "partial");
@@ -425,9 +424,9 @@ static int add_recommendation(OGRLayerH l, const catalogue *c, const hotspot *h,
     }
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
-    return err == OGRERR_NONE ? SM_OK
-                              : sm_error_set(SM_EIO, "cannot write a recommendation: %s",
-                                             CPLGetLastErrorMsg());
+    return err == OGRERR_NONE
+               ? SM_OK
+               : sm_error_set(SM_EIO, "cannot write a recommendation: %s", CPLGetLastErrorMsg());
 }
 
 static int add_plan(OGRLayerH l, long id, const char *text)
@@ -437,9 +436,9 @@ static int add_plan(OGRLayerH l, long id, const char *text)
     OGR_F_SetFieldString(f, 1, text);
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
-    return err == OGRERR_NONE ? SM_OK
-                              : sm_error_set(SM_EIO, "cannot write an action plan: %s",
-                                             CPLGetLastErrorMsg());
+    return err == OGRERR_NONE
+               ? SM_OK
+               : sm_error_set(SM_EIO, "cannot write an action plan: %s", CPLGetLastErrorMsg());
 }
 
 /* ---- the stage ---- */

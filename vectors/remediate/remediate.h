@@ -19,15 +19,15 @@ int sm_remediate(const sm_config *cfg, sm_remediate_summary *out);
 
 typedef struct {
     char code[64], name[128];
-    int nature;             /* 2 yes, 1 partly, 0 no */
-    int cost_class;         /* 1-5, 0 unknown */
-    double duration_max;    /* months, NAN unknown */
+    int nature;          /* 2 yes, 1 partly, 0 no */
+    int cost_class;      /* 1-5, 0 unknown */
+    double duration_max; /* months, NAN unknown */
     double env, social, econ;
 } sm_technology;
 
 typedef struct {
     double applicability, sustainability, cost_fit, duration_fit, practicality, bonus, total;
-    int covered, groups;    /* contaminant groups the technology covers, of the hotspot's */
+    int covered, groups; /* contaminant groups the technology covers, of the hotspot's */
 } sm_score;
 
 /* ratings[g]: the technology's rating (0-3) for each of the hotspot's groups. */

@@ -2,9 +2,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "remediate/remediate.h"
+#include "remediate/stage_remediate.h"
 #include "remediate/store.h"
 #include "remediate/store_init.h"
-#include "remediate/stage_remediate.h"
 #include "stage/products.h"
 #include "stage/stage.h"
 
@@ -58,8 +58,9 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object_object_add(rec, "partial_cover", json_object_new_int64(s.partial));
     json_object_object_add(rec, "cases_linked", json_object_new_int64(s.cases_linked));
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "remediate: %ld recommendations for %ld hotspots (%ld partial "
-                            "cover), %ld case studies linked",
+        sm_log(SM_LOG_INFO,
+               "remediate: %ld recommendations for %ld hotspots (%ld partial "
+               "cover), %ld case studies linked",
                s.recommendations, s.hotspots, s.partial, s.cases_linked);
     return rc;
 }
@@ -69,16 +70,15 @@ const sm_stage sm_stage_remediate = {
     .args = "CONFIG",
     .summary = "remediation options for each hotspot from the store, ranked,\n"
                "with nearest case studies: <output>/recommendations.csv",
-    .help =
-        "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
-        "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
-        "covers its contaminant groups, ranked by a score whose every component is shown:\n"
-        "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
-        "(cost against area, duration against land use) and a nature-based bonus; a check\n"
-        "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
-        "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
-        "<output>/recommendations.csv and tables recommendations, action_plans in\n"
-        "hotspots.gpkg. See docs/remediation.md.\n",
+    .help = "Links each hotspot of <output>/hotspots.gpkg to the remediation technologies of the\n"
+            "store (remediation.store; create it with `soilmap store init`) whose applicability\n"
+            "covers its contaminant groups, ranked by a score whose every component is shown:\n"
+            "applicability, the SuRF-UK pillars weighted by remediation.weights, practicality\n"
+            "(cost against area, duration against land use) and a nature-based bonus; a check\n"
+            "of how the first choice changes when each weight moves by 0.1; the nearest case\n"
+            "studies of each technology; and an action-plan checklist per hotspot. Writes\n"
+            "<output>/recommendations.csv and tables recommendations, action_plans in\n"
+            "hotspots.gpkg. See docs/remediation.md.\n",
     .check = check,
     .enabled = enabled,
     .skip_note = "needs the 'remediation' and 'hotspots' sections",

@@ -162,8 +162,9 @@ int sm_store_open(const char *path, int writable, sm_store *s)
     struct stat st;
     if (stat(path, &st) != 0) {
         memset(s, 0, sizeof *s);
-        return sm_error_set(SM_ENOINPUT, "%s: no remediation store; create it with `soilmap "
-                                         "store init CONFIG`",
+        return sm_error_set(SM_ENOINPUT,
+                            "%s: no remediation store; create it with `soilmap "
+                            "store init CONFIG`",
                             path);
     }
     int rc = connect(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, s);
@@ -171,12 +172,13 @@ int sm_store_open(const char *path, int writable, sm_store *s)
     if (rc == SM_OK && v < 1)
         rc = sm_error_set(SM_EDATA, "%s: not a soilmap remediation store", path);
     else if (rc == SM_OK && v > SM_STORE_SCHEMA_VERSION)
-        rc = sm_error_set(SM_EDATA, "%s: schema version %d is newer than this soilmap's (%d)",
-                          path, v, SM_STORE_SCHEMA_VERSION);
+        rc = sm_error_set(SM_EDATA, "%s: schema version %d is newer than this soilmap's (%d)", path,
+                          v, SM_STORE_SCHEMA_VERSION);
     else if (rc == SM_OK && v < SM_STORE_SCHEMA_VERSION)
         rc = writable ? migrate(s, v)
-                      : sm_error_set(SM_EDATA, "%s: schema version %d needs migrating; open it "
-                                               "with a command that writes (store import)",
+                      : sm_error_set(SM_EDATA,
+                                     "%s: schema version %d needs migrating; open it "
+                                     "with a command that writes (store import)",
                                      path, v);
     if (rc != SM_OK)
         sm_store_close(s);

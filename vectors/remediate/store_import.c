@@ -18,17 +18,32 @@
 #include <sys/stat.h>
 
 enum { NCASE = 15, NCC = 5 };
-enum { C_ID, C_TITLE, C_COUNTRY, C_LON, C_LAT, C_LAND_USE, C_TECH, C_YEAR, C_AREA, C_VOLUME,
-       C_COST, C_DURATION, C_OUTCOME, C_REFERENCE, C_ILLUSTRATIVE };
+enum {
+    C_ID,
+    C_TITLE,
+    C_COUNTRY,
+    C_LON,
+    C_LAT,
+    C_LAND_USE,
+    C_TECH,
+    C_YEAR,
+    C_AREA,
+    C_VOLUME,
+    C_COST,
+    C_DURATION,
+    C_OUTCOME,
+    C_REFERENCE,
+    C_ILLUSTRATIVE
+};
 static const char *const case_columns[NCASE] = {
-    "id",      "title",     "country",   "lon",      "lat",     "land_use",
-    "technology", "year",   "area_ha",   "volume_m3", "cost_usd", "duration_months",
-    "outcome", "reference", "illustrative"};
+    "id",       "title",           "country", "lon",       "lat",
+    "land_use", "technology",      "year",    "area_ha",   "volume_m3",
+    "cost_usd", "duration_months", "outcome", "reference", "illustrative"};
 static const char *const cc_columns[NCC] = {"case_id", "contaminant", "initial_mg_kg",
                                             "target_mg_kg", "achieved_mg_kg"};
-static const char *const land_uses[] = {"agricultural", "residential", "industrial",
+static const char *const land_uses[] = {"agricultural", "residential",  "industrial",
                                         "commercial",   "recreational", "mining",
-                                        "military",     "other",       NULL};
+                                        "military",     "other",        NULL};
 
 typedef struct {
     char *v[NCASE];
@@ -58,8 +73,7 @@ static int open_vector(const char *path, GDALDatasetH *ds)
 }
 
 /* lon/lat of a point geometry in EPSG:4326 (from a GeoPackage layer). */
-static void geometry_lonlat(OGRGeometryH g, OGRCoordinateTransformationH ct, char **lon,
-                            char **lat)
+static void geometry_lonlat(OGRGeometryH g, OGRCoordinateTransformationH ct, char **lon, char **lat)
 {
     if (!g || OGR_G_IsEmpty(g))
         return;
@@ -77,8 +91,8 @@ static OGRCoordinateTransformationH to_lonlat(OGRLayerH l)
     if (!src)
         return NULL;
     OGRSpatialReferenceH ll = sm_crs_new("EPSG:4326");
-    OGRCoordinateTransformationH ct = OSRIsSame(src, ll) ? NULL
-                                                         : OCTNewCoordinateTransformation(src, ll);
+    OGRCoordinateTransformationH ct =
+        OSRIsSame(src, ll) ? NULL : OCTNewCoordinateTransformation(src, ll);
     OSRDestroySpatialReference(src), OSRDestroySpatialReference(ll);
     return ct;
 }
@@ -92,8 +106,9 @@ static int read_layer(OGRLayerH l, const char *const *cols, int ncols, int lonla
         idx[c] = OGR_FD_GetFieldIndex(d, cols[c]);
         int from_geometry = lonlat_geometry && (c == C_LON || c == C_LAT);
         if (idx[c] < 0 && !from_geometry)
-            return sm_error_set(SM_EDATA, "%s: layer %s has no column '%s' (see "
-                                          "data/remediation/README.md)",
+            return sm_error_set(SM_EDATA,
+                                "%s: layer %s has no column '%s' (see "
+                                "data/remediation/README.md)",
                                 t->file, OGR_L_GetName(l), cols[c]);
     }
     OGRCoordinateTransformationH ct = lonlat_geometry ? to_lonlat(l) : NULL;
@@ -306,9 +321,10 @@ static void check_codes(problems *p, const known *k, char *const *v, int *countr
     for (int i = 0; land_uses[i] && !lu; i++)
         lu = !strcmp(land_uses[i], v[C_LAND_USE]);
     if (!lu)
-        problem(p, "land_use", v[C_LAND_USE], "land_use '%s' is not one of agricultural, "
-                                              "residential, industrial, commercial, "
-                                              "recreational, mining, military, other",
+        problem(p, "land_use", v[C_LAND_USE],
+                "land_use '%s' is not one of agricultural, "
+                "residential, industrial, commercial, "
+                "recreational, mining, military, other",
                 v[C_LAND_USE]);
 }
 
@@ -333,10 +349,7 @@ static void check_case(problems *p, const known *k, char *const *v)
  * searches: a survey of 100,000 cases checks in well under a second. */
 static const table *sort_table;
 
-static int compare_text(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "");
-}
+static int compare_text(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
 
 static int compare_rows(const void *pa, const void *pb)
 {
@@ -491,8 +504,8 @@ static int write_case(sm_store *s, const statements *q, const survey *sv, char *
         sum->inserted++;
     int ok = run(q->upsert, v, NCASE) == SQLITE_DONE && run(q->clear, v, 1) == SQLITE_DONE;
     int pos = lower_bound(ccs, sv->cc_idx, v[C_ID]);
-    for (; ok && pos >= 0 && pos < ccs->n &&
-           !compare_text(ccs->rows[sv->cc_idx[pos]].v[0], v[C_ID]);
+    for (;
+         ok && pos >= 0 && pos < ccs->n && !compare_text(ccs->rows[sv->cc_idx[pos]].v[0], v[C_ID]);
          pos++)
         ok = run(q->insert_cc, ccs->rows[sv->cc_idx[pos]].v, NCC) == SQLITE_DONE;
     return ok ? SM_OK
@@ -533,8 +546,7 @@ static int by_file_and_row(const void *pa, const void *pb)
     return c ? c : (a->row > b->row) - (a->row < b->row);
 }
 
-int sm_store_import(sm_store *s, const char *file, const char *rejects_path,
-                    sm_import_summary *out)
+int sm_store_import(sm_store *s, const char *file, const char *rejects_path, sm_import_summary *out)
 {
     memset(out, 0, sizeof *out);
     table cases = {0}, ccs = {0};

@@ -12,9 +12,9 @@
 #include "remediate/store.h"
 
 typedef struct {
-    long cases, contaminant_rows;   /* read */
-    long rejected;                  /* rows with a problem, both tables */
-    long inserted, updated;         /* cases */
+    long cases, contaminant_rows; /* read */
+    long rejected;                /* rows with a problem, both tables */
+    long inserted, updated;       /* cases */
 } sm_import_summary;
 
 /* SM_EDATA when rows were rejected (written to rejects_path when not NULL). */

@@ -27,10 +27,12 @@ static const table_spec reference_tables[] = {
     {"technologies.csv",
      "technologies",
      {"code", "name", "category", "situ", "nature_based", "duration_min_months",
-      "duration_max_months", "cost_class", "env_score", "social_score", "econ_score",
-      "score_basis", "references"},
+      "duration_max_months", "cost_class", "env_score", "social_score", "econ_score", "score_basis",
+      "references"},
      {0}},
-    {"applicability.csv", "applicability", {"technology", "group", "rating", "note", "reference"},
+    {"applicability.csv",
+     "applicability",
+     {"technology", "group", "rating", "note", "reference"},
      {0}},
     {"countries.csv",
      "countries",
@@ -81,8 +83,8 @@ static int load_table(sm_store *s, const char *dir, const table_spec *t)
     snprintf(file, sizeof file, "%s/%s", dir, t->file);
     const char *const open_options[] = {"AUTODETECT_TYPE=NO", NULL};
     const char *const drivers[] = {"CSV", NULL};
-    GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_options,
-                                 NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_options, NULL);
     if (!ds)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open the catalogue table", file);
     OGRLayerH l = GDALDatasetGetLayer(ds, 0);
@@ -102,8 +104,7 @@ static int load_table(sm_store *s, const char *dir, const table_spec *t)
 static int load_catalogue(sm_store *s, const char *dir)
 {
     int rc = sm_store_script(s, "BEGIN");
-    for (unsigned i = 0; rc == SM_OK && i < sizeof reference_tables / sizeof *reference_tables;
-         i++)
+    for (unsigned i = 0; rc == SM_OK && i < sizeof reference_tables / sizeof *reference_tables; i++)
         rc = load_table(s, dir, &reference_tables[i]);
     if (rc == SM_OK)
         rc = sm_store_script(s, "COMMIT");
@@ -124,8 +125,9 @@ int sm_store_catalogue_check(const char *dir)
         int last = i == sizeof reference_tables / sizeof *reference_tables;
         snprintf(file, sizeof file, "%s/%s", dir, last ? "cases.csv" : reference_tables[i].file);
         if (access(file, R_OK) != 0)
-            return sm_error_set(SM_ENOINPUT, "%s: missing; remediation.catalogue must name a "
-                                             "folder of the catalogue CSVs (data/remediation/)",
+            return sm_error_set(SM_ENOINPUT,
+                                "%s: missing; remediation.catalogue must name a "
+                                "folder of the catalogue CSVs (data/remediation/)",
                                 file);
     }
     return SM_OK;
@@ -135,8 +137,7 @@ int sm_store_init(const char *path, const char *catalogue, int force)
 {
     struct stat st;
     if (!force && stat(path, &st) == 0)
-        return sm_error_set(SM_ECANTCREAT, "%s: a store exists already; --force replaces it",
-                            path);
+        return sm_error_set(SM_ECANTCREAT, "%s: a store exists already; --force replaces it", path);
     char dir[SM_PATH_SIZE];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -158,4 +159,3 @@ int sm_store_init(const char *path, const char *catalogue, int force)
     sm_outfile_abort(&out);
     return rc;
 }
-

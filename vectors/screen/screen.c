@@ -2,15 +2,15 @@
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/fields.h"
-#include "geostat/kdtree.h"
 #include "core/log.h"
-#include "features/nearest_source.h"
 #include "core/outfile.h"
 #include "core/progress.h"
+#include "features/nearest_source.h"
 #include "features/rejects.h"
+#include "geostat/kdtree.h"
+#include "grid/zonal.h"
 #include "guideline/exceedance.h"
 #include "guideline/thresholds.h"
-#include "grid/zonal.h"
 #include "stage/products.h"
 
 #include <cpl_string.h>
@@ -64,8 +64,8 @@ static GDALDatasetH open_raster(const char *path, int *rc)
 {
     GDALDatasetH ds = *rc == SM_OK ? GDALOpen(path, GA_ReadOnly) : NULL;
     if (!ds && *rc == SM_OK)
-        *rc = sm_error_set(SM_ENOINPUT, "%s: missing; run the interpolate and classify stages",
-                           path);
+        *rc =
+            sm_error_set(SM_ENOINPUT, "%s: missing; run the interpolate and classify stages", path);
     return ds;
 }
 
@@ -381,8 +381,8 @@ static OGRCoordinateTransformationH to_working(const run *r, OGRLayerH l)
 }
 
 /* A site from a feature, or NULL (and why) when its geometry is unusable. */
-static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransformationH ct,
-                     site *s, const char **why)
+static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransformationH ct, site *s,
+                     const char **why)
 {
     const sm_screening_config *sc = &cfg->screening;
     memset(s, 0, sizeof *s);
@@ -459,7 +459,8 @@ static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
     for (int i = 0; i < r->n; i++) {
         const double *v = s->v + (size_t)i * NV;
         for (int k = 0; k < 4; k++)
-            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]), sm_field_set_real(f, name, v[k]);
+            snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]),
+                sm_field_set_real(f, name, v[k]);
         for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
             snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1),
                 sm_field_set_real(f, name, v[V_P + t]);
@@ -488,8 +489,9 @@ static int write_site(const run *r, OGRLayerH l, const site *s)
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
     return err == OGRERR_NONE ? SM_OK
-                              : sm_error_set(SM_EIO, "sites_screened.gpkg: cannot write site %s: "
-                                                     "%s",
+                              : sm_error_set(SM_EIO,
+                                             "sites_screened.gpkg: cannot write site %s: "
+                                             "%s",
                                              s->id, CPLGetLastErrorMsg());
 }
 

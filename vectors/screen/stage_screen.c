@@ -12,10 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int enabled(const sm_config *cfg)
-{
-    return cfg->screening.present && cfg->screening.sites;
-}
+static int enabled(const sm_config *cfg) { return cfg->screening.present && cfg->screening.sites; }
 
 /* The registry opens as a vector data set, with the configured layer. */
 static int check(const sm_config *cfg)
@@ -59,10 +56,10 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
         json_object_object_add(per, names[p], json_object_new_int64(s.per_priority[p]));
     json_object_object_add(rec, "priority", per);
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "screen: %ld sites: %ld high, %ld medium, %ld low, %ld very low "
-                            "priority",
-               s.sites, s.per_priority[1], s.per_priority[2], s.per_priority[3],
-               s.per_priority[4]);
+        sm_log(SM_LOG_INFO,
+               "screen: %ld sites: %ld high, %ld medium, %ld low, %ld very low "
+               "priority",
+               s.sites, s.per_priority[1], s.per_priority[2], s.per_priority[3], s.per_priority[4]);
     return rc;
 }
 
@@ -73,19 +70,18 @@ const sm_stage sm_stage_screen = {
     .summary = "rank a registry of candidate sites by their\n"
                "probability of exceeding the guideline values:\n"
                "<output>/sites_screened.gpkg and .csv",
-    .help =
-        "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
-        "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
-        "contaminant: the predicted concentration and its standard deviation (mean and\n"
-        "maximum over a polygon), the probability of exceeding each tier for the site's\n"
-        "land use, samples within screening.sample_distance, the nearest pollution\n"
-        "source, overlapping hotspots with their first recommendations, and a priority:\n"
-        "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
-        "  2 medium    P(above the first tier) >= 0.5\n"
-        "  3 low       P(above the first tier) >= 0.2\n"
-        "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
-        "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
-        "without a usable geometry go to <output>/sites_rejects.csv.\n",
+    .help = "Screens a registry of candidate sites (points or polygons, any OGR format; a CSV\n"
+            "with lon/lat columns) given by --sites or screening.sites. For each site and\n"
+            "contaminant: the predicted concentration and its standard deviation (mean and\n"
+            "maximum over a polygon), the probability of exceeding each tier for the site's\n"
+            "land use, samples within screening.sample_distance, the nearest pollution\n"
+            "source, overlapping hotspots with their first recommendations, and a priority:\n"
+            "  1 high      P(above the top tier) >= 0.5 or P(above the first tier) >= 0.8\n"
+            "  2 medium    P(above the first tier) >= 0.5\n"
+            "  3 low       P(above the first tier) >= 0.2\n"
+            "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
+            "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
+            "without a usable geometry go to <output>/sites_rejects.csv.\n",
     .check = check,
     .enabled = enabled,
     .skip_note = "no 'screening.sites' in the config (or --sites)",
