@@ -41,7 +41,7 @@ static int cholesky(const double *A, double *L, int n, int ld, double *col)
     return rc;
 }
 
-int sm_cholesky(const double *A, double *L, int n, int ld)
+int sm_kriging_cholesky(const double *A, double *L, int n, int ld)
 {
     double small[128], *col = n <= 128 ? small : malloc((size_t)n * sizeof *col);
     if (!col)
@@ -52,16 +52,16 @@ int sm_cholesky(const double *A, double *L, int n, int ld)
     return rc;
 }
 
-void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd)
+void sm_kriging_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd)
 {
     for (int i = from; i < n; i++)
         rd[i] = 1.0 / L[(size_t)i * ld + i];
 }
 
-/* Column by column, as in sm_cholesky: the inner loop's steps are
+/* Column by column, as in sm_kriging_cholesky: the inner loop's steps are
  * independent, and each b[i] gets the same operations in the same order as
  * in the row-by-row form. */
-void sm_forward_solve(const double *L, const double *rd, int n, int ld, double *b)
+void sm_kriging_forward_solve(const double *L, const double *rd, int n, int ld, double *b)
 {
     for (int j = 0; j < n; j++) {
         double bj = b[j] *= rd[j];
@@ -122,8 +122,8 @@ static void solve_uv(const sm_kriging *k, const double *L, const double *rd, int
         u[i] = 1.0;
         v[i] = k->z[slot[i]];
     }
-    sm_forward_solve(L, rd, n, ld, u);
-    sm_forward_solve(L, rd, n, ld, v);
+    sm_kriging_forward_solve(L, rd, n, ld, u);
+    sm_kriging_forward_solve(L, rd, n, ld, v);
     *uu = dot(u, u, n);
     *vu = dot(v, u, n);
 }
@@ -198,7 +198,7 @@ int sm_kriging_init(sm_kriging *k, const sm_vgm *model, int n, const double *x, 
                             "singular even with a nugget; check the variogram model",
                             n);
     }
-    sm_reciprocal_diagonal(k->L, 0, n, n, k->rd);
+    sm_kriging_reciprocal_diagonal(k->L, 0, n, n, k->rd);
     solve_uv(k, k->L, k->rd, n, n, slot, k->u, k->v, &k->uu, &k->vu);
     free(C), free(slot);
     return SM_OK;
@@ -324,7 +324,7 @@ static void rebuild(const sm_kriging *k, sm_kriging_scratch *s, int n)
     }
     s->singular = factor(k, s->C, s->L, n, ld, s->work); /* work: cap >= n doubles */
     if (s->singular >= 0)
-        sm_reciprocal_diagonal(s->L, 0, n, ld, s->rd);
+        sm_kriging_reciprocal_diagonal(s->L, 0, n, ld, s->rd);
     s->k = n;
     s->updates = 0;
     s->rebuilds++;
@@ -357,7 +357,7 @@ static void delete_slot(sm_kriging_scratch *s, int j)
     }
     memmove(s->slot + j, s->slot + j + 1, (size_t)(k - j - 1) * sizeof *s->slot);
     s->k = k - 1;
-    sm_reciprocal_diagonal(s->L, j, k - 1, ld, s->rd);
+    sm_kriging_reciprocal_diagonal(s->L, j, k - 1, ld, s->rd);
 }
 
 /* Appends sample id as the last row; -1 if it makes the system singular. */
@@ -366,7 +366,7 @@ static int append_slot(const sm_kriging *k, sm_kriging_scratch *s, int id)
     int ld = s->cap, n = s->k;
     double *row = s->L + (size_t)n * ld;
     cov_row(k, k->x[id], k->y[id], s->slot, n, s->h, row);
-    sm_forward_solve(s->L, s->rd, n, ld, row);
+    sm_kriging_forward_solve(s->L, s->rd, n, ld, row);
     double d2 = k->sill - dot(row, row, n);
     if (!(d2 > 1e-12 * k->sill))
         return -1;
@@ -420,7 +420,7 @@ static void solve_uv_from(const sm_kriging *k, sm_kriging_scratch *s, int n, int
     double *u = s->u, *v = s->v;
     for (int i = from; i < n; i++)
         u[i] = 1.0, v[i] = k->z[s->slot[i]];
-    for (int j = 0; j < n; j++) { /* column by column, as sm_forward_solve */
+    for (int j = 0; j < n; j++) { /* column by column, as sm_kriging_forward_solve */
         if (j >= from)
             u[j] *= s->rd[j], v[j] *= s->rd[j];
         for (int i = j + 1 > from ? j + 1 : from; i < n; i++) {
@@ -478,7 +478,7 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
     double uu = global ? k->uu : s->uu, vu = global ? k->vu : s->vu;
     double *y = s->yv;
     cov_row(k, x0, y0, global ? NULL : s->slot, n, s->h, y);
-    sm_forward_solve(L, rd, n, ld, y);
+    sm_kriging_forward_solve(L, rd, n, ld, y);
     double yu = 0.0, yv = 0.0, yy = 0.0; /* three sums side by side, each in order */
     for (int i = 0; i < n; i++)
         yu += y[i] * u[i], yv += y[i] * v[i], yy += y[i] * y[i];

@@ -97,10 +97,10 @@ int sm_kriging_predict(const sm_kriging *k, sm_kriging_scratch *s, double x0, do
  * into L (same stride); returns 0, -1 when a pivot is not positive
  * (singular within round-off), or -2 when out of memory (n > 128 needs a
  * column of scratch). */
-int sm_cholesky(const double *A, double *L, int n, int ld);
+int sm_kriging_cholesky(const double *A, double *L, int n, int ld);
 /* rd[i] = 1 / L[i][i] for rows from..n-1. */
-void sm_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd);
-/* Solves L y = b in place (row stride ld), rd from sm_reciprocal_diagonal. */
-void sm_forward_solve(const double *L, const double *rd, int n, int ld, double *b);
+void sm_kriging_reciprocal_diagonal(const double *L, int from, int n, int ld, double *rd);
+/* Solves L y = b in place (row stride ld), rd from sm_kriging_reciprocal_diagonal. */
+void sm_kriging_forward_solve(const double *L, const double *rd, int n, int ld, double *b);
 
 #endif

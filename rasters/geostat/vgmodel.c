@@ -3,6 +3,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -152,4 +153,24 @@ int sm_vgm_isotropic(const sm_vgm *m)
         if (m->part[i].anis_ratio > 0.0 && m->part[i].anis_ratio < 1.0)
             return 0;
     return 1;
+}
+
+json_object *sm_vgm_json(const sm_vgm *m)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < m->n; i++) {
+        const sm_vgm_part *p = &m->part[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(p->type)));
+        json_object_object_add(o, "psill", json_object_new_double(p->psill));
+        json_object_object_add(o, "range", json_object_new_double(p->range));
+        if (p->type == SM_VGM_MAT)
+            json_object_object_add(o, "kappa", json_object_new_double(p->kappa));
+        if (p->anis_ratio < 1.0) {
+            json_object_object_add(o, "anis_angle", json_object_new_double(p->anis_angle));
+            json_object_object_add(o, "anis_ratio", json_object_new_double(p->anis_ratio));
+        }
+        json_object_array_add(a, o);
+    }
+    return a;
 }

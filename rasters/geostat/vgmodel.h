@@ -58,4 +58,8 @@ static inline double sm_vgm_cov(const sm_vgm *m, double dx, double dy)
 /* 1 if every part's anisotropy ratio is 1. */
 int sm_vgm_isotropic(const sm_vgm *m);
 
+/* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
+struct json_object;
+struct json_object *sm_vgm_json(const sm_vgm *m);
+
 #endif

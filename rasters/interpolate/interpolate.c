@@ -132,26 +132,6 @@ static json_object *lags_json(const sm_vario *v)
     return a;
 }
 
-json_object *sm_vgm_json(const sm_vgm *m)
-{
-    json_object *a = json_object_new_array();
-    for (int i = 0; i < m->n; i++) {
-        const sm_vgm_part *p = &m->part[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "model", json_object_new_string(sm_vgm_type_name(p->type)));
-        json_object_object_add(o, "psill", json_object_new_double(p->psill));
-        json_object_object_add(o, "range", json_object_new_double(p->range));
-        if (p->type == SM_VGM_MAT)
-            json_object_object_add(o, "kappa", json_object_new_double(p->kappa));
-        if (p->anis_ratio < 1.0) {
-            json_object_object_add(o, "anis_angle", json_object_new_double(p->anis_angle));
-            json_object_object_add(o, "anis_ratio", json_object_new_double(p->anis_ratio));
-        }
-        json_object_array_add(a, o);
-    }
-    return a;
-}
-
 static json_object *directional_json(const job *j)
 {
     const sm_interp_config *ic = j->ic;

@@ -38,10 +38,6 @@ typedef struct {
 
 int sm_interpolate(const sm_stage_ctx *ctx, sm_interp_summary *out);
 
-/* A model as JSON: [{model, psill, range[, kappa][, anis_angle, anis_ratio]}]. */
-struct json_object;
-struct json_object *sm_vgm_json(const sm_vgm *m);
-
 /* Adds the files the stage writes for cfg to paths. */
 int sm_interpolate_outputs(const sm_config *cfg, sm_paths *paths);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sm_sources_load(const sm_config *cfg, sm_sources *s)
+void sm_nearest_source_load(const sm_config *cfg, sm_source_set *s)
 {
     memset(s, 0, sizeof *s);
     char gpkg[SM_PATH_SIZE];
@@ -34,7 +34,7 @@ void sm_sources_load(const sm_config *cfg, sm_sources *s)
         GDALClose(ds);
 }
 
-void sm_sources_free(sm_sources *s)
+void sm_nearest_source_free(sm_source_set *s)
 {
     for (int i = 0; i < s->n; i++)
         OGR_G_DestroyGeometry(s->geoms[i]), free(s->name[i]), free(s->type[i]);
@@ -49,7 +49,7 @@ static double envelope_gap(const OGREnvelope *a, const OGREnvelope *b)
 }
 
 /* The envelope gap is a lower bound that skips most exact (GEOS) distances. */
-int sm_sources_nearest(const sm_sources *s, OGRGeometryH g, double *dist)
+int sm_nearest_source_find(const sm_source_set *s, OGRGeometryH g, double *dist)
 {
     OGREnvelope e;
     OGR_G_GetEnvelope(g, &e);

@@ -12,13 +12,13 @@ typedef struct {
     OGREnvelope *env;
     char **name, **type;
     int n;
-} sm_sources;
+} sm_source_set;
 
 /* Loads every source; none (or no samples.gpkg) leaves s empty. */
-void sm_sources_load(const sm_config *cfg, sm_sources *s);
-void sm_sources_free(sm_sources *s);
+void sm_nearest_source_load(const sm_config *cfg, sm_source_set *s);
+void sm_nearest_source_free(sm_source_set *s);
 
 /* Index of the source nearest to g (-1: none) and its distance in metres. */
-int sm_sources_nearest(const sm_sources *s, OGRGeometryH g, double *dist);
+int sm_nearest_source_find(const sm_source_set *s, OGRGeometryH g, double *dist);
 
 #endif

@@ -468,7 +468,7 @@ static void set_landuse_field(const sm_config *cfg, const zone *z, OGRFeatureH f
 }
 
 static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, const zone *z,
-                         const sm_sources *src)
+                         const sm_source_set *src)
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetGeometry(f, a->geoms[i]);
@@ -480,7 +480,7 @@ static int write_hotspot(const inputs *in, OGRLayerH l, const areas *a, long i, 
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples"), z->samples);
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "sample_ids"), z->sample_ids);
     double d;
-    int s = sm_sources_nearest(src, a->geoms[i], &d);
+    int s = sm_nearest_source_find(src, a->geoms[i], &d);
     if (s >= 0) {
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_name"), src->name[s]);
         OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "source_type"), src->type[s]);
@@ -500,11 +500,11 @@ static int write_hotspots(const inputs *in, GDALDatasetH ds, OGRSpatialReference
     int rc = create_hotspot_layer(in, ds, srs, &l);
     if (rc != SM_OK)
         return rc;
-    sm_sources src;
-    sm_sources_load(in->cfg, &src);
+    sm_source_set src;
+    sm_nearest_source_load(in->cfg, &src);
     for (long i = 0; i < a->n && rc == SM_OK; i++)
         rc = write_hotspot(in, l, a, i, &zones[i + 1], &src);
-    sm_sources_free(&src);
+    sm_nearest_source_free(&src);
     return rc;
 }
 

@@ -8,7 +8,7 @@
 #include "features/nearest_source.h"
 #include "features/rejects.h"
 #include "geostat/kdtree.h"
-#include "grid/zonal.h"
+#include "grid/cells.h"
 #include "guideline/exceedance.h"
 #include "guideline/thresholds.h"
 #include "stage/products.h"
@@ -53,7 +53,7 @@ typedef struct {
     double *sx, *sy;
     int nsamples;
     sm_kdtree tree;
-    sm_sources sources;
+    sm_source_set sources;
     OGRGeometryH *hotspots;
     long *hotspot_ids;
     int nhotspots;
@@ -175,7 +175,7 @@ static int open_run(const sm_stage_ctx *ctx, run *r)
         r->ph = open_raster(path, &rc);
     if (rc == SM_OK)
         rc = load_samples(r);
-    sm_sources_load(cfg, &r->sources);
+    sm_nearest_source_load(cfg, &r->sources);
     load_hotspots(r);
     return rc;
 }
@@ -196,7 +196,7 @@ static void close_run(run *r)
     sm_thresholds_free(&r->table);
     sm_kdtree_free(&r->tree);
     free(r->sx), free(r->sy);
-    sm_sources_free(&r->sources);
+    sm_nearest_source_free(&r->sources);
     for (int h = 0; h < r->nhotspots; h++)
         OGR_G_DestroyGeometry(r->hotspots[h]), free(r->recs[h]);
     free(r->hotspots), free(r->hotspot_ids), free(r->recs);
@@ -316,7 +316,7 @@ static void context(const run *r, site *s)
                                                &found, &cap)
                             : 0;
     free(found);
-    s->source = sm_sources_nearest(&r->sources, s->geom, &s->source_d);
+    s->source = sm_nearest_source_find(&r->sources, s->geom, &s->source_d);
     s->hotspot = -1;
     for (int h = 0; h < r->nhotspots; h++)
         if (r->hotspots[h] && OGR_G_Intersects(s->geom, r->hotspots[h])) {

@@ -2,8 +2,8 @@
  * over them: a point's cell; a polygon's cells whose centres lie inside it
  * (rasterised by GDAL), or, for one smaller than a cell, the cell of a point
  * on its surface. */
-#ifndef SM_ZONAL_H
-#define SM_ZONAL_H
+#ifndef SM_CELLS_H
+#define SM_CELLS_H
 
 #include "grid/grid.h"
 

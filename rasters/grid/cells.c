@@ -1,4 +1,4 @@
-#include "grid/zonal.h"
+#include "grid/cells.h"
 #include "core/error.h"
 
 #include <cpl_error.h>
