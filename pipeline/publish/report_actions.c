@@ -63,7 +63,7 @@ int sm_report_section_hotspots(report *r)
                                     "Not in this run: the config has no hotspots section.", &why);
     if (!ds && !why)
         return SM_EDATA;
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_HOTSPOTS) : NULL;
     if (!l)
         return section_absent(f, ds, why ? why : "hotspots.gpkg has no hotspots layer.");
     sm_report_para(f, "note",
@@ -198,7 +198,7 @@ int sm_report_section_remediation(report *r)
                       "Not in this run: the config has no remediation section.", &why);
     if (!ds && !why)
         return SM_EDATA;
-    OGRLayerH hs = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
+    OGRLayerH hs = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_HOTSPOTS) : NULL;
     OGRLayerH rec = ds ? GDALDatasetGetLayerByName(ds, "recommendations") : NULL;
     if (!hs || !rec)
         return section_absent(f, ds,

@@ -13,7 +13,7 @@ void sm_nearest_source_load(const sm_config *cfg, sm_source_set *s)
     char gpkg[SM_PATH_SIZE];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "sources") : NULL;
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_SOURCES) : NULL;
     long total = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
     s->geoms = calloc((size_t)total + 1, sizeof *s->geoms);
     s->env = calloc((size_t)total + 1, sizeof *s->env);

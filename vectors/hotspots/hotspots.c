@@ -348,7 +348,7 @@ static int count_samples(const inputs *in, const char *ids, zone *zones)
     sm_product_path(gpkg, sizeof gpkg, in->cfg, SM_PRODUCT_SAMPLES);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
     GDALDatasetH idr = GDALOpen(ids, GA_ReadOnly);
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "samples") : NULL;
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_SAMPLES) : NULL;
     if (!l || !idr) {
         if (ds)
             GDALClose(ds);
@@ -419,7 +419,7 @@ static int add_fields(const inputs *in, OGRLayerH l)
 static int create_hotspot_layer(const inputs *in, GDALDatasetH ds, OGRSpatialReferenceH srs,
                                 OGRLayerH *out)
 {
-    *out = GDALDatasetCreateLayer(ds, "hotspots", srs, wkbPolygon, NULL);
+    *out = GDALDatasetCreateLayer(ds, SM_LAYER_HOTSPOTS, srs, wkbPolygon, NULL);
     if (!*out)
         return sm_error_set(SM_EIO, "hotspots.gpkg: cannot create layer hotspots: %s",
                             CPLGetLastErrorMsg());

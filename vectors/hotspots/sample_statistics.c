@@ -39,7 +39,7 @@ static double default_distance(const sm_points *p)
 static int create_layer(const sm_config *cfg, GDALDatasetH ds, OGRLayerH *out)
 {
     OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "sample_statistics", srs, wkbPoint, NULL);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, SM_LAYER_SAMPLE_STATISTICS, srs, wkbPoint, NULL);
     OSRDestroySpatialReference(srs);
     *out = NULL;
     if (!l)

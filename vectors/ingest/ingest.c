@@ -72,7 +72,7 @@ static OGRLayerH create_samples_layer(const sm_config *cfg, GDALDatasetH ds,
                                       OGRSpatialReferenceH work)
 {
     const sm_samples_config *s = &cfg->samples;
-    OGRLayerH layer = GDALDatasetCreateLayer(ds, "samples", work, wkbPoint, NULL);
+    OGRLayerH layer = GDALDatasetCreateLayer(ds, SM_LAYER_SAMPLES, work, wkbPoint, NULL);
     if (!layer)
         return NULL;
     int bad = add_field(layer, "sample_id", OFTString) | add_field(layer, "src_row", OFTInteger64);

@@ -1,6 +1,7 @@
 #include "ingest/sources.h"
 #include "core/crs.h"
 #include "core/error.h"
+#include "stage/products.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -107,7 +108,7 @@ static OGRLayerH create_output(const sm_config *cfg, GDALDatasetH ds, OGRSpatial
     static const char *const base[] = {"source", "src_row", "type", "name"};
     const char *attrs[SM_MAX_ATTRIBUTES];
     int na = collect_attribute_names(cfg, attrs, SM_MAX_ATTRIBUTES);
-    OGRLayerH out = GDALDatasetCreateLayer(ds, "sources", work, wkbUnknown, NULL);
+    OGRLayerH out = GDALDatasetCreateLayer(ds, SM_LAYER_SOURCES, work, wkbUnknown, NULL);
     for (int i = 0; out && i < 4 + na; i++) {
         const char *name = i < 4 ? base[i] : attrs[i - 4];
         OGRFieldDefnH fd = OGR_Fld_Create(name, i == 1 ? OFTInteger64 : OFTString);

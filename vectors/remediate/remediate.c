@@ -476,7 +476,7 @@ static int one_hotspot(const sm_config *cfg, catalogue *c, targets *tg, hotspot 
 static int each_hotspot(const sm_config *cfg, catalogue *c, GDALDatasetH gpkg, const sinks *out,
                         sm_remediate_summary *sum)
 {
-    OGRLayerH l = GDALDatasetGetLayerByName(gpkg, "hotspots");
+    OGRLayerH l = GDALDatasetGetLayerByName(gpkg, SM_LAYER_HOTSPOTS);
     if (!l)
         return sm_error_set(SM_ENOINPUT, "hotspots.gpkg has no layer hotspots; run the "
                                          "hotspots stage");

@@ -92,7 +92,7 @@ static int load_samples(run *r)
     char gpkg[PATH];
     sm_product_path(gpkg, sizeof gpkg, r->cfg, SM_PRODUCT_SAMPLES);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "samples") : NULL;
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_SAMPLES) : NULL;
     if (!l) {
         if (ds)
             GDALClose(ds);
@@ -137,7 +137,7 @@ static void load_hotspots(run *r)
     char gpkg[PATH];
     sm_product_path(gpkg, sizeof gpkg, r->cfg, SM_PRODUCT_HOTSPOTS);
     GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "hotspots") : NULL;
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_HOTSPOTS) : NULL;
     long total = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
     r->hotspots = calloc((size_t)total + 1, sizeof *r->hotspots);
     r->hotspot_ids = calloc((size_t)total + 1, sizeof *r->hotspot_ids);
@@ -445,7 +445,7 @@ static int add_contaminant_fields(const run *r, OGRLayerH l)
 /* The sites layer with all its fields in *out; a status if either fails. */
 static int create_sites_layer(const run *r, GDALDatasetH ds, const char *path, OGRLayerH *out)
 {
-    *out = GDALDatasetCreateLayer(ds, "sites", r->srs, wkbUnknown, NULL);
+    *out = GDALDatasetCreateLayer(ds, SM_LAYER_SITES, r->srs, wkbUnknown, NULL);
     if (!*out)
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
     int rc = add_site_fields(*out);
