@@ -197,6 +197,7 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
                                        "duplicates",
                                        "duplicate_tolerance",
                                        "max_reject_share",
+                                       "encoding",
                                        NULL};
     static const char *const censor_words[] = {"half-limit", "limit", "drop", NULL};
     static const char *const dup_words[] = {"mean", "first", "max", NULL};
@@ -211,6 +212,7 @@ static int load_samples(const sm_ynode *root, sm_samples_config *s)
     SM_TRY(sm_y_key_string(&n, "y", 0, &s->y));
     SM_TRY(sm_y_key_string(&n, "wkt", 0, &s->wkt));
     SM_TRY(sm_y_key_string(&n, "id", 0, &s->id));
+    SM_TRY(sm_y_key_string(&n, "encoding", 0, &s->encoding));
     if ((s->x == NULL) != (s->y == NULL))
         return sm_y_error(&n, "give both 'x' and 'y' columns, or neither");
     if (s->x && s->wkt)
@@ -263,8 +265,11 @@ static int load_sources(const sm_ynode *root, sm_config *cfg)
         return SM_OK;
     int count = sm_y_is_seq(&n) ? sm_y_seq_len(&n) : 1;
     cfg->sources = calloc((size_t)count, sizeof *cfg->sources);
+    sm_ycursor at = {0};
+    sm_ynode item = n;
     for (int i = 0; i < count; i++) {
-        sm_ynode item = sm_y_is_seq(&n) ? sm_y_seq_item(&n, i) : n;
+        if (sm_y_is_seq(&n))
+            sm_y_seq_next(&n, &at, &item);
         cfg->n_sources = i + 1;
         SM_TRY(load_source(&item, &cfg->sources[i]));
     }
@@ -301,7 +306,7 @@ int sm_config_load(const char *file, sm_config *cfg)
     cfg->file = strdup(file);
     rc = load_root(&doc, cfg);
     if (rc == SM_OK)
-        cfg->json = sm_yaml_to_json(&doc);
+        rc = sm_yaml_to_json(&doc, &cfg->json);
     sm_yaml_free(&doc);
     if (rc)
         sm_config_free(cfg);
@@ -328,6 +333,7 @@ void sm_config_free(sm_config *cfg)
     free(s->contaminants);
     free_strings(s->attributes, s->n_attributes);
     free(s->path), free(s->layer), free(s->crs), free(s->x), free(s->y), free(s->wkt), free(s->id);
+    free(s->encoding);
     for (int i = 0; i < cfg->n_sources; i++) {
         sm_source_config *src = &cfg->sources[i];
         free(src->path), free(src->layer), free(src->crs), free(src->wkt);

@@ -20,6 +20,7 @@ typedef struct {
 typedef struct {
     char *path, *layer, *crs;
     char *x, *y, *wkt, *id;
+    char *encoding; /* of the file's text (a CPLRecode name); NULL: UTF-8 */
     sm_contaminant *contaminants;
     int n_contaminants;
     char **attributes; /* extra columns copied to the output as text */

@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "config/yamlread.h"
 #include "core/error.h"
+#include "core/limits.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,9 +17,10 @@ static int load_name_map(const sm_ynode *map, char ***keys, char ***values, int 
         return sm_y_error(map, "expected a mapping such as {residential: residential-parkland}");
     *keys = calloc((size_t)len, sizeof **keys);
     *values = calloc((size_t)len, sizeof **values);
-    for (int i = 0; i < len; i++) {
-        const char *key;
-        sm_ynode v = sm_y_map_item(map, i, &key);
+    sm_ycursor at = {0};
+    sm_ynode v;
+    const char *key;
+    for (int i = 0; sm_y_map_next(map, &at, &v, &key); i++) {
         (*keys)[i] = strdup(key);
         *n = i + 1;
         SM_TRY(sm_y_string(&v, &(*values)[i]));
@@ -34,13 +36,14 @@ static int load_class_map(const sm_ynode *map, sm_thresholds_config *tc)
         return sm_y_error(map, "expected a mapping such as {residential: residential-parkland}");
     tc->classes = calloc((size_t)len, sizeof *tc->classes);
     tc->categories = calloc((size_t)len, sizeof *tc->categories);
-    for (int i = 0; i < len; i++) {
-        const char *key;
-        sm_ynode v = sm_y_map_item(map, i, &key);
+    sm_ycursor at = {0};
+    sm_ynode v;
+    const char *key;
+    for (int i = 0; sm_y_map_next(map, &at, &v, &key); i++) {
         tc->classes[i] = strdup(key);
         tc->n_classes = i + 1;
         int n = 0;
-        SM_TRY(sm_y_key_strings(map, key, &tc->categories[i], &n));
+        SM_TRY(sm_y_strings(&v, &tc->categories[i], &n));
         if (n < 1)
             return sm_y_error(&v, "expected a category of the regime, or a list of them");
     }
@@ -120,8 +123,9 @@ static int load_overrides(const sm_ynode *sec, sm_thresholds_config *tc)
         return sm_y_error(&list, "expected a list such as [{contaminant: cd, land_use: "
                                  "agricultural, tier: 1, value: 1.0}]");
     tc->overrides = calloc((size_t)n, sizeof *tc->overrides);
-    for (int i = 0; i < n; i++) {
-        sm_ynode item = sm_y_seq_item(&list, i);
+    sm_ycursor at = {0};
+    sm_ynode item;
+    for (int i = 0; sm_y_seq_next(&list, &at, &item); i++) {
         sm_threshold_override *o = &tc->overrides[i];
         double tier = 1;
         tc->n_overrides = i + 1;
@@ -176,9 +180,10 @@ static int load_background(const sm_ynode *sec, const sm_config *cfg, sm_thresho
         return sm_y_error(&map, "expected a mapping such as {cd: 0.3, pb: 25}");
     tc->background_names = calloc((size_t)len, sizeof *tc->background_names);
     tc->background = calloc((size_t)len, sizeof *tc->background);
-    for (int i = 0; i < len; i++) {
-        const char *key;
-        sm_ynode v = sm_y_map_item(&map, i, &key);
+    sm_ycursor at = {0};
+    sm_ynode v;
+    const char *key;
+    for (int i = 0; sm_y_map_next(&map, &at, &v, &key); i++) {
         tc->background_names[i] = strdup(key);
         tc->n_background = i + 1;
         if (!is_sample_contaminant(cfg, key))
@@ -191,6 +196,10 @@ static int load_background(const sm_ynode *sec, const sm_config *cfg, sm_thresho
 static int load_threshold_contaminants(const sm_ynode *sec, const sm_config *cfg,
                                        sm_thresholds_config *tc)
 {
+    sm_ynode list;
+    if (sm_y_get(sec, "contaminants", &list) && sm_y_count(&list) > SM_MAX_CONTAMINANTS)
+        return sm_y_error(&list, "%d contaminants; one run handles at most %d", sm_y_count(&list),
+                          SM_MAX_CONTAMINANTS);
     SM_TRY(sm_y_key_strings(sec, "contaminants", &tc->contaminants, &tc->n_contaminants));
     for (int i = 0; i < tc->n_contaminants; i++)
         if (!is_sample_contaminant(cfg, tc->contaminants[i])) {

@@ -2,6 +2,7 @@
 #include "config/config.h"
 #include "config/yamlread.h"
 #include "core/error.h"
+#include "core/limits.h"
 #include "geostat/vgmodel.h"
 
 #include <math.h>
@@ -220,6 +221,10 @@ static int load_cross_validation(const sm_ynode *sec, sm_interp_config *ic)
 
 static int load_contaminant_list(const sm_ynode *sec, const sm_config *cfg, sm_interp_config *ic)
 {
+    sm_ynode list;
+    if (sm_y_get(sec, "contaminants", &list) && sm_y_count(&list) > SM_MAX_CONTAMINANTS)
+        return sm_y_error(&list, "%d contaminants; one run handles at most %d", sm_y_count(&list),
+                          SM_MAX_CONTAMINANTS);
     SM_TRY(sm_y_key_strings(sec, "contaminants", &ic->contaminants, &ic->n_contaminants));
     for (int i = 0; i < ic->n_contaminants; i++) {
         int known = 0;

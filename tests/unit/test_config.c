@@ -158,6 +158,89 @@ static void test_yaml_syntax_error_located(void **state)
     assert_true(col >= 1);
 }
 
+/* libfyaml's error positions are already 1-based: the '@' is line 2,
+ * column 4 (they were reported one line and one column late). */
+static void test_yaml_error_position_exact(void **state)
+{
+    (void)state;
+    const char *path = sm_test_write("at.yaml", "project: t\nb: @x\n");
+    sm_config cfg;
+    assert_error(sm_config_load(path, &cfg), SM_ECONFIG,
+                 "at.yaml:2:4: plain scalar cannot start with '@'");
+}
+
+/* Bytes that are not UTF-8 text stopped libfyaml without an error, so the
+ * config silently ended there; now they are refused where they stand. */
+static void test_not_utf8_located(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    const char *path = sm_test_write("latin1.yaml", "project: t\n# caf\xe9\ngrid: x\n");
+    assert_error(sm_config_load(path, &cfg), SM_ECONFIG,
+                 "latin1.yaml:2:6: not UTF-8 text (byte 0xe9); save the file as UTF-8");
+    /* an overlong '/' (0xc0 0xaf) and a UTF-16 surrogate are not UTF-8 either */
+    path = sm_test_write("overlong.yaml", "project: t\noutput: a\xc0\xaf\n");
+    assert_error(sm_config_load(path, &cfg), SM_ECONFIG,
+                 "overlong.yaml:2:10: not UTF-8 text (byte 0xc0)");
+    path = sm_test_write("surrogate.yaml", "project: \xed\xa0\x80\n");
+    assert_error(sm_config_load(path, &cfg), SM_ECONFIG,
+                 "surrogate.yaml:1:10: not UTF-8 text (byte 0xed)");
+    /* a BOM and characters of every length are fine */
+    path = sm_test_write("bom.yaml", "\xef\xbb\xbfproject: \xc3\xa9\xe2\x82\xac\xf0\x9f\x8c\x8d\n");
+    assert_error(sm_config_load(path, &cfg), SM_ECONFIG,
+                 "bom.yaml: (top level): missing required key 'output'");
+}
+
+/* Anchors, aliases and merge keys behave as YAML says, and the JSON kept
+ * for run.json and the rerun key holds the resolved values. */
+static void test_aliases_and_merge_keys(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    const char *samples = "samples:\n"
+                          "  path: data/s.csv\n"
+                          "  crs: EPSG:4326\n"
+                          "  x: lon\n"
+                          "  y: lat\n"
+                          "  contaminants:\n"
+                          "    cd: &metal {column: Cd, unit: ug/kg}\n"
+                          "    pb: {<<: *metal, column: Pb}\n";
+    int rc = load("grid: {resolution: &cell 25, buffer: *cell}\n", samples, NULL, &cfg);
+    if (rc)
+        fail_msg("%s", sm_error_message());
+    assert_true(fabs(cfg.grid.buffer - 25.0) < 1e-12);
+    assert_string_equal(cfg.samples.contaminants[1].column, "Pb");
+    assert_true(fabs(cfg.samples.contaminants[1].to_mgkg - 1e-3) < 1e-15);
+    assert_non_null(cfg.json);
+    assert_non_null(strstr(cfg.json, "\"buffer\": 25"));
+    assert_non_null(strstr(cfg.json, "\"pb\": {\"unit\": \"ug/kg\", \"column\": \"Pb\"}") ||
+                    strstr(cfg.json, "\"pb\": {\"column\": \"Pb\", \"unit\": \"ug/kg\"}"));
+    sm_config_free(&cfg);
+}
+
+/* An alias to no anchor, and an anchor that contains its own alias. */
+static void test_bad_aliases_located(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 25, buffer: *nowhere}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG,
+                 "cfg.yaml:4:32: grid.buffer: alias '*nowhere' names no anchor: define "
+                 "'&nowhere' before it");
+    rc = load("grid: &g {resolution: 25, extent: [*g]}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG,
+                 "cfg.yaml:4:36: grid.extent[0]: this alias is inside the value it names");
+}
+
+/* A key given twice is an error at the second one. */
+static void test_duplicate_key_located(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    int rc = load("grid: {resolution: 25, resolution: 30}\n", base_samples, NULL, &cfg);
+    assert_error(rc, SM_ECONFIG, "cfg.yaml:4:24: grid.resolution: duplicate key");
+}
+
 static void test_random_bytes_config(void **state)
 {
     (void)state;
@@ -295,6 +378,11 @@ int main(void)
         cmocka_unit_test(test_unknown_unit),
         cmocka_unit_test(test_geographic_working_crs_refused),
         cmocka_unit_test(test_yaml_syntax_error_located),
+        cmocka_unit_test(test_yaml_error_position_exact),
+        cmocka_unit_test(test_not_utf8_located),
+        cmocka_unit_test(test_aliases_and_merge_keys),
+        cmocka_unit_test(test_bad_aliases_located),
+        cmocka_unit_test(test_duplicate_key_located),
         cmocka_unit_test(test_random_bytes_config),
         cmocka_unit_test(test_missing_config_file),
         cmocka_unit_test(test_explicit_extent),
