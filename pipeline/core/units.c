@@ -1,5 +1,8 @@
 #include "core/units.h"
 
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
 #include <strings.h>
 
 static const struct {
@@ -25,4 +28,17 @@ int sm_unit_to_mgkg(const char *unit, double *factor)
 const char *sm_unit_names(void)
 {
     return "mg/kg, ppm, µg/g, µg/kg (ug/kg), ng/g, ppb, g/kg, mg/g, %, ng/kg";
+}
+
+const char *sm_unit_convert(double value, double to_mgkg, double *mgkg)
+{
+    *mgkg = value * to_mgkg;
+    if (!isfinite(*mgkg))
+        return "infinite after conversion to mg/kg";
+    if (*mgkg > SM_MGKG_MAX)
+        return "more than 1e6 mg/kg (100 % of the mass): not a possible concentration";
+    /* a subnormal or zero result from a positive value has lost its digits */
+    if (value > 0 && *mgkg < DBL_MIN)
+        return "number too small after conversion to mg/kg (it would read as 0)";
+    return NULL;
 }

@@ -9,4 +9,13 @@ int sm_unit_to_mgkg(const char *unit, double *factor);
 /* Comma-separated list of the accepted units, for error messages. */
 const char *sm_unit_names(void);
 
+/* The largest concentration there can be: 1e6 mg/kg is the whole mass of the
+ * sample. It also keeps squared differences (variograms) far from overflow. */
+#define SM_MGKG_MAX 1e6
+
+/* value, in a unit whose factor is to_mgkg, converted into *mgkg. NULL if the
+ * result is a possible concentration; else why not (static text): infinite,
+ * above SM_MGKG_MAX, or a positive value that underflows. */
+const char *sm_unit_convert(double value, double to_mgkg, double *mgkg);
+
 #endif

@@ -1,5 +1,6 @@
 #include "interpolate/interpolate.h"
 #include "core/error.h"
+#include "core/jsonfile.h"
 #include "core/log.h"
 #include "core/outfile.h"
 #include "core/progress.h"
@@ -186,16 +187,9 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     if (j->ic->n_directions)
         json_object_object_add(o, "directional", directional_json(j));
     sm_product_member(path, sizeof path, j->cfg, SM_PRODUCT_VARIOGRAM, "%s", j->name);
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
-    int bad = json_object_to_file_ext(
-                  out.tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) != 0;
+    rc = sm_json_write(o, path);
     json_object_put(o);
-    if (bad) {
-        sm_outfile_abort(&out);
-        return sm_error_set(SM_ECANTCREAT, "%s: cannot write", path);
-    }
-    return sm_outfile_commit(&out);
+    return rc;
 }
 
 /* ---- the surface kernel ---- */

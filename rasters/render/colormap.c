@@ -1,4 +1,5 @@
 #include "render/colormap.h"
+#include "core/jsonfile.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -108,6 +109,7 @@ char *sm_colormap_json(const sm_colormap *m)
         json_object_array_add(stops, s);
     }
     json_object_object_add(o, "stops", stops);
+    sm_json_make_finite(o);
     char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
     json_object_put(o);
     return text;

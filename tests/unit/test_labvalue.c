@@ -78,6 +78,22 @@ static void test_bad_values(void **state)
     expect_bad("<-1", "negative concentration");
 }
 
+/* strtod's ERANGE: a number beyond a double is not read as infinity or 0. */
+static void test_out_of_range(void **state)
+{
+    (void)state;
+    expect_bad("1e400", "number too large (beyond the range of a double)");
+    expect_bad("1e-400", "number too small (it would read as 0)");
+    expect_bad("<1e-400", "number too small (it would read as 0)");
+    expect_bad("1e-310", "number too small (it would read as 0)"); /* subnormal */
+    expect("1e-300", SM_LAB_DETECTED, 1e-300);
+    expect("1e308", SM_LAB_DETECTED, 1e308); /* the unit conversion judges it */
+    double v = 0;
+    assert_int_equal(sm_parse_number("1e999", &v), -2);
+    assert_int_equal(sm_parse_number("2.5", &v), 0);
+    assert_true(v == 2.5);
+}
+
 static void test_substitution(void **state)
 {
     (void)state;
@@ -94,6 +110,7 @@ int main(void)
         cmocka_unit_test(test_censored_without_limit),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_substitution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,6 +229,53 @@ static void test_geojson_input(void **state)
     sm_config_free(&cfg);
 }
 
+/* With samples.encoding the header is converted too: a Latin-1 column name
+ * matches the config's (UTF-8) one, and the text read is UTF-8. */
+static void test_encoded_header(void **state)
+{
+    (void)state;
+    sm_test_write("enc.csv", "x,y,Cd,Pb,Bemerkung_\xe4\n181072,333611,1,2,S\xfc\x64\n");
+    const char *keys = "  path: enc.csv\n  crs: EPSG:28992\n  x: x\n  y: y\n"
+                       "  attributes: [\"Bemerkung_\xc3\xa4\"]\n";
+    char lines[512];
+    sm_config cfg;
+    sm_sample_set set;
+    sm_rejects rej;
+    sm_read_counts counts;
+    snprintf(lines, sizeof lines, "%s  encoding: latin1\n", keys);
+    assert_int_equal(read_file(lines, &set, &rej, &counts, &cfg), SM_OK);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.items[0].attr[0], "S\xc3\xbc\x64");
+    sm_samples_free(&set);
+    sm_rejects_free(&rej);
+    sm_config_free(&cfg);
+    /* without it the column is not found */
+    assert_int_equal(read_file(keys, &set, &rej, &counts, &cfg), SM_ECONFIG);
+    assert_non_null(strstr(sm_error_message(), "is not in"));
+    assert_non_null(strstr(sm_error_message(), "header is not UTF-8: set samples.encoding"));
+    sm_samples_free(&set);
+    sm_config_free(&cfg);
+}
+
+/* Coordinates beyond a double (strtod's ERANGE) are not read as 0 or inf. */
+static void test_coordinate_out_of_range(void **state)
+{
+    (void)state;
+    sm_test_write("range.csv", "x,y,Cd,Pb\n181072,333611,1,2\n1e-400,333611,1,2\n");
+    sm_config cfg;
+    sm_sample_set set;
+    sm_rejects rej;
+    sm_read_counts counts;
+    assert_int_equal(read_file("  path: range.csv\n  crs: EPSG:28992\n  x: x\n  y: y\n", &set, &rej,
+                               &counts, &cfg),
+                     SM_OK);
+    assert_int_equal(set.n, 1);
+    assert_reject(&rej, 2, "x", "x: coordinate out of range");
+    sm_samples_free(&set);
+    sm_rejects_free(&rej);
+    sm_config_free(&cfg);
+}
+
 /* A layer in a real Shapefile and GeoPackage, made through OGR, in RD New. */
 static void make_layer(const char *driver, const char *path)
 {
@@ -318,6 +365,8 @@ int main(void)
                                        cmocka_unit_test(test_csv_without_crs_refused),
                                        cmocka_unit_test(test_geojson_input),
                                        cmocka_unit_test(test_shapefile_and_geopackage_input),
-                                       cmocka_unit_test(test_wkt_column)};
+                                       cmocka_unit_test(test_wkt_column),
+                                       cmocka_unit_test(test_encoded_header),
+                                       cmocka_unit_test(test_coordinate_out_of_range)};
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }

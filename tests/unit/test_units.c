@@ -3,6 +3,7 @@
 #include "core/units.h"
 
 #include <math.h>
+#include <string.h>
 
 static double factor(const char *unit)
 {
@@ -38,9 +39,29 @@ static void test_unknown_units(void **state)
     assert_int_equal(sm_unit_to_mgkg("kg", &f), -1);
 }
 
+/* Conversion judges the result in mg/kg: infinite, beyond the whole mass
+ * (1e6 mg/kg) or underflowing values are refused, with a reason. */
+static void test_convert_checks(void **state)
+{
+    (void)state;
+    double v = -1;
+    assert_null(sm_unit_convert(999, 1e3, &v));
+    assert_true(v == 999000.0);
+    assert_null(sm_unit_convert(1e6, 1.0, &v)); /* the bound itself is possible */
+    assert_null(sm_unit_convert(0, 1e-6, &v));
+    assert_true(v == 0.0);
+    assert_string_equal(sm_unit_convert(1e308, 1e3, &v), "infinite after conversion to mg/kg");
+    assert_non_null(strstr(sm_unit_convert(2e6, 1.0, &v), "more than 1e6 mg/kg"));
+    assert_non_null(strstr(sm_unit_convert(2e3, 1e3, &v), "more than 1e6 mg/kg")); /* g/kg */
+    assert_non_null(strstr(sm_unit_convert(1e200, 1.0, &v), "more than 1e6 mg/kg"));
+    assert_non_null(strstr(sm_unit_convert(1e-305, 1e-6, &v), "too small after conversion"));
+    assert_true(SM_MGKG_MAX == 1e6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_known_units),
-                                       cmocka_unit_test(test_unknown_units)};
+                                       cmocka_unit_test(test_unknown_units),
+                                       cmocka_unit_test(test_convert_checks)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

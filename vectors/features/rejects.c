@@ -3,12 +3,46 @@
 #include "core/outfile.h"
 
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+/* The length of the valid UTF-8 character at s, or 0 if there is none. */
+static size_t utf8_char_length(const char *s)
+{
+    for (size_t len = 1; len <= 4; len++) {
+        if (!s[len - 1])
+            return 0;
+        if (CPLIsUTF8(s, (int)len))
+            return len;
+    }
+    return 0;
+}
+
+/* A copy that is valid UTF-8, so that rejects.csv is: a byte that is not
+ * part of a UTF-8 character is written as \xNN, which still shows the
+ * analyst what the file holds. */
+static char *dup_utf8(const char *s)
+{
+    s = s ? s : "";
+    if (CPLIsUTF8(s, -1))
+        return strdup(s);
+    size_t n = strlen(s);
+    char *out = malloc(4 * n + 1), *o = out;
+    while (*s) {
+        size_t len = utf8_char_length(s);
+        if (len) {
+            memcpy(o, s, len), o += len, s += len;
+        } else {
+            o += sprintf(o, "\\x%02X", (unsigned char)*s), s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
 
 void sm_rejects_add(sm_rejects *r, const char *file, const char *layer, long row,
                     const char *column, const char *value, const char *reason)
@@ -18,12 +52,12 @@ void sm_rejects_add(sm_rejects *r, const char *file, const char *layer, long row
         r->items = realloc(r->items, (size_t)r->cap * sizeof *r->items);
     }
     sm_reject *x = &r->items[r->n++];
-    x->file = dup_or_empty(file);
-    x->layer = dup_or_empty(layer);
+    x->file = dup_utf8(file);
+    x->layer = dup_utf8(layer);
     x->row = row;
-    x->column = dup_or_empty(column);
-    x->value = dup_or_empty(value);
-    x->reason = dup_or_empty(reason);
+    x->column = dup_utf8(column);
+    x->value = dup_utf8(value);
+    x->reason = dup_utf8(reason);
 }
 
 void sm_rejects_free(sm_rejects *r)

@@ -17,6 +17,7 @@ typedef struct {
     int n, cap;
 } sm_rejects;
 
+/* Copies the texts; bytes that are not UTF-8 are kept as \xNN. */
 void sm_rejects_add(sm_rejects *r, const char *file, const char *layer, long row,
                     const char *column, const char *value, const char *reason);
 void sm_rejects_free(sm_rejects *r);

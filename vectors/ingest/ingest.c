@@ -136,18 +136,20 @@ static int write_samples(const sm_config *cfg, GDALDatasetH ds, OGRSpatialRefere
     return SM_OK;
 }
 
-/* samples.gpkg with both layers, under a temporary name until complete. */
+/* samples.gpkg with both layers, written under out's temporary name and left
+ * there: the caller commits it, or aborts it on failure. */
 static int write_gpkg(const sm_config *cfg, OGRSpatialReferenceH work, const sm_sample_set *set,
-                      sm_rejects *rejects, sm_ingest_summary *sum)
+                      sm_rejects *rejects, sm_ingest_summary *sum, sm_outfile *out)
 {
     char path[SM_PATH_SIZE];
     sm_product_path(path, sizeof path, cfg, SM_PRODUCT_SAMPLES);
-    sm_outfile out;
-    sm_outfile_begin(&out, path);
+    sm_outfile_begin(out, path);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
-    GDALDatasetH ds = drv ? GDALCreate(drv, out.tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-    if (!ds)
+    GDALDatasetH ds = drv ? GDALCreate(drv, out->tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    if (!ds) {
+        sm_outfile_abort(out);
         return sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, CPLGetLastErrorMsg());
+    }
     sm_progress_task task;
     sm_progress_begin(&task, "ingest", "reading sources");
     int rc = write_samples(cfg, ds, work, set);
@@ -155,11 +157,9 @@ static int write_gpkg(const sm_config *cfg, OGRSpatialReferenceH work, const sm_
         rc = sm_sources_copy(cfg, work, ds, rejects, &sum->sources, &task);
     if (sm_dataset_close(ds) != 0 && rc == SM_OK)
         rc = sm_error_set(SM_EIO, "%s: cannot write: %s", path, CPLGetLastErrorMsg());
-    if (rc) {
-        sm_outfile_abort(&out);
-        return rc;
-    }
-    return sm_outfile_commit(&out);
+    if (rc)
+        sm_outfile_abort(out);
+    return rc;
 }
 
 static void log_merges(const sm_sample_set *set)
@@ -214,6 +214,33 @@ static int check_reject_share(const sm_config *cfg, const sm_ingest_summary *sum
     return SM_OK;
 }
 
+/* Writes samples.gpkg and rejects.csv, and renames samples.gpkg into place
+ * only when both are complete. Too many rejects, or no grid, fails the
+ * stage, but rejects.csv is still written: it is what tells the analyst
+ * why. A failure never removes the samples.gpkg of an earlier run: only
+ * the temporary goes. */
+static int publish(const sm_config *cfg, OGRSpatialReferenceH work, const sm_sample_set *set,
+                   sm_rejects *rejects, sm_ingest_summary *sum)
+{
+    char path[SM_PATH_SIZE];
+    int verdict = check_reject_share(cfg, sum);
+    if (verdict == SM_OK)
+        verdict = sm_grid_make(&cfg->grid, sum->bbox, &sum->grid);
+    sm_outfile gpkg;
+    int rc = verdict == SM_OK ? write_gpkg(cfg, work, set, rejects, sum, &gpkg) : SM_OK;
+    if (rc != SM_OK)
+        return rc; /* write_gpkg removed its temporary */
+    sm_product_path(path, sizeof path, cfg, SM_PRODUCT_REJECTS);
+    rc = sm_rejects_write(rejects, path);
+    if (verdict != SM_OK)
+        return rc ? rc : verdict;
+    if (rc != SM_OK) {
+        sm_outfile_abort(&gpkg);
+        return rc;
+    }
+    return sm_outfile_commit(&gpkg);
+}
+
 int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *sum)
 {
     const sm_config *cfg = ctx->cfg;
@@ -221,24 +248,9 @@ int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *sum)
     memset(sum, 0, sizeof *sum);
     sm_sample_set set = {0};
     sm_rejects rejects = {0};
-    char path[SM_PATH_SIZE];
     int rc = read_and_merge(cfg, work, &set, &rejects, sum);
-    if (rc == SM_OK) {
-        /* Too many rejects fails the stage, but rejects.csv is still written:
-         * it is what tells the analyst why. */
-        int share_rc = check_reject_share(cfg, sum);
-        if (share_rc == SM_OK)
-            rc = write_gpkg(cfg, work, &set, &rejects, sum);
-        sm_product_path(path, sizeof path, cfg, SM_PRODUCT_REJECTS);
-        if (rc == SM_OK)
-            rc = sm_rejects_write(&rejects, path);
-        if (rc == SM_OK)
-            rc = share_rc;
-    }
-    if (rc != SM_OK) { /* a samples.gpkg of an earlier run no longer matches */
-        sm_product_path(path, sizeof path, cfg, SM_PRODUCT_SAMPLES);
-        remove(path);
-    }
+    if (rc == SM_OK)
+        rc = publish(cfg, work, &set, &rejects, sum);
     sm_samples_free(&set);
     sm_rejects_free(&rejects);
     return rc;

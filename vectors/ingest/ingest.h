@@ -4,6 +4,7 @@
 #define SM_INGEST_H
 
 #include "config/config.h"
+#include "grid/grid.h"
 #include "ingest/duplicates.h"
 #include "ingest/sources.h"
 #include "stage/stage.h"
@@ -24,10 +25,13 @@ typedef struct {
     int n_contaminants;
     sm_source_counts sources;
     double bbox[4]; /* of the accepted samples, working CRS */
+    sm_grid grid;   /* the run's grid, from the config and bbox */
 } sm_ingest_summary;
 
 /* Runs the stage; the output folder must exist. Fails with SM_EDATA (after
- * writing rejects.csv) when the rejected share exceeds max_reject_share. */
+ * writing rejects.csv) when the rejected share exceeds max_reject_share or
+ * no grid can be made. On any failure the samples.gpkg of an earlier run,
+ * if there is one, is left as it was. */
 int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *summary);
 
 /* Checks that the samples and sources open and have the configured columns

@@ -1,6 +1,7 @@
 #include "ingest/labvalue.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +48,24 @@ int sm_parse_number(const char *text, double *out)
     if (strpbrk(buf, "xXpP")) /* strtod would read hexadecimal: no lab writes that */
         return -1;
     char *end;
+    errno = 0;
     double v = strtod(buf, &end);
     if (end == buf || *end != '\0')
         return -1;
+    /* ERANGE: beyond a double, read as infinity, 0 or a subnormal */
+    if (errno == ERANGE)
+        return fabs(v) > 1.0 ? -2 : -3;
     *out = v;
     return 0;
+}
+
+const char *sm_parse_number_error(int rc)
+{
+    if (rc == -2)
+        return "number too large (beyond the range of a double)";
+    if (rc == -3)
+        return "number too small (it would read as 0)";
+    return NULL;
 }
 
 static void classify_number(double v, sm_labvalue *out)
@@ -88,9 +102,12 @@ void sm_labvalue_parse(const char *text, sm_labvalue *out)
     }
     int censored = s[0] == '<';
     double v;
-    if (sm_parse_number(censored ? s + 1 : s, &v) != 0) {
+    int rc = sm_parse_number(censored ? s + 1 : s, &v);
+    if (rc != 0) {
         out->kind = SM_LAB_BAD;
-        out->reason = censored ? "unreadable detection limit after '<'" : "not a number";
+        out->reason = sm_parse_number_error(rc);
+        if (!out->reason)
+            out->reason = censored ? "unreadable detection limit after '<'" : "not a number";
         return;
     }
     if (censored)

@@ -23,8 +23,13 @@ typedef struct {
 
 void sm_labvalue_parse(const char *text, sm_labvalue *out);
 
-/* Parses a plain number (surrounding blanks allowed); 0 on success. */
+/* Parses a plain number (surrounding blanks allowed); 0 on success, -1 if
+ * it is not a number, -2 or -3 if it is one beyond the range of a double
+ * (too large, too small: strtod's ERANGE). */
 int sm_parse_number(const char *text, double *out);
+
+/* Why sm_parse_number returned rc, for -2 and -3; NULL otherwise. */
+const char *sm_parse_number_error(int rc);
 
 /* The value that stands in for a result below the limit, under policy;
  * NAN for SM_CENSOR_DROP. */

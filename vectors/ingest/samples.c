@@ -3,16 +3,19 @@
 #include "core/crs.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/units.h"
+#include "ingest/celltext.h"
+#include "ingest/inputfile.h"
 #include "ingest/labvalue.h"
 
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* What one row got wrong: the first column at fault and every reason. */
 typedef struct {
@@ -21,6 +24,10 @@ typedef struct {
     char reason[1024];
     int count;
 } row_problems;
+
+/* The columns a row is read from: coordinates, WKT, id, values, limits,
+ * attributes. */
+enum { MAX_TEXT = 4 + 2 * SM_MAX_CONTAMINANTS + SM_MAX_ATTRIBUTES };
 
 typedef struct {
     const sm_samples_config *cfg;
@@ -31,6 +38,15 @@ typedef struct {
     OGRCoordinateTransformationH ct;
     int src_geographic;
     const double *extent;
+    const char *recode; /* the file's encoding, when soilmap converts its text; else NULL */
+    char **names;       /* the layer's field names in UTF-8, NULL-terminated */
+    int nfields;
+    int header_not_utf8; /* a name is not UTF-8 (nor converted): a missing encoding */
+    int csv;             /* read by OGR's CSV driver: a row is a line unless a cell spans lines */
+    long line;           /* CSV: the line the next row starts on */
+    int text[MAX_TEXT];  /* the text fields a row is read from, each once ... */
+    const char *text_column[MAX_TEXT]; /* ... and the config's name for each */
+    int n_text;
 } reader;
 
 static void problem(row_problems *p, const char *column, const char *value, const char *reason)
@@ -78,26 +94,80 @@ void sm_samples_free(sm_sample_set *set)
     memset(set, 0, sizeof *set);
 }
 
-/* A column named in the config must exist; suggest the closest name. */
-static int find_column(const reader *r, const char *name, const char *key)
+/* Remembers a text field a row is read from, once (a column may serve twice,
+ * and its text must be converted once). */
+static void note_text(reader *r, int idx, const char *column)
 {
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
-    int idx = OGR_FD_GetFieldIndex(defn, name);
-    if (idx >= 0)
-        return idx;
-    int n = OGR_FD_GetFieldCount(defn);
-    const char **names = calloc((size_t)n + 1, sizeof *names);
-    for (int i = 0; i < n; i++)
-        names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-    const char *guess = sm_closest(name, names);
-    if (guess)
-        sm_error_set(SM_ECONFIG, "%s: %s: column '%s' is not in %s; did you mean '%s'?",
-                     r->config_file, key, name, r->cfg->path, guess);
+    OGRFieldDefnH fd = OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(r->layer), idx);
+    if (OGR_Fld_GetType(fd) != OFTString)
+        return;
+    for (int t = 0; t < r->n_text; t++)
+        if (r->text[t] == idx)
+            return;
+    if (r->n_text < MAX_TEXT) {
+        r->text[r->n_text] = idx;
+        r->text_column[r->n_text++] = column;
+    }
+}
+
+/* A column named in the config must exist (names compare without regard to
+ * case, as OGR's do); suggest the closest name. */
+static int find_column(reader *r, const char *name, const char *key)
+{
+    for (int i = 0; i < r->nfields; i++)
+        if (EQUAL(r->names[i], name)) {
+            note_text(r, i, name);
+            return i;
+        }
+    const char *guess = sm_closest(name, (const char *const *)r->names);
+    /* a header in Latin-1 cannot match the config's UTF-8 names */
+    const char *hint = r->header_not_utf8 ? " (its header is not UTF-8: set samples.encoding)" : "";
+    if (guess && CPLIsUTF8(guess, -1))
+        sm_error_set(SM_ECONFIG, "%s: %s: column '%s' is not in %s; did you mean '%s'?%s",
+                     r->config_file, key, name, r->cfg->path, guess, hint);
     else
-        sm_error_set(SM_ECONFIG, "%s: %s: column '%s' is not in %s", r->config_file, key, name,
-                     r->cfg->path);
-    free(names);
+        sm_error_set(SM_ECONFIG, "%s: %s: column '%s' is not in %s%s", r->config_file, key, name,
+                     r->cfg->path, hint);
     return -1;
+}
+
+/* Whether the config reads the column called name. */
+static int config_reads(const sm_samples_config *c, const char *name)
+{
+    const char *fixed[] = {c->x, c->y, c->wkt, c->id};
+    for (int i = 0; i < 4; i++)
+        if (fixed[i] && EQUAL(fixed[i], name))
+            return 1;
+    for (int i = 0; i < c->n_contaminants; i++)
+        if (EQUAL(c->contaminants[i].column, name) ||
+            (c->contaminants[i].limit_column && EQUAL(c->contaminants[i].limit_column, name)))
+            return 1;
+    for (int i = 0; i < c->n_attributes; i++)
+        if (EQUAL(c->attributes[i], name))
+            return 1;
+    return 0;
+}
+
+/* OGR keeps two columns of one name and a lookup finds the first: an error
+ * when the config reads that name (which one is meant?), a warning else. */
+static int check_duplicate_columns(const reader *r)
+{
+    for (int i = 0; i < r->nfields; i++) {
+        int count = 1, first = 1;
+        for (int k = 0; k < r->nfields; k++)
+            if (k != i && EQUAL(r->names[k], r->names[i]))
+                count++, first &= k > i;
+        if (count == 1 || !first)
+            continue;
+        if (config_reads(r->cfg, r->names[i]))
+            return sm_error_set(SM_EDATA,
+                                "%s: column '%s' appears %d times; rename all but one "
+                                "(soilmap cannot tell which to read)",
+                                r->cfg->path, r->names[i], count);
+        sm_log(SM_LOG_WARN, "%s: column '%s' appears %d times (soilmap does not read it)",
+               r->cfg->path, r->names[i], count);
+    }
+    return SM_OK;
 }
 
 static int find_columns(reader *r)
@@ -128,18 +198,50 @@ static int find_columns(reader *r)
     return SM_OK;
 }
 
-static int open_layer(const sm_samples_config *c, GDALDatasetH *ds, OGRLayerH *layer)
+/* samples.encoding must be one GDAL converts from; checked before opening. */
+static int check_encoding(const reader *r)
 {
-    struct stat st;
-    if (stat(c->path, &st) != 0)
-        return sm_error_set(SM_ENOINPUT, "%s: cannot open samples: %m", c->path);
-    *ds = GDALOpenEx(c->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!*ds)
-        return sm_error_set(SM_EDATA, "%s: not a vector format GDAL can read", c->path);
-    *layer = c->layer ? GDALDatasetGetLayerByName(*ds, c->layer) : GDALDatasetGetLayer(*ds, 0);
-    if (!*layer)
+    const char *enc = r->cfg->encoding;
+    if (!enc || sm_encoding_known(enc) == 0)
+        return SM_OK;
+    return sm_error_set(SM_ECONFIG,
+                        "%s: samples.encoding: '%s' is not an encoding GDAL can convert "
+                        "from (e.g. UTF-8, ISO-8859-1, CP1252)",
+                        r->config_file, enc);
+}
+
+/* The field names in UTF-8: converted like the cells, so that the config's
+ * (UTF-8) column names match a header written in samples.encoding. */
+static void read_names(reader *r)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
+    r->nfields = OGR_FD_GetFieldCount(defn);
+    r->names = calloc((size_t)r->nfields + 1, sizeof *r->names);
+    for (int i = 0; i < r->nfields; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        char *utf8 = r->recode ? sm_text_to_utf8(name, r->recode) : NULL;
+        r->names[i] = strdup(utf8 ? utf8 : name);
+        r->header_not_utf8 |= !CPLIsUTF8(r->names[i], -1);
+        CPLFree(utf8);
+    }
+}
+
+static int open_layer(reader *r, GDALDatasetH *ds)
+{
+    const sm_samples_config *c = r->cfg;
+    int encoded = 0;
+    int rc = sm_input_open(c->path, "samples", c->encoding, ds, &encoded);
+    if (rc)
+        return rc;
+    r->layer = c->layer ? GDALDatasetGetLayerByName(*ds, c->layer) : GDALDatasetGetLayer(*ds, 0);
+    if (!r->layer)
         return sm_error_set(SM_EDATA, "%s: has no layer %s%s%s", c->path, c->layer ? "'" : "",
                             c->layer ? c->layer : "", c->layer ? "'" : "");
+    /* the driver converts when it can (Shapefile); soilmap does otherwise */
+    if (c->encoding && !encoded && !sm_encoding_is_utf8(c->encoding))
+        r->recode = c->encoding;
+    r->csv = EQUAL(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "CSV");
+    read_names(r);
     return SM_OK;
 }
 
@@ -178,6 +280,17 @@ static int point_from_geometry(OGRGeometryH g, double *x, double *y)
     return 0;
 }
 
+/* A coordinate cell read into *v; NULL, or why it cannot be. */
+static const char *coordinate(const char *text, double *v)
+{
+    int rc = sm_parse_number(text, v);
+    if (!text[0])
+        return "coordinate missing";
+    if (rc < -1)
+        return "coordinate out of range";
+    return rc != 0 || !isfinite(*v) ? "coordinate is not a number" : NULL;
+}
+
 /* Coordinates in the samples' own CRS, from x/y columns, a WKT column or the
  * feature's geometry. */
 static int raw_location(const reader *r, OGRFeatureH f, double *x, double *y, row_problems *p)
@@ -185,14 +298,12 @@ static int raw_location(const reader *r, OGRFeatureH f, double *x, double *y, ro
     const sm_samples_config *c = r->cfg;
     if (c->x) {
         const char *tx = OGR_F_GetFieldAsString(f, r->ix), *ty = OGR_F_GetFieldAsString(f, r->iy);
-        int bad = 0;
-        if (sm_parse_number(tx, x) != 0 || !isfinite(*x))
-            problem(p, c->x, tx, tx[0] ? "coordinate is not a number" : "coordinate missing"),
-                bad = 1;
-        if (sm_parse_number(ty, y) != 0 || !isfinite(*y))
-            problem(p, c->y, ty, ty[0] ? "coordinate is not a number" : "coordinate missing"),
-                bad = 1;
-        return bad ? -1 : 0;
+        const char *why_x = coordinate(tx, x), *why_y = coordinate(ty, y);
+        if (why_x)
+            problem(p, c->x, tx, why_x);
+        if (why_y)
+            problem(p, c->y, ty, why_y);
+        return why_x || why_y ? -1 : 0;
     }
     OGRGeometryH g = NULL;
     const char *text = NULL;
@@ -266,6 +377,30 @@ static double limit_for(const reader *r, OGRFeatureH f, int i)
     return r->cfg->contaminants[i].detection_limit;
 }
 
+/* A cell below detection: the limit (from the cell, limit_column or
+ * detection_limit) in mg/kg, and the value the policy puts in its place. */
+static void read_censored(const reader *r, OGRFeatureH f, int i, double stated, sm_sample *s,
+                          row_problems *p)
+{
+    const sm_contaminant *c = &r->cfg->contaminants[i];
+    const char *text = OGR_F_GetFieldAsString(f, r->ivalue[i]);
+    double limit = isnan(stated) ? limit_for(r, f, i) : stated;
+    if (isnan(limit)) {
+        problem(p, c->column, text,
+                "below detection but no detection limit (set limit_column or detection_limit)");
+        return;
+    }
+    const char *why = sm_unit_convert(limit, c->to_mgkg, &s->limit[i]);
+    if (why) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "detection limit %s", why);
+        problem(p, c->column, text, reason);
+        return;
+    }
+    s->value[i] = sm_censored_substitute(s->limit[i], r->cfg->censored);
+    s->flag[i] = r->cfg->censored == SM_CENSOR_DROP ? SM_FLAG_DROPPED : SM_FLAG_CENSORED;
+}
+
 static void read_value(const reader *r, OGRFeatureH f, int i, sm_sample *s, row_problems *p)
 {
     const sm_contaminant *c = &r->cfg->contaminants[i];
@@ -280,20 +415,15 @@ static void read_value(const reader *r, OGRFeatureH f, int i, sm_sample *s, row_
         s->flag[i] = SM_FLAG_MISSING;
         return;
     }
-    if (v.kind == SM_LAB_DETECTED) {
-        s->value[i] = v.value * c->to_mgkg;
-        s->flag[i] = SM_FLAG_DETECTED;
+    if (v.kind == SM_LAB_CENSORED) {
+        read_censored(r, f, i, v.value, s, p);
         return;
     }
-    double limit = isnan(v.value) ? limit_for(r, f, i) : v.value;
-    if (isnan(limit)) {
-        problem(p, c->column, text,
-                "below detection but no detection limit (set limit_column or detection_limit)");
-        return;
-    }
-    s->limit[i] = limit * c->to_mgkg;
-    s->value[i] = sm_censored_substitute(s->limit[i], r->cfg->censored);
-    s->flag[i] = r->cfg->censored == SM_CENSOR_DROP ? SM_FLAG_DROPPED : SM_FLAG_CENSORED;
+    /* judged in mg/kg: 1e308 g/kg overflows only when converted */
+    const char *why = sm_unit_convert(v.value, c->to_mgkg, &s->value[i]);
+    if (why)
+        problem(p, c->column, text, why);
+    s->flag[i] = SM_FLAG_DETECTED;
 }
 
 static void fill_identity(const reader *r, OGRFeatureH f, sm_sample *s)
@@ -307,14 +437,74 @@ static void fill_identity(const reader *r, OGRFeatureH f, sm_sample *s)
             s->attr[i] = strdup(OGR_F_GetFieldAsString(f, r->iattr[i]));
 }
 
-/* One row: accepted into set, or rejected with every problem it has. */
-static void read_row(const reader *r, OGRFeatureH f, sm_sample_set *set, sm_rejects *rejects,
-                     sm_read_counts *counts)
+/* The text cells a row is read from, made UTF-8 in the feature: converted
+ * from samples.encoding, or checked to be UTF-8 already. A cell that is
+ * neither is a problem of the row, named by its column. */
+static void convert_text(const reader *r, OGRFeatureH f, row_problems *p)
 {
+    char reason[160];
+    for (int t = 0; t < r->n_text; t++) {
+        int idx = r->text[t];
+        if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+            continue;
+        const char *raw = OGR_F_GetFieldAsString(f, idx);
+        if (!r->recode) {
+            if (!CPLIsUTF8(raw, -1))
+                problem(p, r->text_column[t], raw,
+                        "text is not valid UTF-8 (set samples.encoding to the file's "
+                        "encoding, e.g. ISO-8859-1)");
+            continue;
+        }
+        char *utf8 = sm_text_to_utf8(raw, r->recode);
+        if (utf8) {
+            OGR_F_SetFieldString(f, idx, utf8);
+        } else {
+            snprintf(reason, sizeof reason, "text is not valid %s (samples.encoding)", r->recode);
+            problem(p, r->text_column[t], raw, reason);
+        }
+        CPLFree(utf8);
+    }
+}
+
+/* An unclosed quote makes OGR's CSV driver read the following lines into
+ * one cell, and those rows vanish without a reject. A cell holding lines
+ * shaped like whole rows is that, not a note written over two lines. */
+static int check_quotes(reader *r, OGRFeatureH f)
+{
+    long line = r->line;
+    for (int i = 0; i < r->nfields; i++) {
+        if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString ||
+            !OGR_F_IsFieldSetAndNotNull(f, i))
+            continue;
+        const char *cell = OGR_F_GetFieldAsString(f, i);
+        int rows = sm_cell_swallowed_rows(cell, r->nfields);
+        if (rows > 0)
+            return sm_error_set(SM_EDATA,
+                                "%s: row %ld (line %ld): a quote in column '%s' is not closed "
+                                "where the row ends, so %d lines that look like rows were "
+                                "read into that one cell; close or remove the quote",
+                                r->cfg->path, (long)OGR_F_GetFID(f), line, r->names[i], rows);
+        for (const char *nl = strchr(cell, '\n'); nl; nl = strchr(nl + 1, '\n'))
+            r->line++;
+    }
+    r->line++;
+    return SM_OK;
+}
+
+/* One row: accepted into set, or rejected with every problem it has. */
+static int read_row(reader *r, OGRFeatureH f, sm_sample_set *set, sm_rejects *rejects,
+                    sm_read_counts *counts)
+{
+    if (r->csv) {
+        int rc = check_quotes(r, f);
+        if (rc)
+            return rc;
+    }
     row_problems p = {.count = 0};
     p.reason[0] = '\0';
     sm_sample *s = sm_samples_push(set);
     s->row = (long)OGR_F_GetFID(f);
+    convert_text(r, f, &p);
     location(r, f, &s->x, &s->y, &p);
     int any_value = 0;
     for (int i = 0; i < r->cfg->n_contaminants; i++) {
@@ -330,11 +520,12 @@ static void read_row(const reader *r, OGRFeatureH f, sm_sample_set *set, sm_reje
         counts->rejected++;
         sm_sample_free(s, set->n_attributes);
         set->n--;
-        return;
+        return SM_OK;
     }
     fill_identity(r, f, s);
     for (int i = 0; i < r->cfg->n_contaminants; i++)
         counts->censored[i] += s->flag[i] == SM_FLAG_CENSORED || s->flag[i] == SM_FLAG_DROPPED;
+    return SM_OK;
 }
 
 static int read_rows(reader *r, sm_sample_set *set, sm_rejects *rejects, sm_read_counts *counts,
@@ -343,9 +534,12 @@ static int read_rows(reader *r, sm_sample_set *set, sm_rejects *rejects, sm_read
     GIntBig total = OGR_L_GetFeatureCount(r->layer, TRUE);
     OGR_L_ResetReading(r->layer);
     OGRFeatureH f;
+    r->line = 2; /* after the header */
     while ((f = OGR_L_GetNextFeature(r->layer))) {
-        read_row(r, f, set, rejects, counts);
+        int rc = read_row(r, f, set, rejects, counts);
         OGR_F_Destroy(f);
+        if (rc)
+            return rc;
         if (counts->read % 1000 == 0 && total > 0 &&
             !sm_progress((double)counts->read / (double)total, NULL, progress))
             return sm_error_set(SM_ECANCEL, "cancelled");
@@ -365,7 +559,11 @@ static int prepare(reader *r, GDALDatasetH *ds, OGRSpatialReferenceH work)
     if (cfg->n_contaminants > SM_MAX_CONTAMINANTS || cfg->n_attributes > SM_MAX_ATTRIBUTES)
         return sm_error_set(SM_ECONFIG, "%s: samples: at most %d contaminants and %d attributes",
                             r->config_file, SM_MAX_CONTAMINANTS, SM_MAX_ATTRIBUTES);
-    int rc = open_layer(cfg, ds, &r->layer);
+    int rc = check_encoding(r);
+    if (rc == SM_OK)
+        rc = open_layer(r, ds);
+    if (rc == SM_OK)
+        rc = check_duplicate_columns(r);
     if (rc == SM_OK)
         rc = find_columns(r);
     if (rc == SM_OK)
@@ -375,6 +573,9 @@ static int prepare(reader *r, GDALDatasetH *ds, OGRSpatialReferenceH work)
 
 static void finish(reader *r, GDALDatasetH ds)
 {
+    for (int i = 0; r->names && i < r->nfields; i++)
+        free(r->names[i]);
+    free(r->names);
     if (r->ct)
         OCTDestroyCoordinateTransformation(r->ct);
     if (ds)

@@ -1,14 +1,15 @@
 #include "ingest/sources.h"
 #include "core/crs.h"
 #include "core/error.h"
+#include "ingest/inputfile.h"
 #include "stage/products.h"
 
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* One source file being read. */
 typedef struct {
@@ -34,12 +35,10 @@ static int field_index(source_reader *r, const char *name, const char *key)
 static int open_source(source_reader *r)
 {
     const sm_source_config *s = r->src;
-    struct stat st;
-    if (stat(s->path, &st) != 0)
-        return sm_error_set(SM_ENOINPUT, "%s: cannot open pollution sources: %m", s->path);
-    r->ds = GDALOpenEx(s->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!r->ds)
-        return sm_error_set(SM_EDATA, "%s: not a vector format GDAL can read", s->path);
+    int encoded;
+    int rc = sm_input_open(s->path, "pollution sources", NULL, &r->ds, &encoded);
+    if (rc)
+        return rc;
     r->layer =
         s->layer ? GDALDatasetGetLayerByName(r->ds, s->layer) : GDALDatasetGetLayer(r->ds, 0);
     if (!r->layer)
@@ -132,6 +131,21 @@ static OGRGeometryH feature_geometry(const source_reader *r, OGRFeatureH f)
     return g;
 }
 
+/* The first text field copied to the output that is not UTF-8, or NULL:
+ * such text would make the GeoPackage and the published GeoJSON invalid. */
+static const char *bad_text_field(const source_reader *r, OGRFeatureH f)
+{
+    int fields[2 + SM_MAX_ATTRIBUTES], n = 0;
+    fields[n++] = r->itype, fields[n++] = r->iname;
+    for (int i = 0; i < r->src->n_attributes; i++)
+        fields[n++] = r->iattr[i];
+    for (int i = 0; i < n; i++)
+        if (fields[i] >= 0 && OGR_F_IsFieldSetAndNotNull(f, fields[i]) &&
+            !CPLIsUTF8(OGR_F_GetFieldAsString(f, fields[i]), -1))
+            return OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, fields[i]));
+    return NULL;
+}
+
 /* Why a feature cannot be used, or NULL if it can; g is transformed in place. */
 static const char *check_feature(const source_reader *r, OGRFeatureH f, OGRGeometryH g)
 {
@@ -151,11 +165,14 @@ static void copy_feature(source_reader *r, OGRFeatureH f, OGRLayerH out, sm_reje
 {
     OGRGeometryH g = feature_geometry(r, f);
     const char *why = check_feature(r, f, g);
+    const char *text = why ? NULL : bad_text_field(r, f);
+    if (text)
+        why = "text is not valid UTF-8 (convert the file to UTF-8)";
     long row = (long)OGR_F_GetFID(f);
     counts->read++;
     if (why) {
-        sm_rejects_add(rejects, r->src->path, OGR_L_GetName(r->layer), row,
-                       r->iwkt >= 0 ? r->src->wkt : "geometry", "", why);
+        const char *column = text ? text : r->iwkt >= 0 ? r->src->wkt : "geometry";
+        sm_rejects_add(rejects, r->src->path, OGR_L_GetName(r->layer), row, column, "", why);
         counts->rejected++;
         if (g)
             OGR_G_DestroyGeometry(g);

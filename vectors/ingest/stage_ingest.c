@@ -63,12 +63,8 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     if (rc)
         return rc;
     sm_ingest_log_summary(cfg, &s);
-    sm_grid g;
-    rc = sm_grid_make(&cfg->grid, s.bbox, &g);
-    if (rc)
-        return rc;
-    json_object_object_add(rec, "grid", sm_grid_json(&g));
-    sm_log(SM_LOG_INFO, "grid: %ld x %ld cells of %g m", g.ncols, g.nrows, g.res);
+    json_object_object_add(rec, "grid", sm_grid_json(&s.grid));
+    sm_log(SM_LOG_INFO, "grid: %ld x %ld cells of %g m", s.grid.ncols, s.grid.nrows, s.grid.res);
     return SM_OK;
 }
 
@@ -83,8 +79,12 @@ const sm_stage sm_stage_ingest = {
             "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
             "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
             "Every row that cannot be used is written to <output>/rejects.csv with its\n"
-            "row number and reason; the stage fails (exit 65) only when more than\n"
-            "samples.max_reject_share of the rows are rejected.\n",
+            "row number and reason: among them values that are not possible\n"
+            "concentrations (infinite, beyond a double, above 1e6 mg/kg after unit\n"
+            "conversion) and text that is not valid in the file's encoding (UTF-8, or\n"
+            "samples.encoding, e.g. ISO-8859-1 or CP1252, converted to UTF-8). The stage\n"
+            "fails (exit 65) when more than samples.max_reject_share of the rows are\n"
+            "rejected; a failure leaves the samples.gpkg of an earlier run as it was.\n",
     .check = sm_ingest_check,
     .inputs = inputs,
     .outputs = outputs,
