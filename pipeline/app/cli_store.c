@@ -14,11 +14,86 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_row(void *arg, const char *const *cols, int n)
+/* A query's result held as text so that each column is as wide as its
+ * widest cell; row 0 is the header. Sized from the query (its column
+ * count), so no list can outgrow it. */
+typedef struct {
+    int ncols, nrows, cap, *widths;
+    char **cells; /* nrows * ncols */
+    int failed;   /* out of memory */
+} text_table;
+
+/* Width on a terminal: UTF-8 continuation bytes take no column. */
+static int display_width(const char *s)
 {
-    const int *widths = arg;
-    for (int i = 0; i < n; i++)
-        printf("%-*s%s", widths[i], cols[i] ? cols[i] : "", i + 1 < n ? "  " : "\n");
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* Room for one more row of ncols cells; 0 when out of memory. */
+static int table_grow(text_table *t, int ncols)
+{
+    if (!t->widths) {
+        t->ncols = ncols;
+        t->widths = calloc((size_t)ncols + 1, sizeof *t->widths);
+    }
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        char **cells = realloc(t->cells, (size_t)t->cap * (size_t)(t->ncols + 1) * sizeof *cells);
+        if (cells)
+            t->cells = cells;
+        else
+            t->cap = t->nrows;
+    }
+    return t->widths && t->nrows < t->cap && ncols == t->ncols;
+}
+
+static void collect_row(void *arg, const char *const *cols, int n)
+{
+    text_table *t = arg;
+    if (t->failed || (t->failed = !table_grow(t, n)))
+        return;
+    char **row = t->cells + (size_t)t->nrows++ * t->ncols;
+    for (int c = 0; c < n; c++) {
+        row[c] = strdup(cols[c] ? cols[c] : "");
+        t->failed |= !row[c];
+        int w = row[c] ? display_width(row[c]) : 0;
+        t->widths[c] = w > t->widths[c] ? w : t->widths[c];
+    }
+}
+
+static void table_print(const text_table *t)
+{
+    for (int r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[(size_t)r * t->ncols + c];
+            if (c + 1 == t->ncols) /* the last column is not padded */
+                printf("%s\n", cell);
+            else
+                printf("%s%*s  ", cell, t->widths[c] - display_width(cell), "");
+        }
+}
+
+static void table_free(text_table *t)
+{
+    for (size_t i = 0; i < (size_t)t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells), free(t->widths);
+}
+
+/* Prints a query as a table with a header of its column names. */
+static int print_query(sm_store *s, const char *sql)
+{
+    text_table t = {0};
+    int rc = sm_store_query_named(s, sql, collect_row, &t);
+    if (rc == SM_OK && t.failed)
+        rc = sm_error_set(SM_EINTERNAL, "out of memory listing %s", s->path);
+    if (rc == SM_OK)
+        table_print(&t);
+    table_free(&t);
+    return rc;
 }
 
 static int cmd_init(const sm_config *cfg, int force)
@@ -65,31 +140,25 @@ static int cmd_import(const sm_config *cfg, const char *file)
 
 static const struct {
     const char *what, *sql;
-    int widths[8];
 } lists[] = {
     {"technologies",
      "SELECT code, category, situ, nature_based, cost_class, env_score, social_score, "
-     "econ_score, name FROM technologies ORDER BY code",
-     {26, 11, 4, 6, 4, 4, 4, 4}},
+     "econ_score, name FROM technologies ORDER BY code"},
     {"cases",
      "SELECT id, country, technology, year, CASE illustrative WHEN 1 THEN 'illustrative' ELSE "
-     "'' END, title FROM cases ORDER BY id",
-     {8, 4, 26, 5, 12, 0}},
+     "'' END AS illustrative, title FROM cases ORDER BY id"},
     {"countries",
-     "SELECT c.iso3, CASE c.un_member WHEN 1 THEN 'UN' ELSE '' END, count(k.id), c.region, "
-     "c.name FROM countries c LEFT JOIN cases k ON k.country = c.iso3 GROUP BY c.iso3 "
-     "ORDER BY c.iso3",
-     {4, 3, 4, 10, 0}},
-    {"contaminants",
-     "SELECT code, group_code, cas, name FROM contaminants ORDER BY code",
-     {20, 4, 12, 0}},
+     "SELECT c.iso3 AS iso3, CASE c.un_member WHEN 1 THEN 'UN' ELSE '' END AS un_member, "
+     "count(k.id) AS cases, c.region AS region, c.name AS name FROM countries c LEFT JOIN "
+     "cases k ON k.country = c.iso3 GROUP BY c.iso3 ORDER BY c.iso3"},
+    {"contaminants", "SELECT code, group_code, cas, name FROM contaminants ORDER BY code"},
 };
 
 static int cmd_list(sm_store *s, const char *what)
 {
     for (unsigned i = 0; i < sizeof lists / sizeof *lists; i++)
         if (!strcmp(what ? what : "technologies", lists[i].what))
-            return sm_store_query(s, lists[i].sql, 0, NULL, print_row, (void *)lists[i].widths);
+            return print_query(s, lists[i].sql);
     return sm_error_set(SM_EUSAGE,
                         "store list: '%s' is not technologies, cases, countries or "
                         "contaminants",
@@ -106,17 +175,14 @@ static int cmd_coverage(sm_store *s)
     printf("case studies: %d (%d illustrative, not counted below)\n", c.cases,
            c.cases_illustrative);
     printf("UN member states with a real case study: %d of %d = %.1f %% (INSOP target: 60 %%, "
-           "%s)\n",
+           "%s)\n\n",
            c.un_members_covered, c.un_members, share, share >= 60 ? "met" : "not met");
-    printf("\n%-34s %8s %8s %7s\n", "region", "covered", "members", "share");
-    static const int widths[] = {34, 8, 8, 7};
-    return sm_store_query(
-        s,
-        "SELECT coalesce(c.region, '(none)'), sum(EXISTS (SELECT 1 FROM cases k WHERE "
-        "k.country = c.iso3 AND k.illustrative = 0)), count(*), printf('%.1f %%', 100.0 * "
-        "sum(EXISTS (SELECT 1 FROM cases k WHERE k.country = c.iso3 AND k.illustrative = 0)) / "
-        "count(*)) FROM countries c WHERE c.un_member = 1 GROUP BY c.region ORDER BY c.region",
-        0, NULL, print_row, (void *)widths);
+    return print_query(
+        s, "SELECT coalesce(c.region, '(none)') AS region, sum(EXISTS (SELECT 1 FROM cases k "
+           "WHERE k.country = c.iso3 AND k.illustrative = 0)) AS covered, count(*) AS members, "
+           "printf('%.1f %%', 100.0 * sum(EXISTS (SELECT 1 FROM cases k WHERE k.country = "
+           "c.iso3 AND k.illustrative = 0)) / count(*)) AS share FROM countries c WHERE "
+           "c.un_member = 1 GROUP BY c.region ORDER BY c.region");
 }
 
 /* One table to CSV through GDAL's ogr2ogr API, atomically. */

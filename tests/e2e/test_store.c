@@ -136,6 +136,102 @@ static void test_coverage(void **state)
     free(out);
 }
 
+/* ---- list ---- */
+
+/* The display column (code points, not bytes) where a line's byte i falls. */
+static int display_column(const char *line, size_t i)
+{
+    int col = 0;
+    for (size_t k = 0; k < i && line[k]; k++)
+        col += ((unsigned char)line[k] & 0xC0) != 0x80;
+    return col;
+}
+
+/* The byte of line at display column col, or NULL past its end. */
+static const char *at_display_column(const char *line, int col)
+{
+    for (const char *p = line; *p && *p != '\n'; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80 && display_column(line, (size_t)(p - line)) == col)
+            return p;
+    return NULL;
+}
+
+/* Each data line has two spaces before where the header puts a column. */
+static void expect_aligned(const char *what, const char *header, const char *line, int ncols,
+                           const char *const *names)
+{
+    for (int c = 1; c < ncols; c++) {
+        int col = display_column(header, (size_t)(strstr(header, names[c]) - header));
+        const char *p = at_display_column(line, col - 2);
+        if (!p || p[0] != ' ' || p[1] != ' ')
+            fail_msg("store list %s: column '%s' misaligned in:\n%s\n%.*s", what, names[c], header,
+                     (int)strcspn(line, "\n"), line);
+    }
+}
+
+/* `store list WHAT`, its output cut at 1 MB so a runaway cannot fill the
+ * disk; its exit code in *code. */
+static char *list_output(const char *what, size_t *size, int *code)
+{
+    char cmd[4096];
+    const char *out = sm_test_tmp("list.out"), *rc = sm_test_tmp("list.rc");
+    snprintf(cmd, sizeof cmd, "(%s store list -q %s %s; echo $? >%s) | head -c 1000000 >%s",
+             SM_BINARY, config(), what, rc, out);
+    assert_int_equal(system(cmd), 0);
+    char *text = sm_test_slurp(rc);
+    *code = atoi(text);
+    free(text);
+    text = sm_test_slurp(out);
+    *size = strlen(text);
+    return text;
+}
+
+static void expect_table(const char *what, const char *count_sql, int ncols,
+                         const char *const *names)
+{
+    size_t size;
+    int code;
+    char *text = list_output(what, &size, &code);
+    long rows = scalar(count_sql);
+    if (size > 400 * (size_t)(rows + 1))
+        fail_msg("store list %s: %zu bytes for %ld rows", what, size, rows);
+    assert_int_equal(code, 0);
+    const char *header = text;
+    for (int c = 0, at = 0; c < ncols; c++) { /* each header present, in order */
+        const char *h = strstr(header + at, names[c]);
+        if (!h || h - header > (long)strcspn(header, "\n"))
+            fail_msg("store list %s: no column '%s' in the header:\n%.200s", what, names[c],
+                     header);
+        at = (int)(h - header) + (int)strlen(names[c]);
+    }
+    long lines = 0;
+    for (const char *l = text; *l; lines++) {
+        if (l != text)
+            expect_aligned(what, header, l, ncols, names);
+        l += strcspn(l, "\n");
+        l += *l == '\n';
+    }
+    assert_int_equal(lines, rows + 1);
+    free(text);
+}
+
+static void test_list_every_table(void **state)
+{
+    (void)state;
+    const char *const tech[] = {"code",         "category",   "situ",
+                                "nature_based", "cost_class", "env_score",
+                                "social_score", "econ_score", "name"};
+    const char *const cases[] = {"id", "country", "technology", "year", "illustrative", "title"};
+    const char *const countries[] = {"iso3", "un_member", "cases", "region", "name"};
+    const char *const contaminants[] = {"code", "group_code", "cas", "name"};
+    const char *tech_count = "SELECT count(*) FROM technologies";
+    expect_table("technologies", tech_count, 9, tech);
+    expect_table("", tech_count, 9, tech); /* the default */
+    expect_table("cases", "SELECT count(*) FROM cases", 6, cases);
+    expect_table("countries", "SELECT count(*) FROM countries", 5, countries);
+    expect_table("contaminants", "SELECT count(*) FROM contaminants", 4, contaminants);
+}
+
 /* ---- nearest cases ---- */
 
 static void test_nearest_query_uses_spatial_index(void **state)
@@ -226,9 +322,9 @@ static const char *survey(const char *name, const char *cases, const char *conta
     return path;
 }
 
-static char *store_bytes(size_t *n)
+static char *file_bytes(const char *path, size_t *n)
 {
-    FILE *f = fopen(store_path(), "rb");
+    FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
     *n = (size_t)ftell(f);
@@ -238,6 +334,8 @@ static char *store_bytes(size_t *n)
     fclose(f);
     return b;
 }
+
+static char *store_bytes(size_t *n) { return file_bytes(store_path(), n); }
 
 static void test_import_is_idempotent(void **state)
 {
@@ -351,6 +449,71 @@ static void test_bad_imports_change_nothing(void **state)
     expect_rejected(row, "B1,cd,-1,,\n", "initial_mg_kg must be a number >= 0");
     expect_rejected(row, "B1,cd,1,,\nB1,cd,2,,\n", "repeats row 1");
     expect_rejected(row, "", "no contaminant rows for this case");
+}
+
+/* The first row of PRAGMA quick_check, through SQLite alone. */
+static char *quick_check(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL), SQLITE_OK);
+    char *first = strdup(sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                                        : sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return first;
+}
+
+/* A store whose middle page has its cell pointers overwritten: it opens
+ * and reads its schema, but quick_check finds the damage. An import must
+ * refuse it, name the store and leave it byte for byte as it was. */
+static void test_import_refuses_damaged_store(void **state)
+{
+    (void)state;
+    const char *damaged = sm_test_tmp("out-store/damaged.sqlite");
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "cp %s %s", store_path(), damaged);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(damaged, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long pages = ftell(f) / 4096;
+    fseek(f, pages / 2 * 4096 + 8, SEEK_SET); /* past a leaf page's 8-byte header */
+    for (int i = 0; i < 32; i++)
+        fputc(0xff, f);
+    fclose(f);
+    char *check = quick_check(damaged);
+    assert_string_not_equal(check, "ok");
+    free(check);
+    sm_store s;
+    assert_int_equal(sm_store_open(damaged, 0, &s), 0); /* the file still opens */
+    sm_store_close(&s);
+
+    char text[2048], path[700];
+    snprintf(text, sizeof text,
+             "project: store\noutput: %s\ncrs: EPSG:32633\ngrid: {resolution: 10}\n"
+             "samples: {path: %s, crs: EPSG:4326, x: lon, y: lat, contaminants: {cd: Cd}}\n"
+             "remediation: {store: %s}\n",
+             sm_test_tmp("out-store"), sm_test_src("data/demo/samples.csv"), damaged);
+    snprintf(path, sizeof path, "%s", sm_test_write("damaged.yaml", text));
+    const char *survey_file = survey("ondamaged",
+                                     "D1,Illustrative: d,CZE,15,50,agricultural,"
+                                     "phytoextraction,,,,,,,,yes\n",
+                                     "D1,cd,1,,\n");
+    size_t n1, n2;
+    char *before = file_bytes(damaged, &n1);
+    char args[2048];
+    snprintf(args, sizeof args, "store import -q %s %s", path, survey_file);
+    int code = sm_test_cli(args, err, sizeof err);
+    print_message("%s\n", err);
+    if (code != 65 && code != 74)
+        fail_msg("store import into a damaged store: exit %d: %s", code, err);
+    if (!strstr(err, damaged) || !strstr(err, "quick_check"))
+        fail_msg("the message names neither the store nor the check: %s", err);
+    char *after = file_bytes(damaged, &n2);
+    assert_true(n1 == n2 && !memcmp(before, after, n1));
+    free(before), free(after);
 }
 
 /* A GeoPackage survey: points in another CRS (UTM 33N) become lon/lat. */
@@ -477,12 +640,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_opens_in_spatialite_shell),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_list_every_table),
         cmocka_unit_test(test_nearest_query_uses_spatial_index),
         cmocka_unit_test(test_nearest_equals_brute_force),
         cmocka_unit_test(test_import_is_idempotent),
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_import_geopackage),
         cmocka_unit_test(test_bad_imports_change_nothing),
+        cmocka_unit_test(test_import_refuses_damaged_store),
         cmocka_unit_test(test_killed_import_leaves_store_as_it_was),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

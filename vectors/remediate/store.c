@@ -83,8 +83,10 @@ int sm_store_exec(sm_store *s, const char *sql, int n, const char *const *values
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? SM_OK : db_error(s, "write failed");
 }
 
-int sm_store_query(sm_store *s, const char *sql, int n, const char *const *values,
-                   void (*row)(void *arg, const char *const *columns, int ncols), void *arg)
+/* Runs a read-only query; with header, row() first gets the column names.
+ * The columns array is sized from the statement, whatever its width. */
+static int query(sm_store *s, const char *sql, int n, const char *const *values, int header,
+                 void (*row)(void *arg, const char *const *columns, int ncols), void *arg)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -93,14 +95,35 @@ int sm_store_query(sm_store *s, const char *sql, int n, const char *const *value
         if (values[i])
             sqlite3_bind_text(st, i + 1, values[i], -1, SQLITE_TRANSIENT);
     int rc, ncols = sqlite3_column_count(st);
-    const char *cols[64];
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int c = 0; c < ncols && c < 64; c++)
-            cols[c] = (const char *)sqlite3_column_text(st, c);
-        row(arg, cols, ncols < 64 ? ncols : 64);
+    const char **cols = malloc(((size_t)ncols + 1) * sizeof *cols);
+    if (!cols) {
+        sqlite3_finalize(st);
+        return sm_error_set(SM_EINTERNAL, "out of memory reading %s", s->path);
     }
+    for (int c = 0; header && c < ncols; c++)
+        cols[c] = sqlite3_column_name(st, c);
+    if (header)
+        row(arg, cols, ncols);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < ncols; c++)
+            cols[c] = (const char *)sqlite3_column_text(st, c);
+        row(arg, cols, ncols);
+    }
+    free(cols);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? SM_OK : db_error(s, "query failed");
+}
+
+int sm_store_query(sm_store *s, const char *sql, int n, const char *const *values,
+                   void (*row)(void *arg, const char *const *columns, int ncols), void *arg)
+{
+    return query(s, sql, n, values, 0, row, arg);
+}
+
+int sm_store_query_named(sm_store *s, const char *sql,
+                         void (*row)(void *arg, const char *const *columns, int ncols), void *arg)
+{
+    return query(s, sql, 0, NULL, 1, row, arg);
 }
 
 static int schema_version(sm_store *s)
@@ -157,6 +180,36 @@ static int connect(const char *path, int flags, sm_store *s)
     return exec_script(s, "PRAGMA foreign_keys = ON");
 }
 
+/* PRAGMA quick_check before anything is written: SQLite writes into a
+ * damaged file without complaint, and each write can spread the damage.
+ * The message gives the first problem and how many there are. */
+static int check_intact(sm_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+        return sm_error_set(SM_EDATA, "%s: fails PRAGMA quick_check (%s); nothing was written",
+                            s->path, sqlite3_errmsg(s->db));
+    char first[300] = "";
+    int rc, problems = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (!line || !strcmp(line, "ok") || !strncmp(line, "*** in database", 15))
+            continue; /* "ok", or the heading of the problem list */
+        if (!problems++)
+            snprintf(first, sizeof first, "%s", line);
+    }
+    if (rc != SQLITE_DONE && !problems++)
+        snprintf(first, sizeof first, "%s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    if (!problems)
+        return SM_OK;
+    return sm_error_set(SM_EDATA,
+                        "%s: the store is damaged, nothing was written (PRAGMA quick_check: "
+                        "%s%s); restore it from a backup, or rebuild it with `soilmap store "
+                        "init --force` and import the surveys again",
+                        s->path, first, problems > 1 ? ", and more" : "");
+}
+
 int sm_store_open(const char *path, int writable, sm_store *s)
 {
     struct stat st;
@@ -168,6 +221,8 @@ int sm_store_open(const char *path, int writable, sm_store *s)
                             path);
     }
     int rc = connect(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, s);
+    if (rc == SM_OK && writable)
+        rc = check_intact(s);
     int v = rc == SM_OK ? schema_version(s) : 0;
     if (rc == SM_OK && v < 1)
         rc = sm_error_set(SM_EDATA, "%s: not a soilmap remediation store", path);

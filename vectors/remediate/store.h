@@ -45,6 +45,11 @@ int sm_store_counts_get(sm_store *s, sm_store_counts *c);
 int sm_store_query(sm_store *s, const char *sql, int n, const char *const *values,
                    void (*row)(void *arg, const char *const *columns, int ncols), void *arg);
 
+/* The same, binding nothing, with one call before the rows that passes the
+ * column names (their SQL aliases), for tables printed with a header. */
+int sm_store_query_named(sm_store *s, const char *sql,
+                         void (*row)(void *arg, const char *const *columns, int ncols), void *arg);
+
 /* The k case studies nearest to (lon, lat) by great-circle distance that
  * used technology and treated a contaminant of group (NULL: any), through
  * the spatial index: a box around the point grows until the k-th distance

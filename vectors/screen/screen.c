@@ -360,13 +360,40 @@ static const char *field_or(OGRFeatureH f, const char *name, const char *fallbac
     return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : fallback;
 }
 
+/* Whether the driver lists the option (NAME=value) among its open options. */
+static int driver_takes(GDALDriverH drv, const char *option)
+{
+    const char *list = GDALGetMetadataItem(drv, GDAL_DMD_OPENOPTIONLIST, NULL);
+    CPLXMLNode *xml = list ? CPLParseXMLString(list) : NULL;
+    int found = 0;
+    size_t len = strcspn(option, "=");
+    for (CPLXMLNode *o = xml ? xml->psChild : NULL; o && !found; o = o->psNext) {
+        const char *name = o->eType == CXT_Element ? CPLGetXMLValue(o, "name", NULL) : NULL;
+        found = name && strlen(name) == len && !strncmp(name, option, len);
+    }
+    CPLDestroyXMLNode(xml);
+    return found;
+}
+
+/* The registry, opened by the driver that claims it with only the options
+ * that driver takes: the lon/lat options are the CSV driver's, and GDAL
+ * warns about each option a driver (GeoJSON, GPKG...) does not know. */
 static GDALDatasetH open_sites(const sm_screening_config *sc, const char *path)
 {
     char xs[200], ys[200];
     snprintf(xs, sizeof xs, "X_POSSIBLE_NAMES=%s", sc->x ? sc->x : "lon,longitude,x");
     snprintf(ys, sizeof ys, "Y_POSSIBLE_NAMES=%s", sc->y ? sc->y : "lat,latitude,y");
-    const char *const options[] = {xs, ys, "KEEP_GEOM_COLUMNS=YES", "AUTODETECT_TYPE=NO", NULL};
-    return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, options, NULL);
+    const char *const wanted[] = {xs, ys, "KEEP_GEOM_COLUMNS=YES", "AUTODETECT_TYPE=NO"};
+    GDALDriverH drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
+    char **options = NULL;
+    for (int i = 0; drv && i < 4; i++)
+        if (driver_takes(drv, wanted[i]))
+            options = CSLAddString(options, wanted[i]);
+    const char *const only[] = {drv ? GDALGetDriverShortName(drv) : NULL, NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drv ? only : NULL,
+                                 (const char *const *)options, NULL);
+    CSLDestroy(options);
+    return ds;
 }
 
 static OGRCoordinateTransformationH to_working(const run *r, OGRLayerH l)
@@ -380,9 +407,46 @@ static OGRCoordinateTransformationH to_working(const run *r, OGRLayerH l)
     return ct;
 }
 
-/* A site from a feature, or NULL (and why) when its geometry is unusable. */
+/* Whether g is valid; if not, why: GEOS's reason ("Self-intersection at
+ * or near point ..."), which GDAL gives as a warning, kept quiet here since
+ * the site's line in the rejects ledger carries it. */
+static int valid(OGRGeometryH g, const char *what, char *why, size_t size)
+{
+    CPLErrorReset();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    int ok = OGR_G_IsValid(g);
+    CPLPopErrorHandler();
+    const char *reason = CPLGetLastErrorMsg();
+    if (!ok)
+        snprintf(why, size, "%s%s%s", what, *reason ? ": " : "", reason);
+    return ok;
+}
+
+/* The site's geometry in the working CRS, or NULL and why not: each cause
+ * its own reason, so the ledger says what to fix in the registry. */
+static OGRGeometryH usable_geometry(const sm_config *cfg, OGRGeometryH g,
+                                    OGRCoordinateTransformationH ct, char *why, size_t size)
+{
+    if (!g || OGR_G_IsEmpty(g)) {
+        snprintf(why, size, "no geometry (missing coordinates)");
+        return NULL;
+    }
+    if (!valid(g, "invalid geometry", why, size))
+        return NULL;
+    const char *crs = strchr(cfg->crs, '[') ? "" : cfg->crs; /* a WKT would drown the reason */
+    OGRGeometryH out = OGR_G_Clone(g);
+    if (OGR_G_Transform(out, ct) != OGRERR_NONE)
+        snprintf(why, size, "coordinates cannot be transformed into the working CRS%s%s",
+                 *crs ? " " : "", crs);
+    else if (valid(out, "invalid geometry once transformed into the working CRS", why, size))
+        return out;
+    OGR_G_DestroyGeometry(out);
+    return NULL;
+}
+
+/* A site from a feature; -1 (and why) when its geometry is unusable. */
 static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransformationH ct, site *s,
-                     const char **why)
+                     char *why, size_t size)
 {
     const sm_screening_config *sc = &cfg->screening;
     memset(s, 0, sizeof *s);
@@ -391,17 +455,8 @@ static int read_site(const sm_config *cfg, OGRFeatureH f, OGRCoordinateTransform
     snprintf(s->id, sizeof s->id, "%s", field_or(f, sc->id ? sc->id : "site_id", fid));
     snprintf(s->name, sizeof s->name, "%s", field_or(f, sc->name ? sc->name : "name", ""));
     snprintf(s->landuse, sizeof s->landuse, "%s", field_or(f, sc->landuse, ""));
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
-    *why = !g || OGR_G_IsEmpty(g) ? "no geometry (missing coordinates)" : NULL;
-    if (*why)
-        return -1;
-    s->geom = OGR_G_Clone(g);
-    if (OGR_G_Transform(s->geom, ct) != OGRERR_NONE || !OGR_G_IsValid(s->geom)) {
-        *why = "geometry cannot be reprojected or is invalid";
-        OGR_G_DestroyGeometry(s->geom), s->geom = NULL;
-        return -1;
-    }
-    return 0;
+    s->geom = usable_geometry(cfg, OGR_F_GetGeometryRef(f), ct, why, size);
+    return s->geom ? 0 : -1;
 }
 
 /* ---- output ---- */
@@ -539,6 +594,20 @@ static int write_csv(const char *gpkg, const char *path, int points)
 
 /* ---- the command ---- */
 
+/* The sites turned away, in sites_rejects.csv; without any, an older
+ * registry's ledger is removed, since it would name sites not screened. */
+static int write_rejects(const run *r, const sm_rejects *rej)
+{
+    char path[PATH];
+    sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SITES_REJECTS);
+    if (!rej->n) {
+        remove(path);
+        return SM_OK;
+    }
+    sm_log(SM_LOG_WARN, "screen: %d sites without a usable geometry: see %s", rej->n, path);
+    return sm_rejects_write(rej, path);
+}
+
 static int read_all(const run *r, const char *path, site **out, long *n, sm_screen_summary *sum)
 {
     GDALDatasetH ds = open_sites(&r->cfg->screening, path);
@@ -556,19 +625,15 @@ static int read_all(const run *r, const char *path, site **out, long *n, sm_scre
     sm_rejects rej = {0};
     OGRFeatureH f;
     while (*n < total && (f = OGR_L_GetNextFeature(l))) {
-        const char *why;
-        if (read_site(r->cfg, f, ct, &(*out)[*n], &why) == 0)
+        char why[400];
+        if (read_site(r->cfg, f, ct, &(*out)[*n], why, sizeof why) == 0)
             (*n)++;
         else
             sm_rejects_add(&rej, path, OGR_L_GetName(l), (long)OGR_F_GetFID(f), "", "", why);
         OGR_F_Destroy(f);
     }
     sum->rejected = rej.n;
-    char rpath[PATH];
-    sm_product_path(rpath, sizeof rpath, r->cfg, SM_PRODUCT_SITES_REJECTS);
-    int rc = rej.n ? sm_rejects_write(&rej, rpath) : SM_OK;
-    if (rej.n)
-        sm_log(SM_LOG_WARN, "screen: %d sites without a usable geometry: see %s", rej.n, rpath);
+    int rc = write_rejects(r, &rej);
     sm_rejects_free(&rej);
     OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
