@@ -9,6 +9,7 @@
 #include "core/ranks.h"
 #include "core/versions.h"
 #include "grid/share.h"
+#include "run/overlap.h"
 #include "run/registry.h"
 #include "run/run.h"
 
@@ -320,7 +321,7 @@ static int cmd_version(void)
 /* Each enabled stage checks its own inputs, in run order. */
 static int cmd_validate(const sm_config *cfg)
 {
-    int rc = SM_OK;
+    int rc = sm_overlap_check(cfg);
     for (const sm_stage *const *st = sm_registry(); *st && rc == SM_OK; st++)
         if ((*st)->check && (!(*st)->enabled || (*st)->enabled(cfg)))
             rc = (*st)->check(cfg);

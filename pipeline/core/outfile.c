@@ -99,6 +99,18 @@ void sm_outfile_watch(sm_outfile *f, const char *final_path, int rank)
     track(f->tmp, 1);
 }
 
+int sm_outfile_is_stale(const char *name)
+{
+    long job;
+    int rank, end = 0;
+    if (sscanf(name, ".tmp-%ld.%d-%n", &job, &rank, &end) != 2 || end == 0 || job <= 0)
+        return 0;
+    if (job == sm_ranks_job())
+        return 0;
+    /* EPERM: alive, but another user's */
+    return kill((pid_t)job, 0) != 0 && errno == ESRCH;
+}
+
 void sm_outfile_begin(sm_outfile *f, const char *final_path)
 {
     sm_outfile_watch(f, final_path, sm_rank());

@@ -32,6 +32,10 @@ int sm_outfile_commit(sm_outfile *f);
 /* Removes the temporary (and SQLite side files such as -journal, -wal). */
 void sm_outfile_abort(sm_outfile *f);
 
+/* Whether a file or folder name (no directory part) is a temporary of a
+ * soilmap process that has since died, such as one killed with SIGKILL. */
+int sm_outfile_is_stale(const char *name);
+
 /* How many temporaries are registered, and removing them all (what a
  * second signal does; async-signal-safe). */
 int sm_outfile_pending(void);

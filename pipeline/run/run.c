@@ -8,6 +8,8 @@
 #include "core/version.h"
 #include "grid/share.h"
 #include "run/manifest.h"
+#include "run/outdir.h"
+#include "run/overlap.h"
 #include "run/registry.h"
 #include "stage/products.h"
 
@@ -210,6 +212,21 @@ static void carry_over(const sm_config *cfg, const sm_stage *st, json_object *ol
 /* A slice runs ingest and the tiled stages, in its own folder. */
 static int in_slice_run(const sm_stage *st) { return st->tiled || !strcmp(st->name, "ingest"); }
 
+/* The stages' records after a failed one keep the last run's: run.json
+ * describes the whole folder, and a stage's message outlives the record's
+ * writing (on a full disk that fails too). */
+static int finish_failed(const sm_config *cfg, const sm_stage *const *stages, size_t from,
+                         json_object *old, sm_manifest *m, const char *manifest_path, int rc)
+{
+    char msg[2048];
+    snprintf(msg, sizeof msg, "%s", sm_error_message());
+    for (size_t i = from; stages[i]; i++)
+        carry_over(cfg, stages[i], old, m);
+    if (sm_manifest_write(m, manifest_path) != SM_OK)
+        sm_log(SM_LOG_WARN, "%s", sm_error_message());
+    return sm_error_set(rc, "%s", msg);
+}
+
 static int run_stages(const sm_config *cfg, const char *stage, const sm_run_options *opt)
 {
     int rc = sm_make_dirs(cfg->output);
@@ -240,9 +257,10 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
         rc = run_stage(cfg, st, key, opt, srs, old, &m);
         if (rc != SM_OK && sm_nranks() > 1)
             sm_ranks_abort(rc); /* the others may be waiting for this rank */
-        int wrc = sm_rank() == 0 ? sm_manifest_write(&m, manifest_path) : SM_OK;
-        if (rc == SM_OK)
-            rc = wrc;
+        if (rc != SM_OK && sm_rank() == 0)
+            rc = finish_failed(cfg, stages, i + 1, old, &m, manifest_path, rc);
+        else if (sm_rank() == 0)
+            rc = sm_manifest_write(&m, manifest_path);
         sm_ranks_barrier(); /* the next stage reads what rank 0 wrote */
     }
     if (rc == SM_OK && slice)
@@ -260,13 +278,41 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
     return rc;
 }
 
+/* Rank 0 checks that no output would replace an input, takes the folder
+ * (the lock is held until the process exits) and clears what killed runs
+ * left; every rank learns whether it may go on. */
+static int own_folder(const sm_config *cfg)
+{
+    int rc = SM_OK, fd = -1;
+    if (sm_rank() == 0) {
+        rc = sm_overlap_check(cfg);
+        if (rc == SM_OK)
+            rc = sm_make_dirs(cfg->output);
+        if (rc == SM_OK)
+            rc = sm_outdir_lock(cfg->output, &fd);
+        if (rc == SM_OK)
+            sm_outdir_sweep(cfg->output);
+    }
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", sm_error_message());
+    sm_ranks_broadcast(&rc, sizeof rc);
+    sm_ranks_broadcast(msg, sizeof msg);
+    return rc == SM_OK ? SM_OK : sm_error_set(rc, "%s", msg);
+}
+
+static int run_in(const sm_config *cfg, const char *stage, const sm_run_options *opt)
+{
+    int rc = own_folder(cfg);
+    return rc == SM_OK ? run_stages(cfg, stage, opt) : rc;
+}
+
 int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
 {
     if (opt->slices > 0 && sm_nranks() > 1)
         return sm_error_set(SM_EUSAGE, "--tile-range and assemble split the tiles without MPI; "
                                        "under mpirun, the ranks split them");
     if (opt->slices == 0 || opt->assemble)
-        return run_stages(cfg, stage, opt);
+        return run_in(cfg, stage, opt);
     /* the slice's own folder under the run's: its run.json, samples and parts */
     char dir[SM_PATH_SIZE];
     sm_share_slice_dir(cfg->output, opt->slice, opt->slices, dir, sizeof dir);
@@ -274,5 +320,5 @@ int sm_run(const sm_config *cfg, const char *stage, const sm_run_options *opt)
     slice_cfg.output = dir;
     sm_run_options o = *opt;
     o.root = cfg->output;
-    return run_stages(&slice_cfg, stage, &o);
+    return run_in(&slice_cfg, stage, &o);
 }

@@ -556,13 +556,20 @@ static int finish_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_ke
     return rc;
 }
 
-static void close_parts(render *r)
+/* Closes every open part, even after one fails (a full disk fails the
+ * flush), each once. With `report`, the first failure becomes the error;
+ * without, an earlier failure's message stands. */
+static int close_parts(render *r, int report)
 {
+    int rc = SM_OK;
     for (int b = 0; b < r->spec->nfiles; b++) {
-        if (r->part[b])
-            GDALClose(r->part[b]);
+        int failed = sm_dataset_close(r->part[b]) != 0;
         r->part[b] = NULL;
+        if (failed && report && rc == SM_OK)
+            rc = sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->files[b].path,
+                              CPLGetLastErrorMsg());
     }
+    return rc;
 }
 
 static int compute_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_kernel *k,
@@ -578,12 +585,8 @@ static int compute_parts(render *r, OGRSpatialReferenceH srs, const sm_surface_k
         rc = compute_all(r, k, progress, arg);
     if (rc == SM_OK && r->share->mode == SM_SHARE_SLICE)
         rc = finish_slice(r, k);
-    for (int b = 0; b < r->spec->nfiles && rc == SM_OK; b++) /* flush: others read them */
-        if (sm_dataset_close(r->part[b]) != 0)
-            rc = sm_error_set(SM_EIO, "%s: cannot write: %s", r->spec->files[b].path,
-                              CPLGetLastErrorMsg());
-        else
-            r->part[b] = NULL;
+    if (rc == SM_OK) /* flush: others read them */
+        rc = close_parts(r, 1);
     return rc;
 }
 
@@ -620,7 +623,7 @@ int sm_surface_render(const sm_grid *g, OGRSpatialReferenceH srs, const sm_surfa
             sm_outfile_begin(&r.out[b], spec->files[b].path);
     if (rc == SM_OK)
         rc = render_share(&r, srs, k, progress, arg);
-    close_parts(&r);
+    close_parts(&r, 0);
     release_parts(&r, rc == SM_OK);
     for (int b = 0; b < spec->nfiles; b++) {
         sm_outfile *done = slice ? &r.part_file[b] : writes_cog(&r, b) ? &r.out[b] : NULL;

@@ -9,6 +9,7 @@
 #include <gdal.h>
 #include <gdal_utils.h>
 #include <math.h>
+#include <omp.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,7 +174,7 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, s
 {
     int rc = SM_OK, failed = 0;
     char msg[2048] = ""; /* errors are per thread: the first one is carried out here */
-    long written = 0;
+    long written = 0, done = 0;
     sm_progress_task task;
     sm_progress_begin(&task, "publish", spec->dir);
 #pragma omp parallel reduction(+ : written)
@@ -187,10 +188,17 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, s
 #pragma omp atomic read
             stop = failed;
             int w = 0, trc = SM_OK;
-            if (!stop)
+            if (!stop && sm_progress_cancelled())
+                trc = sm_error_set(SM_ECANCEL, "%s: cancelled", spec->dir);
+            else if (!stop)
                 trc = src ? render_tile(spec, src, tiles[i], values, rgba, &w)
                           : sm_error_set(SM_ENOINPUT, "%s: cannot open", spec->src);
             written += w;
+            long finished;
+#pragma omp atomic capture
+            finished = ++done;
+            if (omp_get_thread_num() == 0) /* the bar is not thread-safe */
+                sm_progress((double)finished / n, NULL, &task);
             if (trc != SM_OK) {
 #pragma omp critical(sm_tiles_error)
                 if (rc == SM_OK)
