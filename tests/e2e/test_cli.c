@@ -161,20 +161,9 @@ static void test_rerun_skips_and_force_redoes(void **state)
     free(log);
 }
 
-/* A failing command prints exactly one line, "soilmap: ...", with -q. */
 static void assert_one_line_error(int rc, int code, const char *fragment)
 {
-    if (rc != code)
-        fail_msg("exit %d, expected %d: %s", rc, code, err);
-    if (!strstr(err, fragment))
-        fail_msg("error '%s' lacks '%s'", err, fragment);
-    char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
-    int lines = 0;
-    for (char *p = text; *p; p++)
-        lines += *p == '\n';
-    if (lines != 1)
-        fail_msg("%d lines on stderr:\n%s", lines, text);
-    free(text);
+    sm_test_assert_one_line_error(rc, code, err, fragment);
 }
 
 /* A config for the given samples file and extra samples keys. */

@@ -25,20 +25,9 @@ static int run(const char *fmt, const char *a, const char *b)
     return sm_test_cli(args, err, sizeof err);
 }
 
-/* A failing command prints exactly one line, "soilmap: ...", with -q. */
 static void assert_one_line_error(int rc, int code, const char *fragment)
 {
-    if (rc != code)
-        fail_msg("exit %d, expected %d: %s", rc, code, err);
-    if (!strstr(err, fragment))
-        fail_msg("error '%s' lacks '%s'", err, fragment);
-    char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
-    int lines = 0;
-    for (char *p = text; *p; p++)
-        lines += *p == '\n';
-    if (lines != 1)
-        fail_msg("%d lines on stderr:\n%s", lines, text);
-    free(text);
+    sm_test_assert_one_line_error(rc, code, err, fragment);
 }
 
 /* NAME.yaml: output out-NAME, samples with x/y columns in RD New, the given

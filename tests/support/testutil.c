@@ -86,6 +86,21 @@ int sm_test_cli(const char *args, char *err, size_t errsize)
     return code;
 }
 
+void sm_test_assert_one_line_error(int rc, int code, const char *err, const char *fragment)
+{
+    if (rc != code)
+        fail_msg("exit %d, expected %d: %s", rc, code, err);
+    if (!strstr(err, fragment))
+        fail_msg("error '%s' lacks '%s'", err, fragment);
+    char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
+    int lines = 0;
+    for (char *p = text; *p; p++)
+        lines += *p == '\n';
+    if (lines != 1)
+        fail_msg("%d lines on stderr:\n%s", lines, text);
+    free(text);
+}
+
 long sm_test_feature_count(const char *path, const char *layer)
 {
     GDALAllRegister();

@@ -21,6 +21,10 @@ const char *sm_test_src(const char *relative);
  * stderr that starts with "soilmap:" in err (may be NULL). */
 int sm_test_cli(const char *args, char *err, size_t errsize);
 
+/* That sm_test_cli gave exit `code` and printed exactly one line on stderr
+ * (with -q, a failure is one "soilmap: ..." line), holding fragment. */
+void sm_test_assert_one_line_error(int rc, int code, const char *err, const char *fragment);
+
 /* Reads a whole file; caller frees. */
 char *sm_test_slurp(const char *path);
 
