@@ -119,7 +119,8 @@ static const char usage_tail[] =
     "                      default), or ranks draw tiles as they go (dynamic: for\n"
     "                      nodes of unequal speed)\n"
     "  --json-progress     progress as one JSON object per line on stdout\n"
-    "  -q, --quiet         only errors\n"
+    "  -q, --quiet         no progress, only results (fitted models, cross-validation\n"
+    "                      summaries, counts), warnings and errors\n"
     "  -v, --verbose       more detail, including GDAL's debug messages\n"
     "  -h, --help          this text\n"
     "\n"
@@ -204,7 +205,7 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a)
 {
     const char *o = argv[*i];
     if (!strcmp(o, "-q") || !strcmp(o, "--quiet")) {
-        sm_log_set_level(SM_LOG_ERROR);
+        sm_log_set_level(SM_LOG_RESULT);
         sm_progress_set_mode(SM_PROGRESS_QUIET);
     } else if (!strcmp(o, "-v") || !strcmp(o, "--verbose")) {
         sm_log_set_level(SM_LOG_DEBUG);
@@ -401,12 +402,12 @@ int sm_cli_main(int argc, char **argv)
 {
     cli_args a = {0};
     int rc = sm_ranks_init(&argc, &argv);
-    if (rc == SM_OK && sm_rank() > 0) { /* rank 0 speaks for the job */
+    if (rc == SM_OK)
+        rc = parse_args(argc, argv, &a);
+    if (rc == SM_OK && sm_rank() > 0) { /* rank 0 speaks for the job, whatever -q or -v say */
         sm_log_set_level(SM_LOG_ERROR);
         sm_progress_set_mode(SM_PROGRESS_QUIET);
     }
-    if (rc == SM_OK)
-        rc = parse_args(argc, argv, &a);
     if (rc == SM_OK && !strcmp(a.command, "help"))
         rc = cmd_help(a.topic);
     else if (rc == SM_OK && !strcmp(a.command, "version"))

@@ -10,62 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int load_crs(const sm_ynode *root, sm_config *cfg)
-{
-    sm_ynode n;
-    SM_TRY(sm_y_key_string(root, "crs", 1, &cfg->crs));
-    sm_y_get(root, "crs", &n);
-    OGRSpatialReferenceH srs = sm_crs_new(cfg->crs);
-    if (!srs)
-        return sm_y_error(&n, "'%s' is not a CRS that PROJ knows (use e.g. EPSG:32633 or WKT)",
-                          cfg->crs);
-    int ok = sm_crs_is_metric_projected(srs);
-    OSRDestroySpatialReference(srs);
-    if (!ok)
-        return sm_y_error(&n,
-                          "'%s' is not a projected CRS in metres; interpolation needs one "
-                          "(e.g. the UTM zone of the area)",
-                          cfg->crs);
-    return SM_OK;
-}
-
-static int load_extent(const sm_ynode *grid, sm_grid_config *g)
-{
-    sm_ynode n;
-    g->from_samples = 1;
-    if (!sm_y_get(grid, "extent", &n))
-        return SM_OK;
-    if (!sm_y_is_seq(&n)) {
-        static const char *const words[] = {"from-samples", NULL};
-        int which;
-        SM_TRY(sm_y_choice(&n, words, &which));
-        return SM_OK;
-    }
-    if (sm_y_seq_len(&n) != 4)
-        return sm_y_error(&n, "expected 'from-samples' or [xmin, ymin, xmax, ymax]");
-    for (int i = 0; i < 4; i++) {
-        sm_ynode item = sm_y_seq_item(&n, i);
-        SM_TRY(sm_y_number(&item, -HUGE_VAL, HUGE_VAL, &g->extent[i]));
-    }
-    if (g->extent[2] <= g->extent[0] || g->extent[3] <= g->extent[1])
-        return sm_y_error(&n, "xmax must exceed xmin and ymax must exceed ymin");
-    g->from_samples = 0;
-    return SM_OK;
-}
-
-static int load_grid(const sm_ynode *root, sm_grid_config *g)
-{
-    static const char *const keys[] = {"resolution", "extent", "buffer", NULL};
-    sm_ynode grid;
-    if (!sm_y_get(root, "grid", &grid))
-        return sm_y_error(root, "missing required key 'grid'");
-    SM_TRY(sm_y_check_map(&grid, keys));
-    SM_TRY(sm_y_key_number(&grid, "resolution", 1, 1e-6, HUGE_VAL, &g->resolution));
-    g->buffer = 0.0;
-    SM_TRY(sm_y_key_number(&grid, "buffer", 0, 0.0, HUGE_VAL, &g->buffer));
-    return load_extent(&grid, g);
-}
-
 static int valid_identifier(const char *s)
 {
     if (!islower((unsigned char)s[0]))
@@ -74,6 +18,27 @@ static int valid_identifier(const char *s)
         if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
             return 0;
     return 1;
+}
+
+/* A mass fraction is converted to mg/kg; any other unit (nSv/h, Bq/kg) is
+ * kept as given, so it must be printable where maps and reports label it. */
+static int load_unit(const sm_ynode *n, sm_contaminant *c)
+{
+    if (sm_unit_to_mgkg(c->unit, &c->to_mgkg) == 0)
+        return SM_OK;
+    c->to_mgkg = SM_UNIT_AS_GIVEN;
+    size_t len = strlen(c->unit);
+    int printable = len > 0 && len <= 32 && !isspace((unsigned char)c->unit[0]);
+    for (const char *p = c->unit; *p && printable; p++)
+        printable = !iscntrl((unsigned char)*p) && !strchr("<>&\"", *p);
+    if (printable)
+        return SM_OK;
+    sm_ynode u = *n;
+    sm_y_get(n, "unit", &u);
+    return sm_y_error(&u,
+                      "unit '%s': a unit is 1 to 32 printable characters without <>&\"; "
+                      "known units, converted to mg/kg: %s",
+                      c->unit, sm_unit_names());
 }
 
 static int load_contaminant(const sm_ynode *n, const char *name, sm_contaminant *c)
@@ -96,12 +61,26 @@ static int load_contaminant(const sm_ynode *n, const char *name, sm_contaminant 
         SM_TRY(sm_y_key_string(n, "limit_column", 0, &c->limit_column));
         SM_TRY(sm_y_key_number(n, "detection_limit", 0, 1e-12, HUGE_VAL, &c->detection_limit));
     }
-    if (sm_unit_to_mgkg(c->unit, &c->to_mgkg) != 0) {
-        sm_ynode u = *n;
-        sm_y_get(n, "unit", &u);
-        return sm_y_error(&u, "unknown unit '%s'; known units: %s", c->unit, sm_unit_names());
-    }
-    return SM_OK;
+    return load_unit(n, c);
+}
+
+const char *sm_contaminant_unit(const sm_contaminant *c)
+{
+    return c->to_mgkg == SM_UNIT_AS_GIVEN ? c->unit : "mg/kg";
+}
+
+const sm_contaminant *sm_config_contaminant(const sm_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->samples.n_contaminants; i++)
+        if (!strcmp(cfg->samples.contaminants[i].name, name))
+            return &cfg->samples.contaminants[i];
+    return NULL;
+}
+
+const char *sm_config_unit(const sm_config *cfg, const char *contaminant)
+{
+    const sm_contaminant *c = sm_config_contaminant(cfg, contaminant);
+    return c ? sm_contaminant_unit(c) : "mg/kg";
 }
 
 static int check_attribute_count(const sm_ynode *parent, int n)
@@ -285,8 +264,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     SM_TRY(sm_y_check_map(&root, keys));
     SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
     SM_TRY(sm_y_key_path(&root, "output", 1, &cfg->output));
-    SM_TRY(load_crs(&root, cfg));
-    SM_TRY(load_grid(&root, &cfg->grid));
+    SM_TRY(sm_config_load_grid(&root, cfg));
     SM_TRY(load_samples(&root, &cfg->samples));
     SM_TRY(load_sources(&root, cfg));
     SM_TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
@@ -345,6 +323,7 @@ void sm_config_free(sm_config *cfg)
     sm_config_free_classify(cfg);
     sm_config_free_remediation(cfg);
     sm_config_free_screening(cfg);
-    free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output), free(cfg->crs);
+    free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output);
+    sm_config_free_grid(cfg);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -12,7 +12,8 @@ typedef struct {
     char *name;             /* the config key, e.g. "cd": names the output fields */
     char *column;           /* the input column */
     char *unit;             /* as written in the config */
-    double to_mgkg;         /* factor from unit to mg/kg */
+    double to_mgkg;         /* factor from unit to mg/kg; SM_UNIT_AS_GIVEN: not a mass
+                             * fraction soilmap converts, values stay in `unit` */
     char *limit_column;     /* column with the detection limit, for "<LOD", "n.d." */
     double detection_limit; /* fixed limit in the column's unit; NAN if none */
 } sm_contaminant;
@@ -45,6 +46,10 @@ typedef struct {
     int from_samples; /* extent = samples' bounding box + buffer */
     double extent[4]; /* xmin, ymin, xmax, ymax when given */
     double buffer;
+    double origin[2]; /* cell edges fall on origin + k * resolution */
+    char *like;       /* a raster whose origin, resolution and CRS the grid takes */
+    char *mask;       /* polygons: cells outside are no data in every product */
+    char *mask_layer;
 } sm_grid_config;
 
 typedef enum { SM_INTERP_IDW, SM_INTERP_KRIGING } sm_interp_method;
@@ -56,7 +61,7 @@ typedef struct {
     double psill, range, kappa, anis_angle, anis_ratio;
 } sm_structure_config;
 
-typedef struct {
+typedef struct sm_interp_config {
     int present;
     sm_interp_method method;
     char **contaminants; /* NULL: every contaminant */
@@ -86,6 +91,11 @@ typedef struct {
     int float64;
     char **creation_options;
     int n_creation_options;
+    /* interpolation.per: for each named contaminant, these settings with
+     * the keys given under its name replacing the shared ones */
+    char **per_names;
+    struct sm_interp_config *per;
+    int n_per;
 } sm_interp_config;
 
 /* The `landuse` section: a polygon layer with a class attribute, a raster
@@ -173,6 +183,7 @@ typedef struct {
 /* The `publish` section: web products. */
 typedef struct {
     int present;
+    int tiles;      /* XYZ pyramids (publish.tiles: false switches them off) */
     int zmin, zmax; /* -1: from the grid */
     int viewer;
     int report;
@@ -198,6 +209,23 @@ typedef struct {
 } sm_config;
 
 int sm_config_load(const char *file, sm_config *cfg);
+
+/* The samples' contaminant of that name, or NULL. */
+const sm_contaminant *sm_config_contaminant(const sm_config *cfg, const char *name);
+
+/* The unit of a contaminant's values after ingest: "mg/kg" for a mass
+ * fraction (converted), else the unit as the config gives it. */
+const char *sm_contaminant_unit(const sm_contaminant *c);
+/* The same, by contaminant name; "mg/kg" when the name is not a sample's. */
+const char *sm_config_unit(const sm_config *cfg, const char *contaminant);
+
+/* The working CRS and the grid section (config_grid.c); root is a sm_ynode. */
+int sm_config_load_grid(const void *root, sm_config *cfg);
+void sm_config_free_grid(sm_config *cfg);
+
+/* The interpolation settings of one contaminant: interpolation.per's for
+ * it when given, else the shared ones. */
+const sm_interp_config *sm_config_interp(const sm_config *cfg, const char *contaminant);
 
 /* The interpolation section (config_interpolation.c); root is a sm_ynode. */
 int sm_config_load_interpolation(const void *root, const sm_config *cfg, sm_interp_config *out);

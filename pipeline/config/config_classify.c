@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A mapping of names to text: {residential: residential-parkland, ...}. */
 static int load_name_map(const sm_ynode *map, char ***keys, char ***values, int *n)
@@ -40,6 +41,13 @@ static int load_class_map(const sm_ynode *map, sm_thresholds_config *tc)
     sm_ynode v;
     const char *key;
     for (int i = 0; sm_y_map_next(map, &at, &v, &key); i++) {
+        /* land-use names match whatever their case, so these would be one class */
+        for (int k = 0; k < i; k++)
+            if (!strcasecmp(tc->classes[k], key))
+                return sm_y_error(&v,
+                                  "class '%s' is class '%s' again: land-use classes match "
+                                  "whatever their case",
+                                  key, tc->classes[k]);
         tc->classes[i] = strdup(key);
         tc->n_classes = i + 1;
         int n = 0;

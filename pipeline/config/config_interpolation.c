@@ -174,6 +174,9 @@ static int load_variogram(const sm_ynode *sec, sm_interp_config *ic)
         "anisotropy", "structures", "fit",   "on_fit_failure", NULL};
     static const char *const estimators[] = {"matheron", "cressie", NULL};
     sm_ynode v;
+    free(ic->directions); /* a contaminant's own variogram replaces the shared one */
+    ic->directions = NULL, ic->n_directions = 0, ic->direction_tolerance = 0;
+    ic->cutoff = ic->width = 0, ic->cressie = 0;
     ic->nugget = NAN;
     ic->n_structures = 1;
     ic->model_auto = 1;
@@ -269,15 +272,84 @@ static int load_idw(const sm_ynode *sec, sm_interp_config *ic)
     return SM_OK;
 }
 
+/* The keys a contaminant may have of its own, each a whole group. */
+static int load_method(const sm_ynode *sec, sm_interp_config *ic)
+{
+    static const char *const methods[] = {"idw", "kriging", NULL};
+    static const char *const transforms[] = {"none", "log", NULL};
+    static const char *const backs[] = {"unbiased", "exp", "none", NULL};
+    int choice = ic->method;
+    SM_TRY(sm_y_key_choice(sec, "method", methods, &choice));
+    ic->method = (sm_interp_method)choice;
+    SM_TRY(sm_y_key_choice(sec, "transform", transforms, &ic->log_transform));
+    choice = ic->back_transform;
+    SM_TRY(sm_y_key_choice(sec, "back_transform", backs, &choice));
+    ic->back_transform = (sm_back_transform)choice;
+    return SM_OK;
+}
+
+static int load_own(const sm_ynode *n, sm_interp_config *ic)
+{
+    static const char *const keys[] = {"method",     "transform", "back_transform",   "idw",
+                                       "neighbours", "variogram", "cross_validation", NULL};
+    sm_ynode v;
+    SM_TRY(sm_y_check_map(n, keys));
+    SM_TRY(load_method(n, ic));
+    if (sm_y_get(n, "idw", &v))
+        SM_TRY(load_idw(n, ic));
+    if (sm_y_get(n, "neighbours", &v))
+        SM_TRY(load_neighbours(n, ic));
+    if (sm_y_get(n, "variogram", &v))
+        SM_TRY(load_variogram(n, ic));
+    if (sm_y_get(n, "cross_validation", &v))
+        SM_TRY(load_cross_validation(n, ic));
+    return SM_OK;
+}
+
+/* A copy of the shared settings that owns only its directions. */
+static void copy_shared(const sm_interp_config *ic, sm_interp_config *own)
+{
+    *own = *ic;
+    own->contaminants = NULL, own->n_contaminants = 0;
+    own->per = NULL, own->per_names = NULL, own->n_per = 0;
+    own->directions = NULL;
+    if (ic->n_directions) {
+        own->directions = malloc((size_t)ic->n_directions * sizeof *own->directions);
+        memcpy(own->directions, ic->directions, (size_t)ic->n_directions * sizeof *ic->directions);
+    }
+}
+
+static int load_per(const sm_ynode *sec, const sm_config *cfg, sm_interp_config *ic)
+{
+    sm_ynode map;
+    if (!sm_y_get(sec, "per", &map))
+        return SM_OK;
+    int n = sm_y_map_len(&map);
+    if (!sm_y_is_map(&map) || n > SM_MAX_CONTAMINANTS)
+        return sm_y_error(&map, "expected a mapping of contaminant to its own settings, e.g. "
+                                "{ni: {transform: none}}");
+    ic->per = calloc((size_t)(n > 0 ? n : 1), sizeof *ic->per);
+    ic->per_names = calloc((size_t)(n > 0 ? n : 1), sizeof *ic->per_names);
+    for (int i = 0; i < n; i++) {
+        const char *name;
+        sm_ynode item = sm_y_map_item(&map, i, &name);
+        copy_shared(ic, &ic->per[i]);
+        ic->per_names[i] = strdup(name);
+        ic->n_per = i + 1;
+        if (!sm_config_contaminant(cfg, name))
+            return sm_y_error(&item, "'%s' is not one of samples.contaminants", name);
+        SM_TRY(load_own(&item, &ic->per[i]));
+    }
+    return SM_OK;
+}
+
 int sm_config_load_interpolation(const void *rootp, const sm_config *cfg, sm_interp_config *ic)
 {
     static const char *const keys[] = {
         "method",    "contaminants", "transform",        "back_transform",
         "idw",       "neighbours",   "variogram",        "cross_validation",
-        "tile_size", "data_type",    "creation_options", NULL};
-    static const char *const methods[] = {"idw", "kriging", NULL};
-    static const char *const transforms[] = {"none", "log", NULL};
-    static const char *const backs[] = {"unbiased", "exp", "none", NULL};
+        "tile_size", "data_type",    "creation_options", "per",
+        NULL};
     const sm_ynode *root = rootp;
     sm_ynode sec;
     memset(ic, 0, sizeof *ic);
@@ -285,19 +357,24 @@ int sm_config_load_interpolation(const void *rootp, const sm_config *cfg, sm_int
         return SM_OK;
     SM_TRY(sm_y_check_map(&sec, keys));
     ic->present = 1;
-    int choice = SM_INTERP_KRIGING;
-    SM_TRY(sm_y_key_choice(&sec, "method", methods, &choice));
-    ic->method = (sm_interp_method)choice;
+    ic->method = SM_INTERP_KRIGING, ic->back_transform = SM_BACK_UNBIASED;
+    SM_TRY(load_method(&sec, ic));
     SM_TRY(load_contaminant_list(&sec, cfg, ic));
-    SM_TRY(sm_y_key_choice(&sec, "transform", transforms, &ic->log_transform));
-    choice = SM_BACK_UNBIASED;
-    SM_TRY(sm_y_key_choice(&sec, "back_transform", backs, &choice));
-    ic->back_transform = (sm_back_transform)choice;
     SM_TRY(load_idw(&sec, ic));
     SM_TRY(load_neighbours(&sec, ic));
     SM_TRY(load_variogram(&sec, ic));
     SM_TRY(load_cross_validation(&sec, ic));
-    return load_output_options(&sec, ic);
+    SM_TRY(load_output_options(&sec, ic));
+    return load_per(&sec, cfg, ic);
+}
+
+const sm_interp_config *sm_config_interp(const sm_config *cfg, const char *contaminant)
+{
+    const sm_interp_config *ic = &cfg->interpolation;
+    for (int i = 0; i < ic->n_per; i++)
+        if (!strcmp(ic->per_names[i], contaminant))
+            return &ic->per[i];
+    return ic;
 }
 
 void sm_config_free_interpolation(sm_interp_config *ic)
@@ -309,5 +386,8 @@ void sm_config_free_interpolation(sm_interp_config *ic)
         free(ic->creation_options[i]);
     free(ic->creation_options);
     free(ic->directions);
+    for (int i = 0; i < ic->n_per; i++)
+        free(ic->per_names[i]), free(ic->per[i].directions);
+    free(ic->per_names), free(ic->per);
     memset(ic, 0, sizeof *ic);
 }

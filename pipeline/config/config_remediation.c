@@ -122,7 +122,7 @@ int sm_config_load_publish(const void *rootp, sm_config *cfg)
     const sm_ynode *root = rootp;
     sm_publish_config *pc = &cfg->publish;
     sm_ynode sec, tiles, zoom;
-    pc->zmin = pc->zmax = -1, pc->viewer = 1, pc->report = 1;
+    pc->zmin = pc->zmax = -1, pc->tiles = 1, pc->viewer = 1, pc->report = 1;
     if (!sm_y_get(root, "publish", &sec))
         return SM_OK;
     SM_TRY(sm_y_check_map(&sec, keys));
@@ -131,6 +131,10 @@ int sm_config_load_publish(const void *rootp, sm_config *cfg)
     SM_TRY(sm_y_key_bool(&sec, "report", &pc->report));
     if (!sm_y_get(&sec, "tiles", &tiles))
         return SM_OK;
+    if (!sm_y_is_map(&tiles)) { /* tiles: true | false, or the mapping of their settings */
+        int rc = sm_y_bool(&tiles, &pc->tiles);
+        return rc < 0 ? rc : SM_OK;
+    }
     SM_TRY(sm_y_check_map(&tiles, tile_keys));
     if (!sm_y_get(&tiles, "zoom", &zoom))
         return SM_OK;

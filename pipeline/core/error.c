@@ -8,6 +8,22 @@
 static _Thread_local char sm_errbuf[2048];
 static _Thread_local int sm_errstatus;
 
+/* A message is one line, as the command line prints it: a line break in a
+ * value quoted from a file (a CSV cell in quotes) is shown as \n or \r, the
+ * other control characters but tab as '?'. */
+static void one_line(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in && n + 2 < size; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c == '\n' || c == '\r')
+            out[n++] = '\\', out[n++] = c == '\n' ? 'n' : 'r';
+        else
+            out[n++] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+    }
+    out[n] = '\0';
+}
+
 int sm_error_set(int status, const char *fmt, ...)
 {
     /* through a copy: callers may pass sm_error_message() to add context */
@@ -16,7 +32,7 @@ int sm_error_set(int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    memcpy(sm_errbuf, text, sizeof text);
+    one_line(text, sm_errbuf, sizeof sm_errbuf);
     sm_errstatus = status;
     return status;
 }

@@ -11,7 +11,7 @@ sm_log_level sm_log_get_level(void) { return current_level; }
 
 void sm_log(sm_log_level level, const char *fmt, ...)
 {
-    static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
+    static const char *const prefix[] = {"error: ", "warning: ", "", "", "debug: "};
     if (level > current_level)
         return;
     /* A message must not land in the middle of a progress bar line. */

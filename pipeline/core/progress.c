@@ -9,6 +9,7 @@
 static sm_progress_mode mode = SM_PROGRESS_AUTO;
 static int bar_open; /* a bar line is on screen, unfinished */
 static volatile sig_atomic_t cancel_requested;
+static double (*line_clock)(void) = sm_clock;
 
 void sm_progress_set_mode(sm_progress_mode m) { mode = m; }
 void sm_progress_request_cancel(void) { cancel_requested = 1; }
@@ -29,12 +30,15 @@ void sm_progress_break_line(void)
     }
 }
 
+void sm_progress_set_clock(double (*clock)(void)) { line_clock = clock ? clock : sm_clock; }
+
 void sm_progress_begin(sm_progress_task *t, const char *stage, const char *task)
 {
     snprintf(t->stage, sizeof t->stage, "%s", stage);
     snprintf(t->task, sizeof t->task, "%s", task);
     t->last_step = -1;
     t->started = sm_clock();
+    t->last_line = line_clock();
 }
 
 static void render_bar(sm_progress_task *t, double frac)
@@ -57,13 +61,37 @@ static void render_bar(sm_progress_task *t, double frac)
         sm_progress_break_line();
 }
 
+/* A log is read later: a task that ends within SM_PROGRESS_INTERVAL says
+ * nothing (its result line follows); a longer one prints a line per 10 % or
+ * per SM_PROGRESS_INTERVAL, whichever comes first, so that a stuck task
+ * still shows where it is. */
 static void render_line(sm_progress_task *t, double frac)
 {
-    int step = (int)(frac * 10.0); /* one line per 10 % */
-    if (step == t->last_step)
+    double now = line_clock(), since = now - t->last_line;
+    int percent = (int)(frac * 100.0);
+    if (since < SM_PROGRESS_INTERVAL && (t->last_step < 0 || percent < t->last_step + 10))
         return;
-    t->last_step = step;
-    fprintf(stderr, "%s: %s %d%%\n", t->stage, t->task, step * 10);
+    t->last_step = percent;
+    t->last_line = now;
+    fprintf(stderr, "%s: %s %d%% (%.0f s)\n", t->stage, t->task, percent, sm_clock() - t->started);
+}
+
+/* A task name may hold a path (publish names its tile folder): quoted as
+ * JSON, so that a quote or backslash in the output folder keeps the line
+ * valid. */
+static void json_string(const char *s)
+{
+    fputc('"', stdout);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(stdout, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(stdout, "\\u%04x", c);
+        else
+            fputc(c, stdout);
+    }
+    fputc('"', stdout);
 }
 
 static void render_json(sm_progress_task *t, double frac, const char *msg)
@@ -72,11 +100,12 @@ static void render_json(sm_progress_task *t, double frac, const char *msg)
     if (step == t->last_step)
         return;
     t->last_step = step;
-    /* stage and task names are soilmap's own identifiers (no quotes or
-     * backslashes); msg comes from GDAL and is not included for that reason. */
-    (void)msg;
-    fprintf(stdout, "{\"stage\":\"%s\",\"task\":\"%s\",\"progress\":%.3f,\"elapsed\":%.3f}\n",
-            t->stage, t->task, frac, sm_clock() - t->started);
+    (void)msg; /* GDAL's message: free text, and not needed */
+    fputs("{\"stage\":", stdout);
+    json_string(t->stage);
+    fputs(",\"task\":", stdout);
+    json_string(t->task);
+    fprintf(stdout, ",\"progress\":%.3f,\"elapsed\":%.3f}\n", frac, sm_clock() - t->started);
     fflush(stdout);
 }
 

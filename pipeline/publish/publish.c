@@ -35,10 +35,10 @@
 enum { MAXP = 160, PATH = SM_PATH_SIZE };
 
 typedef struct {
-    sm_stac_raster stac;
-    int tiles;   /* publish a pyramid */
-    int classes; /* a class raster: nearest neighbour, its colour table */
-    int band;
+    sm_stac_raster stac; /* stac.tiles[k]: the pyramid of band bands[k] */
+    int bands[SM_STAC_MAX_TILES];
+    char ids[SM_STAC_MAX_TILES][96]; /* the pyramids' folders under web/tiles/ */
+    int classes;                     /* a class raster: nearest neighbour, its colour table */
     char kind[16];
 } product;
 
@@ -46,6 +46,39 @@ typedef struct {
     product p[MAXP];
     int n;
 } products;
+
+/* A pyramid of band `band` of p, named id, shown as title. */
+static void add_pyramid(product *p, const char *key, const char *id, const char *title, int band)
+{
+    int k = p->stac.ntiles++;
+    sm_stac_tiles *t = &p->stac.tiles[k];
+    snprintf(t->key, sizeof t->key, "%s", key);
+    snprintf(t->href, sizeof t->href, "tiles/%s/{z}/{x}/{y}.png", id);
+    snprintf(t->title, sizeof t->title, "%s", title);
+    snprintf(p->ids[k], sizeof p->ids[k], "%s", id);
+    p->bands[k] = band;
+}
+
+/* One pyramid per tier of a probability raster (a band each, described by
+ * classify as "P(cd > intervention)"); ids <c>_prob_tier<k>. */
+static void add_tier_pyramids(product *p)
+{
+    GDALDatasetH ds = GDALOpen(p->stac.path, GA_ReadOnly);
+    int n = ds ? GDALGetRasterCount(ds) : 0;
+    for (int b = 1; b <= n && b <= SM_STAC_MAX_TILES; b++) {
+        const char *desc = GDALGetDescription(GDALGetRasterBand(ds, b));
+        char key[32], id[128], title[160];
+        snprintf(key, sizeof key, "tiles_tier%d", b);
+        snprintf(id, sizeof id, "%s_tier%d", p->stac.id, b);
+        if (*desc)
+            snprintf(title, sizeof title, "%s", desc);
+        else
+            snprintf(title, sizeof title, "%s, tier %d", p->stac.title, b);
+        add_pyramid(p, key, id, title, b);
+    }
+    if (ds)
+        GDALClose(ds);
+}
 
 static void add(products *ps, const char *path, const char *id, const char *title, const char *unit,
                 int tiles, int classes, const char *kind)
@@ -60,10 +93,12 @@ static void add(products *ps, const char *path, const char *id, const char *titl
     snprintf(p->stac.title, sizeof p->stac.title, "%s", title);
     snprintf(p->stac.unit, sizeof p->stac.unit, "%s", unit);
     snprintf(p->stac.href, sizeof p->stac.href, "cog/%s.tif", id);
-    if (tiles)
-        snprintf(p->stac.tiles_href, sizeof p->stac.tiles_href, "tiles/%s/{z}/{x}/{y}.png", id);
-    p->tiles = tiles, p->classes = classes, p->band = 1;
+    p->classes = classes;
     snprintf(p->kind, sizeof p->kind, "%s", kind);
+    if (tiles && !strcmp(kind, "prob"))
+        add_tier_pyramids(p);
+    else if (tiles)
+        add_pyramid(p, "tiles", id, title, 1);
     ps->n++;
 }
 
@@ -76,7 +111,7 @@ static void list_products(const sm_config *cfg, products *ps)
     for (int i = 0; i < n; i++) {
         sm_product_member(file, sizeof file, cfg, SM_PRODUCT_SURFACE, "%s", names[i]);
         snprintf(title, sizeof title, "%s concentration", names[i]);
-        add(ps, file, names[i], title, "mg/kg", 1, 0, "surface");
+        add(ps, file, names[i], title, "mg/kg", cfg->publish.tiles, 0, "surface");
         snprintf(id, sizeof id, "%s_var", names[i]);
         sm_product_member(file, sizeof file, cfg, SM_PRODUCT_SURFACE, "%s", id);
         snprintf(title, sizeof title, "%s kriging variance", names[i]);
@@ -91,8 +126,8 @@ static void list_products(const sm_config *cfg, products *ps)
             snprintf(id, sizeof id, "%s_%s", names[i], what[k][0]);
             sm_product_member(file, sizeof file, cfg, SM_PRODUCT_CLASS, "%s", id);
             snprintf(title, sizeof title, "%s %s", names[i], what[k][1]);
-            add(ps, file, id, title, k == 2 ? "ratio" : "", what[k][2][0] == '1', k == 1,
-                what[k][0]);
+            add(ps, file, id, title, k == 2 ? "ratio" : "",
+                cfg->publish.tiles && what[k][2][0] == '1', k == 1, what[k][0]);
         }
     static const char *const summary[][2] = {{"n_exceeding", "contaminants above the first tier"},
                                              {"max_ratio", "maximum ratio to the first tier"},
@@ -173,22 +208,49 @@ static int surface_colours(const product *p, sm_colormap *m)
     return SM_OK;
 }
 
-static int publish_tiles(const sm_config *cfg, const product *p, int zmin, int zmax)
+/* Pyramid k of p. */
+static int publish_tiles(const sm_config *cfg, const product *p, int k, int zmin, int zmax)
 {
     sm_colormap m;
-    int rc = p->classes                 ? class_colours(p->stac.path, &m)
-             : !strcmp(p->kind, "prob") ? (sm_colormap_probability(p->stac.title, &m), SM_OK)
-                                        : surface_colours(p, &m);
+    const char *id = p->ids[k];
+    int rc = p->classes ? class_colours(p->stac.path, &m)
+             : !strcmp(p->kind, "prob")
+                 ? (sm_colormap_probability(p->stac.tiles[k].title, &m), SM_OK)
+                 : surface_colours(p, &m);
     char dir[PATH];
-    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles/%s", p->stac.id);
-    sm_tiles_spec spec = {p->stac.path, p->band, dir,       &m,         p->classes,
-                          zmin,         zmax,    sm_rank(), sm_nranks()};
+    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles/%s", id);
+    sm_tiles_spec spec = {p->stac.path, p->bands[k], dir,       &m,         p->classes,
+                          zmin,         zmax,        sm_rank(), sm_nranks()};
     sm_tiles_result r;
     if (rc == SM_OK)
         rc = sm_tiles_render(&spec, &r);
     if (rc == SM_OK)
-        sm_log(SM_LOG_DEBUG, "publish: %s: %ld tiles (%ld transparent), zoom %d-%d", p->stac.id,
-               r.written, r.empty, zmin, zmax);
+        sm_log(SM_LOG_DEBUG, "publish: %s: %ld tiles (%ld transparent), zoom %d-%d", id, r.written,
+               r.empty, zmin, zmax);
+    return rc;
+}
+
+/* web/tiles/ holds this run's pyramids only: those of products gone, of
+ * tiers a new table lacks, or all of them with publish.tiles off, are
+ * removed so that nothing stale is served. */
+static int prune_tiles(const sm_config *cfg, const products *ps)
+{
+    char dir[PATH], path[PATH + 300];
+    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles");
+    char **names = VSIReadDir(dir);
+    int rc = SM_OK;
+    for (int i = 0; names && names[i] && rc == SM_OK; i++) {
+        int keep = !strcmp(names[i], ".") || !strcmp(names[i], "..");
+        for (int j = 0; j < ps->n && !keep; j++)
+            for (int k = 0; k < ps->p[j].stac.ntiles && !keep; k++)
+                keep = !strcmp(names[i], ps->p[j].ids[k]);
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (!keep && CPLUnlinkTree(path) != 0)
+            rc = sm_error_set(SM_EIO, "%s: cannot remove the stale pyramid", path);
+    }
+    CSLDestroy(names);
+    if (rc == SM_OK && !cfg->publish.tiles && access(dir, F_OK) == 0 && rmdir(dir) != 0)
+        rc = sm_error_set(SM_EIO, "%s: cannot remove", dir);
     return rc;
 }
 
@@ -242,20 +304,28 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
     json_object_object_add(o, "bounds", b);
     json_object_object_add(o, "minzoom", json_object_new_int(zmin));
     json_object_object_add(o, "maxzoom", json_object_new_int(zmax));
-    for (int i = 0; i < ps->n; i++) {
-        if (!ps->p[i].tiles)
-            continue;
-        json_object *t = json_object_new_object();
-        char url[300];
-        json_object_object_add(t, "id", json_object_new_string(ps->p[i].stac.id));
-        json_object_object_add(t, "title", json_object_new_string(ps->p[i].stac.title));
-        json_object_object_add(t, "url", json_object_new_string(ps->p[i].stac.tiles_href));
-        snprintf(url, sizeof url, "tiles/%s/legend.json", ps->p[i].stac.id);
-        json_object_object_add(t, "legend", json_object_new_string(url));
-        json_object_object_add(t, "minzoom", json_object_new_int(zmin));
-        json_object_object_add(t, "maxzoom", json_object_new_int(zmax));
-        json_object_array_add(tiles, t);
-    }
+    for (int i = 0; i < ps->n; i++)
+        for (int k = 0; k < ps->p[i].stac.ntiles; k++) {
+            const product *p = &ps->p[i];
+            json_object *t = json_object_new_object();
+            char url[300];
+            json_object_object_add(t, "id", json_object_new_string(p->ids[k]));
+            json_object_object_add(t, "title", json_object_new_string(p->stac.tiles[k].title));
+            json_object_object_add(t, "url", json_object_new_string(p->stac.tiles[k].href));
+            snprintf(url, sizeof url, "tiles/%s/legend.json", p->ids[k]);
+            json_object_object_add(t, "legend", json_object_new_string(url));
+            json_object_object_add(t, "minzoom", json_object_new_int(zmin));
+            json_object_object_add(t, "maxzoom", json_object_new_int(zmax));
+            if (!strcmp(p->kind, "prob"))
+                json_object_object_add(t, "tier", json_object_new_int(p->bands[k]));
+            json_object_array_add(tiles, t);
+        }
+    if (!cfg->publish.tiles) /* the viewer says why it shows no raster map */
+        json_object_object_add(
+            o, "note",
+            json_object_new_string("No raster maps: the config switches tiles off "
+                                   "(publish.tiles: false). The rasters are in cog/ as "
+                                   "Cloud Optimized GeoTIFFs, listed in stac/."));
     for (int i = 0; i < wv->n; i++) {
         const char *id = wv->layers[i].name;
         if (!strcmp(id, "recommendations"))
@@ -305,10 +375,30 @@ static int zoom_range(const sm_config *cfg, const products *ps, int *zmin, int *
 static int publish_rasters(const sm_config *cfg, const products *ps, int zmin, int zmax)
 {
     int rc = sm_rank() == 0 ? publish_cogs(cfg, ps) : SM_OK;
+    if (rc == SM_OK && sm_rank() == 0)
+        rc = prune_tiles(cfg, ps);
     for (int i = 0; i < ps->n && rc == SM_OK; i++)
-        if (ps->p[i].tiles)
-            rc = publish_tiles(cfg, &ps->p[i], zmin, zmax);
+        for (int k = 0; k < ps->p[i].stac.ntiles && rc == SM_OK; k++)
+            rc = publish_tiles(cfg, &ps->p[i], k, zmin, zmax);
     return rc;
+}
+
+/* A part switched off (publish.viewer or publish.report: false) leaves
+ * nothing of an earlier run that would show stale results. */
+static int remove_stale(const sm_config *cfg, const char *web)
+{
+    static const char *const viewer[] = {"index.html", "viewer.js", "viewer.css", "layers.json",
+                                         "lib"};
+    char path[PATH + 300];
+    for (unsigned i = 0; !cfg->publish.viewer && i < sizeof viewer / sizeof *viewer; i++) {
+        snprintf(path, sizeof path, "%s/%s", web, viewer[i]);
+        if (access(path, F_OK) == 0 && CPLUnlinkTree(path) != 0)
+            return sm_error_set(SM_EIO, "%s: cannot remove", path);
+    }
+    sm_product_path(path, sizeof path, cfg, SM_PRODUCT_REPORT);
+    if (!cfg->publish.report && access(path, F_OK) == 0 && unlink(path) != 0)
+        return sm_error_set(SM_EIO, "%s: cannot remove", path);
+    return SM_OK;
 }
 
 int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
@@ -349,9 +439,11 @@ int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
     sm_product_path(report, sizeof report, cfg, SM_PRODUCT_REPORT);
     if (rc == SM_OK && cfg->publish.report)
         rc = sm_report_write(cfg, report);
+    if (rc == SM_OK)
+        rc = remove_stale(cfg, web);
     out->rasters = ps->n, out->vectors = wv.n, out->zmin = zmin, out->zmax = zmax;
     for (int i = 0; i < ps->n; i++)
-        out->tiled += ps->p[i].tiles;
+        out->tiled += ps->p[i].stac.ntiles;
     free(sr), free(sv), free(ps);
     return rc;
 }

@@ -251,12 +251,12 @@ int sm_report_write(const sm_config *cfg, const char *path)
     sm_outfile_begin(&out, path);
     r.f = fopen(out.tmp, "w");
     int rc = r.f ? write_page(&r)
-                 : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", out.tmp, strerror(errno));
+                 : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
     if (r.f) {
         int bad = ferror(r.f);
         bad |= fclose(r.f);
         if (bad && rc == SM_OK)
-            rc = sm_error_set(SM_EIO, "%s: write failed", out.tmp);
+            rc = sm_error_set(SM_EIO, "%s: cannot write: %s", path, strerror(errno));
     }
     json_object_put(r.run);
     if (rc != SM_OK) {

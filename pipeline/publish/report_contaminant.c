@@ -410,18 +410,20 @@ static void ql_class_map(GDALRasterBandH b, const char *title, sm_quicklook *q)
                         &q->map);
 }
 
-static int ql_load(const report *r, const char *name, const char *path, ql_kind kind,
+static int ql_load(const report *r, const char *name, const char *path, int band, ql_kind kind,
                    sm_quicklook *q)
 {
     GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
     if (!ds)
         return sm_error_set(SM_EDATA, "%s: cannot open: %s", path, CPLGetLastErrorMsg());
-    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    GDALRasterBandH b = GDALGetRasterBand(ds, band);
     int rc = sm_quicklook_read(b, path, q);
     const char *desc = GDALGetDescription(b);
     char title[96];
-    if (kind == QL_PROBABILITY)
-        snprintf(title, sizeof title, "%s", *desc ? desc : "P(above the first tier)");
+    if (kind == QL_PROBABILITY && *desc)
+        snprintf(title, sizeof title, "%s", desc);
+    else if (kind == QL_PROBABILITY)
+        snprintf(title, sizeof title, "P(above tier %d)", band);
     else
         snprintf(title, sizeof title, "%s", *desc ? desc : "classes");
     if (rc == SM_OK && kind == QL_SURFACE)
@@ -452,15 +454,18 @@ static void ql_figure(report *r, const char *id, const sm_quicklook *q, const ch
     fputs("</figure>\n", f);
 }
 
-static int quicklook_figure(report *r, const char *name, const char *path, ql_kind kind,
+static int quicklook_figure(report *r, const char *name, const char *path, int band, ql_kind kind,
                             const char *suffix)
 {
     sm_quicklook q = {0};
     char *b64 = NULL, id[128];
-    int rc = ql_load(r, name, path, kind, &q);
+    int rc = ql_load(r, name, path, band, kind, &q);
     if (rc == SM_OK)
         rc = sm_quicklook_png_base64(&q, path, &b64);
-    snprintf(id, sizeof id, "map-%s-%s", name, suffix);
+    if (band > 1) /* a map per tier: map-cd-probability, then map-cd-probability-tier2 */
+        snprintf(id, sizeof id, "map-%s-%s-tier%d", name, suffix, band);
+    else
+        snprintf(id, sizeof id, "map-%s-%s", name, suffix);
     if (rc == SM_OK)
         ql_figure(r, id, &q, b64);
     CPLFree(b64);
@@ -480,6 +485,17 @@ static const char *map_missing(const report *r, int k, const char *path)
         return NULL;
     return k == 1 ? "No probability map: classify computes probabilities from kriging only."
                   : "No class map: classify has not run.";
+}
+
+/* A probability raster has a band per tier, each shown (1 if it cannot be
+ * opened, for ql_load to say why). */
+static int band_count(const char *path)
+{
+    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+    int n = ds ? GDALGetRasterCount(ds) : 1;
+    if (ds)
+        GDALClose(ds);
+    return n;
 }
 
 static int maps_part(report *r, const char *name)
@@ -506,7 +522,8 @@ static int maps_part(report *r, const char *name)
     int rc = SM_OK;
     for (int k = 0; k < 3 && rc == SM_OK; k++)
         if (sm_report_exists(path[k]) && (k == 0 || r->cfg->thresholds.present))
-            rc = quicklook_figure(r, name, path[k], maps[k].kind, maps[k].suffix);
+            for (int b = 1; b <= band_count(path[k]) && rc == SM_OK; b++)
+                rc = quicklook_figure(r, name, path[k], b, maps[k].kind, maps[k].suffix);
     fputs("</div>\n", r->f);
     return rc;
 }

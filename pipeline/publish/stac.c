@@ -88,6 +88,8 @@ static json_object *band_json(GDALRasterBandH b, const char *unit)
                            json_object_new_string(stac_type(GDALGetRasterDataType(b))));
     if (unit[0])
         json_object_object_add(o, "unit", json_object_new_string(unit));
+    if (*GDALGetDescription(b)) /* which tier a probability band is of */
+        json_object_object_add(o, "description", json_object_new_string(GDALGetDescription(b)));
     if (GDALComputeRasterStatistics(b, FALSE, &mn, &mx, &mean, &sd, NULL, NULL) == CE_None) {
         json_object_object_add(st, "minimum", json_object_new_double(mn));
         json_object_object_add(st, "maximum", json_object_new_double(mx));
@@ -190,10 +192,13 @@ static int raster_item(const sm_config *cfg, const char *dir, const sm_stac_rast
     json_object *data = asset(r->href, COG_TYPE, "data", r->title);
     json_object_object_add(data, "raster:bands", bands);
     json_object_object_add(assets, "data", data);
-    if (r->tiles_href[0])
-        json_object_object_add(
-            assets, "tiles",
-            asset(r->tiles_href, "image/png", "visual", "XYZ tiles {z}/{x}/{y}.png, Web Mercator"));
+    for (int k = 0; k < r->ntiles; k++) {
+        char title[300];
+        snprintf(title, sizeof title, "%s: XYZ tiles {z}/{x}/{y}.png, Web Mercator",
+                 r->tiles[k].title);
+        json_object_object_add(assets, r->tiles[k].key,
+                               asset(r->tiles[k].href, "image/png", "visual", title));
+    }
     for (int i = 0; i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], bbox[i]) : fmax(union_bbox[i], bbox[i]);
     char path[SM_PATH_SIZE];

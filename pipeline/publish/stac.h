@@ -11,11 +11,22 @@
 
 #include "config/config.h"
 
+/* Tile pyramids of one raster: one per band rendered (a probability raster
+ * has a band per guideline tier). */
+enum { SM_STAC_MAX_TILES = 9 };
+
+typedef struct {
+    char key[32];    /* the asset's key: "tiles", or "tiles_tier2" for band 2 */
+    char href[256];  /* the tile template relative to web/ */
+    char title[160]; /* what the band shows */
+} sm_stac_tiles;
+
 typedef struct {
     char id[96], title[160], unit[32];
     char path[SM_PATH_SIZE]; /* the COG, to read its grid and statistics */
     char href[256];          /* the COG relative to web/ */
-    char tiles_href[256];    /* the tile template relative to web/ ("" for none) */
+    sm_stac_tiles tiles[SM_STAC_MAX_TILES];
+    int ntiles;
 } sm_stac_raster;
 
 typedef struct {

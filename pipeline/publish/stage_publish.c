@@ -42,12 +42,21 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object *z = json_object_new_array();
     json_object_array_add(z, json_object_new_int(s.zmin));
     json_object_array_add(z, json_object_new_int(s.zmax));
-    json_object_object_add(rec, "zoom", z);
-    if (rc == SM_OK)
-        sm_log(SM_LOG_INFO,
-               "publish: %d rasters (%d as tiles, zoom %d-%d), %d vector layers, "
-               "STAC catalog, viewer: %s/web/index.html",
-               s.rasters, s.tiled, s.zmin, s.zmax, s.vectors, cfg->output);
+    json_object_object_add(rec, "zoom", cfg->publish.tiles ? z : NULL);
+    if (!cfg->publish.tiles)
+        json_object_put(z);
+    json_object_object_add(rec, "tiles", json_object_new_boolean(cfg->publish.tiles));
+    json_object_object_add(rec, "viewer", json_object_new_boolean(cfg->publish.viewer));
+    json_object_object_add(rec, "report", json_object_new_boolean(cfg->publish.report));
+    if (rc != SM_OK)
+        return rc;
+    char tiles[64] = "no tiles", viewer[SM_PATH_SIZE + 40] = "no viewer";
+    if (cfg->publish.tiles)
+        snprintf(tiles, sizeof tiles, "%d pyramids, zoom %d-%d", s.tiled, s.zmin, s.zmax);
+    if (cfg->publish.viewer)
+        snprintf(viewer, sizeof viewer, "viewer: %s/web/index.html", cfg->output);
+    sm_log(SM_LOG_RESULT, "publish: %d rasters (%s), %d vector layers, STAC catalog, %s%s",
+           s.rasters, tiles, s.vectors, viewer, cfg->publish.report ? ", report.html" : "");
     return rc;
 }
 

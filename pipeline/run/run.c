@@ -6,6 +6,7 @@
 #include "core/progress.h"
 #include "core/ranks.h"
 #include "core/version.h"
+#include "grid/mask.h"
 #include "grid/share.h"
 #include "run/manifest.h"
 #include "run/outdir.h"
@@ -45,7 +46,13 @@ static int stage_key(const sm_config *cfg, const sm_stage *st, const char *befor
 {
     sm_paths paths;
     sm_paths_init(&paths);
-    int rc = list_files(cfg, st, st->inputs, &paths), n = paths.n;
+    int rc = list_files(cfg, st, st->inputs, &paths);
+    /* the grid's template and study area shape every stage's cells */
+    if (rc == SM_OK && cfg->grid.like)
+        rc = sm_paths_add(&paths, "%s", cfg->grid.like);
+    if (rc == SM_OK && cfg->grid.mask)
+        rc = sm_paths_add(&paths, "%s", cfg->grid.mask);
+    int n = paths.n;
     size_t cap = strlen(cfg->json ? cfg->json : "") + strlen(before) + 66 * ((size_t)n + 2) + 64;
     char *text = malloc(cap);
     int len = snprintf(text, cap, "%s\n%s\n%s\n%s\n", SM_VERSION, st->name, before,
@@ -140,6 +147,26 @@ static void stage_share(const sm_config *cfg, const sm_stage *st, const sm_run_o
     *share = sh;
 }
 
+/* The analysis grid, and its study area when grid.mask gives one (recorded
+ * with the count of cells inside). */
+static int load_grid(const sm_config *cfg, OGRSpatialReferenceH srs, sm_grid *grid, sm_mask **mask,
+                     json_object *rec)
+{
+    int rc = sm_products_grid(cfg, grid);
+    if (rc != SM_OK || !cfg->grid.mask)
+        return rc;
+    rc = sm_mask_load(grid, srs, cfg->grid.mask, cfg->grid.mask_layer, mask);
+    if (rc != SM_OK)
+        return rc;
+    grid->mask = *mask;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "path", json_object_new_string(cfg->grid.mask));
+    json_object_object_add(o, "cells_inside", json_object_new_int64((*mask)->inside));
+    json_object_object_add(o, "cells", json_object_new_int64(grid->ncols * grid->nrows));
+    json_object_object_add(rec, "mask", o);
+    return SM_OK;
+}
+
 /* The stage's work in its context, or the note saying why the config does
  * not ask for it. */
 static int run_body(const sm_config *cfg, const sm_stage *st, const sm_run_options *opt,
@@ -151,11 +178,15 @@ static int run_body(const sm_config *cfg, const sm_stage *st, const sm_run_optio
     }
     sm_share share;
     sm_grid grid;
+    sm_mask *mask = NULL;
     stage_share(cfg, st, opt, &share);
     sm_stage_ctx ctx = {
         .cfg = cfg, .srs = srs, .share = &share, .grid = st->needs_grid ? &grid : NULL};
-    int rc = st->needs_grid ? sm_products_grid(cfg, &grid) : SM_OK;
-    return rc == SM_OK ? st->run(&ctx, rec) : rc;
+    int rc = st->needs_grid ? load_grid(cfg, srs, &grid, &mask, rec) : SM_OK;
+    if (rc == SM_OK)
+        rc = st->run(&ctx, rec);
+    sm_mask_free(mask);
+    return rc;
 }
 
 /* Ranks other than 0 keep no records: they do their share of the stages
@@ -175,7 +206,7 @@ static int run_stage(const sm_config *cfg, const sm_stage *st, const char *key,
         return rc;
     }
     if (prev) {
-        sm_log(SM_LOG_INFO, "%s: up to date, skipped (--force redoes it)", st->name);
+        sm_log(SM_LOG_RESULT, "%s: up to date, skipped (--force redoes it)", st->name);
         json_object *copy = NULL;
         json_object_deep_copy(prev, &copy, NULL);
         json_object_object_add(m->stages, st->name, copy);
@@ -264,12 +295,12 @@ static int run_stages(const sm_config *cfg, const char *stage, const sm_run_opti
         sm_ranks_barrier(); /* the next stage reads what rank 0 wrote */
     }
     if (rc == SM_OK && slice)
-        sm_log(SM_LOG_INFO,
+        sm_log(SM_LOG_RESULT,
                "slice %d of %d done in %s; when every slice is done, "
                "`soilmap assemble CONFIG` builds the results",
                opt->slice, opt->slices, cfg->output);
     else if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "results in %s (manifest: %s)", cfg->output, manifest_path);
+        sm_log(SM_LOG_RESULT, "results in %s (manifest: %s)", cfg->output, manifest_path);
     json_object_put(old);
     sm_manifest_free(&m);
     free(manifest_path);

@@ -79,12 +79,18 @@ int sm_products_classified(const sm_config *cfg, const char *names[SM_MAX_CONTAM
 void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean, char *var,
                           size_t size)
 {
-    const sm_interp_config *ic = &cfg->interpolation;
+    const sm_interp_config *ic = sm_config_interp(cfg, name);
     int log_files = ic->log_transform && ic->back_transform != SM_BACK_NONE;
     sm_product_member(conc, size, cfg, SM_PRODUCT_SURFACE, "%s", name);
     sm_product_member(mean, size, cfg, SM_PRODUCT_SURFACE, "%s%s", name, log_files ? "_log" : "");
     sm_product_member(var, size, cfg, SM_PRODUCT_SURFACE, "%s%s", name,
                       log_files ? "_logvar" : "_var");
+}
+
+int sm_products_conc_is_log(const sm_config *cfg, const char *name)
+{
+    const sm_interp_config *ic = sm_config_interp(cfg, name);
+    return ic->log_transform && ic->back_transform == SM_BACK_NONE;
 }
 
 int sm_products_grid(const sm_config *cfg, sm_grid *g)

@@ -64,6 +64,10 @@ int sm_products_classified(const sm_config *cfg, const char *names[SM_MAX_CONTAM
 void sm_products_surfaces(const sm_config *cfg, const char *name, char *conc, char *mean, char *var,
                           size_t size);
 
+/* 1 when a contaminant's concentration surface holds ln(value): log
+ * interpolation without a back-transform. */
+int sm_products_conc_is_log(const sm_config *cfg, const char *name);
+
 /* The run's analysis grid (from the samples' extent needs samples.gpkg). */
 int sm_products_grid(const sm_config *cfg, sm_grid *g);
 

@@ -222,7 +222,7 @@ typedef struct {
     int n, tile, pli;
     char (*ratio)[PATH], (*conc)[PATH];
     double background[SM_MAX_CONTAMINANTS];
-    int exp_conc;
+    int exp_conc[SM_MAX_CONTAMINANTS];
 } sjob;
 
 typedef struct {
@@ -263,7 +263,7 @@ static void summary_cell(const sjob *j, const sscratch *s, size_t c, double *out
         n++, above += r > 1, sum += r;
         max = r > max ? r : max;
         if (j->pli) {
-            double conc = j->exp_conc ? exp(s->conc[i].buf[c]) : s->conc[i].buf[c];
+            double conc = j->exp_conc[i] ? exp(s->conc[i].buf[c]) : s->conc[i].buf[c];
             logsum += log(conc / j->background[i]);
         }
     }
@@ -310,21 +310,15 @@ static int render_summary(const sm_stage_ctx *ctx, const char **names, int n)
     const sm_config *cfg = ctx->cfg;
     const sm_grid *g = ctx->grid;
     char(*ratio)[PATH] = calloc((size_t)n, PATH), (*conc)[PATH] = calloc((size_t)n, PATH);
-    sjob j = {cfg,
-              n,
-              sm_grid_tile(g, cfg->interpolation.tile),
-              has_pli(cfg),
-              ratio,
-              conc,
-              {0},
-              cfg->interpolation.log_transform &&
-                  cfg->interpolation.back_transform == SM_BACK_NONE};
+    sjob j = {cfg, n,  sm_grid_tile(g, cfg->interpolation.tile), has_pli(cfg), ratio, conc,
+              {0}, {0}};
     char tmp[PATH], paths[4][PATH];
     for (int i = 0; i < n; i++) {
         snprintf(tmp, sizeof tmp, "%s_ratio", names[i]);
         class_path(cfg, tmp, ratio[i]);
         sm_products_surfaces(cfg, names[i], conc[i], tmp, tmp, PATH);
         background_of(cfg, names[i], &j.background[i]);
+        j.exp_conc[i] = sm_products_conc_is_log(cfg, names[i]);
     }
     static const char *const files[] = {"n_exceeding", "max_ratio", "nemerow", "pli"};
     sm_surface_spec spec = {.nfiles = j.pli ? 4 : 3,
@@ -364,8 +358,9 @@ static int apply_overrides(const sm_config *cfg, sm_threshold_table *t)
             snprintf(why, sizeof why, "%s", sm_error_message());
             return sm_error_set(SM_ECONFIG, "thresholds.overrides[%d]: %s", i, why);
         }
-        sm_log(SM_LOG_INFO, "classify: %s on %s tier %d: %g mg/kg instead of the table's %g",
-               o->contaminant, o->land_use, o->tier, o->value, old);
+        sm_log(SM_LOG_RESULT, "classify: %s on %s tier %d: %g %s instead of the table's %g",
+               o->contaminant, o->land_use, o->tier, o->value, sm_config_unit(cfg, o->contaminant),
+               old);
     }
     return SM_OK;
 }
@@ -378,7 +373,7 @@ static int check_categories(const sm_config *cfg, const sm_threshold_table *t)
         for (char **cat = tc->categories[c]; *cat; cat++) {
             int found = 0;
             for (int i = 0; i < t->n && !found; i++)
-                found = !strcmp(t->rows[i].land_use, *cat) &&
+                found = !strcasecmp(t->rows[i].land_use, *cat) &&
                         (!tc->regime || !strcmp(t->rows[i].regime, tc->regime));
             if (!found)
                 return sm_error_set(SM_ECONFIG,
@@ -395,6 +390,20 @@ static int load_table(const sm_config *cfg, sm_threshold_table *t)
     if (rc == SM_OK)
         rc = check_categories(cfg, t);
     return rc == SM_OK ? apply_overrides(cfg, t) : rc;
+}
+
+/* The table's rows for a contaminant, in the unit of its values, as the
+ * product of classification needs them; the pH check below runs after. */
+static int resolve(const sm_config *cfg, const sm_threshold_table *t, const char *name,
+                   sm_guideline *g)
+{
+    const sm_thresholds_config *tc = &cfg->thresholds;
+    memset(g, 0, sizeof *g);
+    int rc = sm_thresholds_check_unit(t, tc->regime, name, sm_config_unit(cfg, name));
+    if (rc == SM_OK)
+        rc = sm_guideline_resolve(t, tc->regime, name, tc->classes, tc->categories, tc->n_classes,
+                                  g);
+    return rc;
 }
 
 /* Values that depend on soil pH need a pH from the config. */
@@ -415,10 +424,9 @@ static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, co
     const sm_config *cfg = ctx->cfg;
     const sm_grid *g = ctx->grid;
     const sm_thresholds_config *tc = &cfg->thresholds;
-    const sm_interp_config *ic = &cfg->interpolation;
+    const sm_interp_config *ic = sm_config_interp(cfg, res->name);
     sm_guideline gl;
-    int rc = sm_guideline_resolve(t, tc->regime, res->name, tc->classes, tc->categories,
-                                  tc->n_classes, &gl);
+    int rc = resolve(cfg, t, res->name, &gl);
     if (rc == SM_OK)
         rc = check_ph_given(cfg, t, &gl, res->name);
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
@@ -429,7 +437,7 @@ static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, co
               sm_grid_tile(g, ic->tile),
               ic->method == SM_INTERP_KRIGING,
               ic->log_transform,
-              ic->log_transform && ic->back_transform == SM_BACK_NONE,
+              sm_products_conc_is_log(cfg, res->name),
               conc,
               mean,
               var,
@@ -476,7 +484,7 @@ static int prepare_inputs(const sm_stage_ctx *ctx, sm_classify_summary *out, cha
 static void log_landuse(const sm_config *cfg, const sm_landuse_summary *s)
 {
     for (int c = 0; c < cfg->thresholds.n_classes; c++)
-        sm_log(SM_LOG_INFO, "classify: land use %s: %ld cells", cfg->thresholds.classes[c],
+        sm_log(SM_LOG_RESULT, "classify: land use %s: %ld cells", cfg->thresholds.classes[c],
                s->cells[c]);
     if (s->unmapped) {
         char names[600] = "";
@@ -533,8 +541,7 @@ int sm_classify_check(const sm_config *cfg)
     int n = sm_products_classified(cfg, names);
     for (int i = 0; i < n && rc == SM_OK; i++) {
         sm_guideline g;
-        rc = sm_guideline_resolve(&t, cfg->thresholds.regime, names[i], cfg->thresholds.classes,
-                                  cfg->thresholds.categories, cfg->thresholds.n_classes, &g);
+        rc = resolve(cfg, &t, names[i], &g);
         if (rc == SM_OK)
             rc = check_ph_given(cfg, &t, &g, names[i]);
         sm_guideline_free(&g);
@@ -554,15 +561,20 @@ void sm_classify_summary_free(sm_classify_summary *s)
     sm_thresholds_free(&s->table);
 }
 
+/* Kriging gives each cell a variance, and so a probability of exceeding. */
+static int kriged(const sm_config *cfg, const char *name)
+{
+    return sm_config_interp(cfg, name)->method == SM_INTERP_KRIGING;
+}
+
 int sm_classify_outputs(const sm_config *cfg, sm_paths *paths)
 {
     const char *names[SM_MAX_CONTAMINANTS];
     int n = sm_products_classified(cfg, names), rc = SM_OK;
     char p[PATH], name[200];
     const char *suffix[] = {"ratio", "class", "prob"};
-    int nsuffix = cfg->interpolation.method == SM_INTERP_KRIGING ? 3 : 2;
     for (int i = 0; i < n; i++)
-        for (int f = 0; f < nsuffix && rc == SM_OK; f++) {
+        for (int f = 0; f < (kriged(cfg, names[i]) ? 3 : 2) && rc == SM_OK; f++) {
             snprintf(name, sizeof name, "%s_%s", names[i], suffix[f]);
             class_path(cfg, name, p);
             rc = sm_paths_add(paths, "%s", p);

@@ -15,13 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { UNMAPPED = 255, BATCH = 4096 };
 
+/* Class names match whatever their case: a layer's "Meadow" is the class
+ * meadow, as the site registry's is in screening. */
 int sm_landuse_class_index(const sm_config *cfg, const char *name)
 {
     for (int i = 0; i < cfg->thresholds.n_classes; i++)
-        if (strcmp(cfg->thresholds.classes[i], name) == 0)
+        if (strcasecmp(cfg->thresholds.classes[i], name) == 0)
             return i;
     return -1;
 }
@@ -29,7 +32,7 @@ int sm_landuse_class_index(const sm_config *cfg, const char *name)
 static void note_unmapped(sm_landuse_summary *s, const char *name)
 {
     for (int i = 0; i < s->n_unmapped_names; i++)
-        if (strcmp(s->unmapped_names[i], name) == 0)
+        if (strcasecmp(s->unmapped_names[i], name) == 0)
             return;
     if (s->n_unmapped_names < SM_LANDUSE_MAX_UNMAPPED)
         s->unmapped_names[s->n_unmapped_names++] = strdup(name);

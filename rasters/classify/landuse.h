@@ -20,7 +20,7 @@ typedef struct {
     int n_unmapped_names;
 } sm_landuse_summary;
 
-/* Index of class name in thresholds.classes, or -1. */
+/* Index of class name in thresholds.classes, whatever the case, or -1. */
 int sm_landuse_class_index(const sm_config *cfg, const char *name);
 
 int sm_landuse_make(const sm_stage_ctx *ctx, const char *path, sm_landuse_summary *out);

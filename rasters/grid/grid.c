@@ -11,9 +11,11 @@ int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *g)
     double r = cfg->resolution;
     if (!src || !(src[2] >= src[0]) || !(src[3] >= src[1]))
         return sm_error_set(SM_EDATA, "grid: no extent (no samples were accepted?)");
+    const double *o = cfg->origin;
     g->res = r;
-    g->xmin = floor((src[0] - grow) / r) * r;
-    g->ymin = floor((src[1] - grow) / r) * r;
+    g->mask = NULL;
+    g->xmin = o[0] + floor((src[0] - grow - o[0]) / r) * r;
+    g->ymin = o[1] + floor((src[1] - grow - o[1]) / r) * r;
     g->ncols = (long)ceil((src[2] + grow - g->xmin) / r - 1e-9);
     g->nrows = (long)ceil((src[3] + grow - g->ymin) / r - 1e-9);
     if (g->ncols < 1)

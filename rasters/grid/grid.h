@@ -1,15 +1,19 @@
 /* The analysis grid: a north-up raster in the working CRS whose cell edges
- * fall on multiples of the resolution, so grids of reruns and of different
- * jobs with the same resolution line up cell for cell. */
+ * fall on the origin plus multiples of the resolution (origin 0, 0 unless
+ * grid.origin or grid.like set it), so grids of reruns and of different jobs
+ * with the same resolution line up cell for cell. */
 #ifndef SM_GRID_H
 #define SM_GRID_H
 
 #include "config/config.h"
 
+typedef struct sm_mask sm_mask; /* mask.h */
+
 typedef struct {
     double xmin, ymin, xmax, ymax; /* outer cell edges */
     double res;
     long ncols, nrows;
+    const sm_mask *mask; /* the study area; NULL: every cell */
 } sm_grid;
 
 /* From the config: its explicit extent, or bbox (xmin, ymin, xmax, ymax of the

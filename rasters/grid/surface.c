@@ -1,4 +1,5 @@
 #include "grid/surface.h"
+#include "grid/mask.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/outfile.h"
@@ -79,7 +80,11 @@ static void compute_block(const render *r, const sm_surface_kernel *k, void *scr
          * neighbour sets of consecutive cells differ little */
         for (int step = 0; step < bw; step++) {
             int i = (j - by) % 2 ? bx + bw - 1 - step : bx + step;
-            k->cell(k->ctx, scratch, g->xmin + (x0 + i + 0.5) * g->res, y, out);
+            if (g->mask && !sm_mask_has(g->mask, x0 + i, y0 + j))
+                for (int b = 0; b < r->nbands; b++)
+                    out[b] = NAN;
+            else
+                k->cell(k->ctx, scratch, g->xmin + (x0 + i + 0.5) * g->res, y, out);
             for (int b = 0; b < r->nbands; b++)
                 buf[b * plane + (size_t)j * w + i] = out[b];
         }
@@ -95,6 +100,17 @@ static void fill_nodata(const render *r, double *buf, int w, int h)
                 buf[b * plane + c] = r->nodata[b];
 }
 
+/* Cells outside the study area are no data, whatever a tile kernel made. */
+static void mask_tile(const render *r, int x0, int y0, int w, int h, double *buf)
+{
+    size_t plane = (size_t)r->tile * r->tile;
+    for (int j = 0; r->g->mask && j < h; j++)
+        for (int i = 0; i < w; i++)
+            if (!sm_mask_has(r->g->mask, x0 + i, y0 + j))
+                for (int b = 0; b < r->nbands; b++)
+                    buf[b * plane + (size_t)j * w + i] = NAN;
+}
+
 static int compute_tile(const render *r, const sm_surface_kernel *k, void *scratch, long t,
                         double *buf)
 {
@@ -102,6 +118,7 @@ static int compute_tile(const render *r, const sm_surface_kernel *k, void *scrat
     tile_window(r, t, &x0, &y0, &w, &h);
     if (k->tile) {
         int rc = k->tile(k->ctx, scratch, x0, y0, w, h, buf, (size_t)r->tile * r->tile);
+        mask_tile(r, x0, y0, w, h, buf);
         fill_nodata(r, buf, w, h);
         return rc;
     }

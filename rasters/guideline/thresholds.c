@@ -1,6 +1,7 @@
 #include "guideline/thresholds.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/units.h"
 
 #include <ctype.h>
 #include <gdal.h>
@@ -14,7 +15,7 @@
 
 static const char *const columns[] = {"regime", "contaminant", "substance", "cas",   "land_use",
                                       "tier",   "tier_name",   "condition", "value", "verified",
-                                      "source", "note",        NULL};
+                                      "source", "note",        "unit",      NULL};
 enum {
     C_REGIME,
     C_CONTAMINANT,
@@ -28,31 +29,20 @@ enum {
     C_VERIFIED,
     C_SOURCE,
     C_NOTE,
+    C_UNIT, /* optional: mg/kg when the table has no such column */
     C_COUNT
 };
 
-/* The codes configs/thresholds/README.md defines; a table using another is
- * most likely misspelt ("cadmium" for "cd") and would silently never match. */
-static const char *const known_contaminants[] = {"as",
-                                                 "cd",
-                                                 "cr",
-                                                 "cr6",
-                                                 "cu",
-                                                 "hg",
-                                                 "ni",
-                                                 "pb",
-                                                 "zn",
-                                                 "bap",
-                                                 "naphthalene",
-                                                 "pfos",
-                                                 "ddt",
-                                                 "hch",
-                                                 "pcb",
-                                                 "pah10",
-                                                 "pah_h",
-                                                 "tph_c10_c40",
-                                                 "aliphatics_c16_c35",
-                                                 NULL};
+/* Substance names and the codes configs/thresholds/README.md gives them: a table
+ * that writes "cadmium" for "cd" would silently never match. Any other code
+ * (co, mo, pfas, cs137) is the user's own. */
+static const char *const substance_codes[][2] = {
+    {"arsenic", "as"},         {"cadmium", "cd"},         {"chromium", "cr"}, {"copper", "cu"},
+    {"mercury", "hg"},         {"nickel", "ni"},          {"lead", "pb"},     {"zinc", "zn"},
+    {"benzo[a]pyrene", "bap"}, {"benzo(a)pyrene", "bap"}, {"cobalt", "co"},   {"molybdenum", "mo"},
+    {"antimony", "sb"},        {"selenium", "se"},        {"thallium", "tl"}, {"vanadium", "v"},
+    {"barium", "ba"},          {"beryllium", "be"},       {"tin", "sn"},      {"silver", "ag"},
+    {"uranium", "u"},          {"fluorine", "f"},         {"fluoride", "f"}};
 
 static int parse_number(const char *s, double *out)
 {
@@ -112,6 +102,41 @@ static int bad(const sm_threshold_table *t, long row, int c, const char *what, c
                         value);
 }
 
+/* Codes are matched with the config's contaminant names, which are lower-case
+ * words; "Co" in a table means co. */
+static int check_code(const sm_threshold_table *t, sm_threshold *r)
+{
+    for (char *p = r->contaminant; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    for (unsigned i = 0; i < sizeof substance_codes / sizeof substance_codes[0]; i++)
+        if (!strcmp(r->contaminant, substance_codes[i][0]))
+            return sm_error_set(SM_EDATA,
+                                "%s: row %ld: contaminant: '%s' is a substance name; "
+                                "its code is '%s' (configs/thresholds/README.md)",
+                                t->path, r->row, r->contaminant, substance_codes[i][1]);
+    int ok = isalpha((unsigned char)r->contaminant[0]);
+    for (const char *p = r->contaminant; *p && ok; p++)
+        ok = isalnum((unsigned char)*p) || *p == '_';
+    if (!ok)
+        return bad(t, r->row, C_CONTAMINANT,
+                   "must be a code of letters, digits and _ as samples.contaminants names it, got",
+                   r->contaminant);
+    return SM_OK;
+}
+
+/* A mass fraction is stored in mg/kg, so that tables in ug/kg compare with
+ * samples in mg/kg; another unit stays as written, to be matched exactly. */
+static void read_unit(OGRFeatureH f, const int *idx, sm_threshold *r)
+{
+    r->unit = idx[C_UNIT] >= 0 ? field(f, idx, C_UNIT) : strdup("");
+    double factor;
+    if (!*r->unit || sm_unit_to_mgkg(r->unit, &factor) == 0) {
+        r->value *= *r->unit ? factor : 1.0;
+        free(r->unit);
+        r->unit = strdup("mg/kg");
+    }
+}
+
 static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_threshold *r)
 {
     static const int required[] = {C_REGIME, C_CONTAMINANT, C_LAND_USE, C_TIER,
@@ -135,17 +160,14 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
     r->tier = (int)v;
     const char *value = OGR_F_GetFieldAsString(f, idx[C_VALUE]);
     if (parse_number(value, &r->value) != 0 || r->value < 0)
-        return bad(t, r->row, C_VALUE, "must be a number of mg/kg >= 0, got", value);
+        return bad(t, r->row, C_VALUE, "must be a number >= 0, got", value);
     const char *verified = OGR_F_GetFieldAsString(f, idx[C_VERIFIED]);
     if (strcasecmp(verified, "yes") && strcasecmp(verified, "no"))
         return bad(t, r->row, C_VERIFIED, "must be yes or no, got", verified);
     r->verified = !strcasecmp(verified, "yes");
-    int known = 0;
-    for (int i = 0; known_contaminants[i] && !known; i++)
-        known = !strcmp(known_contaminants[i], r->contaminant);
-    if (!known)
-        return bad(t, r->row, C_CONTAMINANT,
-                   "is not a contaminant code of configs/thresholds/README.md:", r->contaminant);
+    if (check_code(t, r) != SM_OK)
+        return SM_EDATA;
+    read_unit(f, idx, r);
     if (sm_ph_band_parse(r->condition, &r->ph_lo, &r->ph_hi) != 0 || r->ph_lo >= r->ph_hi)
         return bad(t, r->row, C_CONDITION, "is not a pH band like \"5.5<pH<=6.5\", got",
                    r->condition);
@@ -155,7 +177,7 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
 static int same_key(const sm_threshold *a, const sm_threshold *b)
 {
     return !strcmp(a->regime, b->regime) && !strcmp(a->contaminant, b->contaminant) &&
-           !strcmp(a->land_use, b->land_use) && a->tier == b->tier && a->ph_lo < b->ph_hi &&
+           !strcasecmp(a->land_use, b->land_use) && a->tier == b->tier && a->ph_lo < b->ph_hi &&
            b->ph_lo < a->ph_hi; /* overlapping pH bands */
 }
 
@@ -164,7 +186,7 @@ static int same_key(const sm_threshold *a, const sm_threshold *b)
 static int check_order(const sm_threshold_table *t, const sm_threshold *a, const sm_threshold *b)
 {
     if (strcmp(a->regime, b->regime) || strcmp(a->contaminant, b->contaminant) ||
-        strcmp(a->land_use, b->land_use) || !(a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi) ||
+        strcasecmp(a->land_use, b->land_use) || !(a->ph_lo < b->ph_hi && b->ph_lo < a->ph_hi) ||
         a->tier == b->tier)
         return SM_OK;
     const sm_threshold *lo = a->tier < b->tier ? a : b, *hi = a->tier < b->tier ? b : a;
@@ -174,6 +196,23 @@ static int check_order(const sm_threshold_table *t, const sm_threshold *a, const
                         "%s: row %ld: tier %d value %g is below tier %d value %g of "
                         "row %ld: tiers out of order",
                         t->path, hi->row, hi->tier, hi->value, lo->tier, lo->value, lo->row);
+}
+
+int sm_thresholds_check_unit(const sm_threshold_table *t, const char *regime,
+                             const char *contaminant, const char *unit)
+{
+    for (int i = 0; i < t->n; i++) {
+        const sm_threshold *r = &t->rows[i];
+        if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
+            !strcasecmp(r->unit, unit))
+            continue;
+        return sm_error_set(SM_EDATA,
+                            "%s: row %ld: %s is in %s but the samples are in %s; give the "
+                            "table a unit column in the samples' unit, or the samples a unit "
+                            "soilmap converts (%s)",
+                            t->path, r->row, contaminant, r->unit, unit, sm_unit_names());
+    }
+    return SM_OK;
 }
 
 int sm_thresholds_check_order(const sm_threshold_table *t)
@@ -190,7 +229,7 @@ static int read_rows(sm_threshold_table *t, OGRLayerH layer)
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int idx[C_COUNT];
     for (int c = 0; c < C_COUNT; c++)
-        if ((idx[c] = OGR_FD_GetFieldIndex(defn, columns[c])) < 0)
+        if ((idx[c] = OGR_FD_GetFieldIndex(defn, columns[c])) < 0 && c != C_UNIT)
             return sm_error_set(SM_EDATA, "%s: no column '%s' (see configs/thresholds/README.md)",
                                 t->path, columns[c]);
     long total = (long)OGR_L_GetFeatureCount(layer, TRUE);
@@ -238,7 +277,7 @@ void sm_thresholds_free(sm_threshold_table *t)
     for (int i = 0; i < t->n; i++) {
         sm_threshold *r = &t->rows[i];
         free(r->regime), free(r->contaminant), free(r->substance), free(r->land_use);
-        free(r->tier_name), free(r->condition), free(r->source), free(r->note);
+        free(r->tier_name), free(r->condition), free(r->source), free(r->note), free(r->unit);
     }
     free(t->rows);
     free(t->path);
@@ -253,7 +292,7 @@ int sm_thresholds_lookup(const sm_threshold_table *t, const char *contaminant, c
         values[i] = NAN;
     for (int i = 0; i < t->n; i++) {
         const sm_threshold *r = &t->rows[i];
-        if (strcmp(r->contaminant, contaminant) || strcmp(r->land_use, land_use) ||
+        if (strcmp(r->contaminant, contaminant) || strcasecmp(r->land_use, land_use) ||
             r->tier > max_tiers)
             continue;
         int banded = r->ph_lo > -HUGE_VAL || r->ph_hi < HUGE_VAL;
@@ -278,7 +317,7 @@ int sm_thresholds_override(sm_threshold_table *t, const char *regime, const char
     for (int i = 0; i < t->n; i++) {
         sm_threshold *r = &t->rows[i];
         if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
-            strcmp(r->land_use, land_use) || r->tier != tier)
+            strcasecmp(r->land_use, land_use) || r->tier != tier)
             continue;
         *old = r->value;
         r->value = value;
@@ -295,7 +334,7 @@ static int has_rows(const sm_threshold_table *t, const char *regime, const char 
     for (int i = 0; i < t->n; i++) {
         const sm_threshold *r = &t->rows[i];
         if ((!regime || !strcmp(r->regime, regime)) && !strcmp(r->contaminant, contaminant) &&
-            (!land_use || !strcmp(r->land_use, land_use)))
+            (!land_use || !strcasecmp(r->land_use, land_use)))
             return 1;
     }
     return 0;
@@ -323,7 +362,7 @@ static void resolve_class(const sm_threshold_table *t, const char *regime, const
     for (int i = 0; cv->category && i < t->n; i++) {
         const sm_threshold *r = &t->rows[i];
         if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
-            strcmp(r->land_use, cv->category))
+            strcasecmp(r->land_use, cv->category))
             continue;
         band_for(cv, r)->v[r->tier - 1] = r->value;
         if (r->tier > g->ntiers)

@@ -8,7 +8,8 @@
 typedef struct {
     char *regime, *contaminant, *substance, *land_use, *tier_name, *condition, *source, *note;
     int tier;     /* 1 = the lowest level (target, screening ...), then upward */
-    double value; /* mg/kg dry weight */
+    double value; /* mg/kg dry weight; in `unit` when that is not a mass fraction */
+    char *unit;   /* the optional unit column: "mg/kg" when absent or a mass fraction */
     int verified;
     double ph_lo, ph_hi; /* the row applies for ph_lo < pH <= ph_hi (+-HUGE_VAL: open) */
     long row;            /* data row in the file, 1 = first after the header */
@@ -22,6 +23,10 @@ typedef struct {
 
 /* Reads and checks a table; an error names the file, row and column. */
 int sm_thresholds_load(const char *path, sm_threshold_table *t);
+/* SM_EDATA, naming the row, when a row of contaminant (and regime, NULL:
+ * any) is in another unit than the values it is compared with. */
+int sm_thresholds_check_unit(const sm_threshold_table *t, const char *regime,
+                             const char *contaminant, const char *unit);
 /* The loader's tier-order check again (after overrides). */
 int sm_thresholds_check_order(const sm_threshold_table *t);
 void sm_thresholds_free(sm_threshold_table *t);

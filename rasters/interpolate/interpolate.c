@@ -436,6 +436,23 @@ static int cross_validates(const job *j)
            j->ctx->share->mode != SM_SHARE_SLICE;
 }
 
+/* The cross-validation statistics that exist: MSDR needs a kriging
+ * variance (IDW has none), R2 a spread of the values; a missing one is left
+ * out rather than printed as nan. */
+static void cv_text(const sm_cv *cv, char *text, size_t size)
+{
+    const char *name[] = {"ME", "MAE", "RMSE", "MSDR", "R2"};
+    const double v[] = {cv->mean_error, cv->mae, cv->rmse, cv->msdr, cv->r2};
+    size_t used = 0;
+    text[0] = '\0';
+    for (int i = 0; i < 5 && used < size; i++)
+        if (isfinite(v[i]))
+            used += (size_t)snprintf(text + used, size - used, "%s%s %.4g", used ? ", " : "",
+                                     name[i], v[i]);
+}
+
+/* The results a user needs even with -q: what each surface was made with
+ * and how well it cross-validates. */
 static void log_result(const job *j, const sm_interp_result *r)
 {
     char model[256] = "";
@@ -445,16 +462,18 @@ static void log_result(const job *j, const sm_interp_result *r)
         for (int i = 1; i < m->n; i++)
             used += snprintf(model + used, sizeof model - (size_t)used, " + %g %s(%g)",
                              m->part[i].psill, sm_vgm_type_name(m->part[i].type), m->part[i].range);
+    } else if (!j->kriging && !r->constant) {
+        snprintf(model, sizeof model, ", power %g", j->ic->power);
     }
-    sm_log(SM_LOG_INFO, "interpolate: %s: %d samples, %s%s%s", j->name, r->n,
+    sm_log(SM_LOG_RESULT, "interpolate: %s: %d samples, %s%s%s", j->name, r->n,
            j->kriging ? "kriging" : "IDW", r->constant ? " (all values equal: flat surface)" : "",
            model);
-    if (r->cv_done)
-        sm_log(SM_LOG_INFO,
-               "interpolate: %s: cross-validation (%s): ME %.4g, MAE %.4g, RMSE %.4g, "
-               "MSDR %.4g, R2 %.4g",
-               j->name, j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", r->cv.mean_error,
-               r->cv.mae, r->cv.rmse, r->cv.msdr, r->cv.r2);
+    if (r->cv_done) {
+        char cv[256];
+        cv_text(&r->cv, cv, sizeof cv);
+        sm_log(SM_LOG_RESULT, "interpolate: %s: cross-validation (%s): %s", j->name,
+               j->ic->cv_folds <= 1 ? "leave-one-out" : "k-fold", cv);
+    }
     if (r->nodata_cells)
         sm_log(SM_LOG_WARN,
                "interpolate: %s: %ld cells have too few samples within the "
@@ -474,9 +493,9 @@ static int interpolate_one(const sm_stage_ctx *ctx, const char *name, sm_interp_
     const sm_grid *g = ctx->grid;
     job j = {.ctx = ctx,
              .cfg = cfg,
-             .ic = &cfg->interpolation,
+             .ic = sm_config_interp(cfg, name),
              .name = name,
-             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
+             .kriging = sm_config_interp(cfg, name)->method == SM_INTERP_KRIGING};
     char gpkg[SM_PATH_SIZE];
     sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
     res->name = name;
@@ -525,10 +544,9 @@ int sm_interpolate_outputs(const sm_config *cfg, sm_paths *paths)
 {
     const char *names[SM_MAX_CONTAMINANTS];
     int n = sm_products_interpolated(cfg, names), rc = SM_OK;
-    job j = {.cfg = cfg,
-             .ic = &cfg->interpolation,
-             .kriging = cfg->interpolation.method == SM_INTERP_KRIGING};
     for (int i = 0; i < n && rc == SM_OK; i++) {
+        const sm_interp_config *ic = sm_config_interp(cfg, names[i]);
+        job j = {.cfg = cfg, .ic = ic, .kriging = ic->method == SM_INTERP_KRIGING};
         char p[4][SM_PATH_SIZE];
         int nb = nbands(&j);
         surface_paths(cfg, names[i], nb, p);

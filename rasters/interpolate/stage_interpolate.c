@@ -20,12 +20,12 @@ static json_object *cv_json(const sm_cv *cv)
     return o;
 }
 
-static json_object *result_json(const sm_config *cfg, const sm_interp_result *r)
+static json_object *result_json(const sm_config *cfg, const char *name, const sm_interp_result *r)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "samples", json_object_new_int(r->n));
     json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
-    if (cfg->interpolation.method == SM_INTERP_KRIGING && !r->constant) {
+    if (sm_config_interp(cfg, name)->method == SM_INTERP_KRIGING && !r->constant) {
         json_object_object_add(o, "model", sm_vgm_json(&r->model));
         json_object_object_add(o, "fitted", json_object_new_boolean(r->fitted));
         json_object_object_add(o, "fit_fell_back_to_start",
@@ -47,7 +47,7 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object_object_add(rec, "grid", sm_grid_json(&s.grid));
     json_object *per = json_object_new_object();
     for (int i = 0; i < s.n; i++)
-        json_object_object_add(per, s.per[i].name, result_json(cfg, &s.per[i]));
+        json_object_object_add(per, s.per[i].name, result_json(cfg, s.per[i].name, &s.per[i]));
     json_object_object_add(rec, "contaminants", per);
     return rc;
 }
@@ -55,9 +55,11 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
 /* The cv_<c> layers go into samples.gpkg. */
 static int modifies(const sm_config *cfg, sm_paths *paths)
 {
-    if (cfg->interpolation.cv_folds == 0)
-        return SM_OK;
-    return sm_products_add(paths, cfg, SM_PRODUCT_SAMPLES);
+    const char *names[SM_MAX_CONTAMINANTS];
+    int n = sm_products_interpolated(cfg, names), cv = 0;
+    for (int i = 0; i < n; i++)
+        cv |= sm_config_interp(cfg, names[i])->cv_folds != 0;
+    return cv ? sm_products_add(paths, cfg, SM_PRODUCT_SAMPLES) : SM_OK;
 }
 
 const sm_stage sm_stage_interpolate = {

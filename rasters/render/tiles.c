@@ -82,10 +82,7 @@ static int warp_tile(const sm_tiles_spec *spec, GDALDatasetH src, tile_id t, dou
     OSRDestroySpatialReference(merc);
     GDALSetRasterNoDataValue(GDALGetRasterBand(mem, 1), NAN);
     GDALFillRaster(GDALGetRasterBand(mem, 1), NAN, 0); /* cells no source reaches stay empty */
-    char band[16];
-    snprintf(band, sizeof band, "%d", spec->band);
-    char *argv[] = {
-        "-r", spec->nearest ? "near" : "bilinear", "-b", band, "-dstnodata", "nan", "-q", NULL};
+    char *argv[] = {"-r", spec->nearest ? "near" : "bilinear", "-dstnodata", "nan", "-q", NULL};
     GDALWarpAppOptions *o = GDALWarpAppOptionsNew(argv, NULL);
     int err = 0;
     int ok = GDALWarp(NULL, mem, 1, &src, o, &err) != NULL && !err;
@@ -170,6 +167,32 @@ static tile_id *list_tiles(const sm_tiles_spec *spec, const double box[4], long 
     return t;
 }
 
+/* The source as a dataset of the one band to render: gdalwarp warps every
+ * band into as many destination bands (its -b needs GDAL 3.7), so a band of
+ * a multi-band raster (one probability per tier) goes through a VRT, which
+ * reads *base: close it after the VRT. */
+static GDALDatasetH open_band(const sm_tiles_spec *spec, GDALDatasetH *base)
+{
+    *base = GDALOpen(spec->src, GA_ReadOnly);
+    if (!*base || GDALGetRasterCount(*base) == 1)
+        return *base;
+    char band[16];
+    snprintf(band, sizeof band, "%d", spec->band);
+    char *argv[] = {"-of", "VRT", "-b", band, "-q", NULL};
+    GDALTranslateOptions *o = GDALTranslateOptionsNew(argv, NULL);
+    GDALDatasetH vrt = GDALTranslate("", *base, o, NULL);
+    GDALTranslateOptionsFree(o);
+    return vrt;
+}
+
+static void close_band(GDALDatasetH src, GDALDatasetH base)
+{
+    if (src && src != base)
+        GDALClose(src);
+    if (base)
+        GDALClose(base);
+}
+
 static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, sm_tiles_result *out)
 {
     int rc = SM_OK, failed = 0;
@@ -179,7 +202,7 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, s
     sm_progress_begin(&task, "publish", spec->dir);
 #pragma omp parallel reduction(+ : written)
     {
-        GDALDatasetH src = GDALOpen(spec->src, GA_ReadOnly);
+        GDALDatasetH base, src = open_band(spec, &base);
         double *values = malloc(sizeof *values * TILE * TILE);
         unsigned char *rgba = malloc(4 * TILE * TILE);
 #pragma omp for schedule(dynamic, 4)
@@ -192,7 +215,8 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, s
                 trc = sm_error_set(SM_ECANCEL, "%s: cancelled", spec->dir);
             else if (!stop)
                 trc = src ? render_tile(spec, src, tiles[i], values, rgba, &w)
-                          : sm_error_set(SM_ENOINPUT, "%s: cannot open", spec->src);
+                          : sm_error_set(SM_ENOINPUT, "%s band %d: cannot open: %s", spec->src,
+                                         spec->band, CPLGetLastErrorMsg());
             written += w;
             long finished;
 #pragma omp atomic capture
@@ -207,8 +231,7 @@ static int render_all(const sm_tiles_spec *spec, const tile_id *tiles, long n, s
                 failed = 1;
             }
         }
-        if (src)
-            GDALClose(src);
+        close_band(src, base);
         free(values), free(rgba);
     }
     sm_progress(1.0, NULL, &task);
@@ -262,7 +285,9 @@ int sm_tiles_render(const sm_tiles_spec *spec, sm_tiles_result *out)
     if (!ds)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open", spec->src);
     double box[4], cell;
-    int rc = extent_3857(ds, box, &cell);
+    int rc = spec->band >= 1 && spec->band <= GDALGetRasterCount(ds)
+                 ? extent_3857(ds, box, &cell)
+                 : sm_error_set(SM_EDATA, "%s: no band %d to render", spec->src, spec->band);
     GDALClose(ds);
     long n = 0;
     tile_id *tiles = rc == SM_OK ? list_tiles(spec, box, &n) : NULL;

@@ -44,19 +44,10 @@ static const char *config_for(const char *name, const char *csv, const char *con
     return sm_test_write(file, text);
 }
 
-static const char *out_file(const char *name, const char *file)
-{
-    static char path[4200];
-    char rel[512];
-    snprintf(rel, sizeof rel, "out-%s/%s", name, file);
-    snprintf(path, sizeof path, "%s", sm_test_tmp(rel));
-    return path;
-}
-
 /* The line of rejects.csv for a row of the layer; fails if there is none. */
 static void assert_rejected(const char *name, const char *layer, long row, const char *reason)
 {
-    char *text = sm_test_slurp(out_file(name, "rejects.csv"));
+    char *text = sm_test_slurp(sm_test_out_file(name, "rejects.csv"));
     assert_non_null(text);
     char needle[256];
     snprintf(needle, sizeof needle, ",%s,%ld,", layer, row);
@@ -129,19 +120,19 @@ static void test_failed_rerun_keeps_samples(void **state)
     if (run("run -q %s%s", cfg, "") != 0)
         fail_msg("first run: %s", err);
     long size = 0;
-    unsigned char *before = file_bytes(out_file("ii-keep", "samples.gpkg"), &size);
+    unsigned char *before = file_bytes(sm_test_out_file("ii-keep", "samples.gpkg"), &size);
 
     /* too many rejects */
     const char *bad = sm_test_write("ii-keep-bad.csv", "x,y,zinc\n181000,333000,abc\n"
                                                        "181100,333100,-1\n181200,333050,300\n");
     cfg = config_for("ii-keep", bad, "{zn: zinc}", "");
     assert_one_line_error(run("run -q %s%s", cfg, ""), 65, "2 of 3 rows rejected");
-    assert_same_bytes(out_file("ii-keep", "samples.gpkg"), before, size);
+    assert_same_bytes(sm_test_out_file("ii-keep", "samples.gpkg"), before, size);
 
     /* a column that is not in the file */
     cfg = config_for("ii-keep", good, "{zn: Zink}", "");
     assert_one_line_error(run("run -q --force %s%s", cfg, ""), 78, "column 'Zink'");
-    assert_same_bytes(out_file("ii-keep", "samples.gpkg"), before, size);
+    assert_same_bytes(sm_test_out_file("ii-keep", "samples.gpkg"), before, size);
     free(before);
     /* no temporary is left beside it */
     char pattern[4200];
@@ -178,9 +169,11 @@ static void test_impossible_values_rejected(void **state)
     assert_rejected("ii-values", "ii-values", 6, "pb: more than 1e6 mg/kg"); /* 2e6 mg/kg */
     assert_rejected("ii-values", "ii-values", 7, "zn: more than 1e6 mg/kg");
     assert_rejected("ii-values", "ii-values", 9, "pb: detection limit infinite after conversion");
-    json_object *m = parse_strict(out_file("ii-values", "run.json"));
-    assert_int_equal(manifest_long(m, "stages.ingest.rows_rejected"), 7);
-    assert_int_equal(manifest_long(m, "stages.ingest.rows_accepted"), 3);
+    json_object *m = parse_strict(sm_test_out_file("ii-values", "run.json"));
+    /* each row has one usable value: the value is rejected, not the row */
+    assert_int_equal(manifest_long(m, "stages.ingest.rows_rejected"), 0);
+    assert_int_equal(manifest_long(m, "stages.ingest.values_rejected"), 7);
+    assert_int_equal(manifest_long(m, "stages.ingest.rows_accepted"), 10);
     /* the boundary itself is possible: 999 g/kg */
     double pbmax =
         json_object_get_double(sm_test_json(m, "stages.ingest.contaminants_mg_per_kg.pb.max"));
@@ -223,7 +216,8 @@ static void test_json_writer_nonfinite(void **state)
 /* A field of the sample whose src_row is row, from samples.gpkg. */
 static char *sample_field(const char *name, long row, const char *field)
 {
-    GDALDatasetH ds = GDALOpenEx(out_file(name, "samples.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(sm_test_out_file(name, "samples.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "samples");
     char filter[64];
@@ -262,8 +256,9 @@ static void test_latin1_rejected_by_default(void **state)
         fail_msg("run: %s", err);
     assert_rejected("ii-latin1", "ii-latin1", 2, "id: text is not valid UTF-8");
     assert_rejected("ii-latin1", "ii-latin1", 2, "note: text is not valid UTF-8");
-    assert_file_utf8(out_file("ii-latin1", "rejects.csv"));
-    assert_int_equal(sm_test_feature_count(out_file("ii-latin1", "samples.gpkg"), "samples"), 2);
+    assert_file_utf8(sm_test_out_file("ii-latin1", "rejects.csv"));
+    assert_int_equal(
+        sm_test_feature_count(sm_test_out_file("ii-latin1", "samples.gpkg"), "samples"), 2);
 }
 
 static void test_latin1_with_encoding(void **state)
@@ -275,8 +270,8 @@ static void test_latin1_with_encoding(void **state)
                                  "  id: id\n  attributes: [note]\n  encoding: ISO-8859-1\n");
     if (run("run -q %s%s", cfg, "") != 0)
         fail_msg("run: %s", err);
-    assert_int_equal(sm_test_feature_count(out_file("ii-latin1-enc", "samples.gpkg"), "samples"),
-                     3);
+    assert_int_equal(
+        sm_test_feature_count(sm_test_out_file("ii-latin1-enc", "samples.gpkg"), "samples"), 3);
     char *id = sample_field("ii-latin1-enc", 2, "sample_id");
     assert_string_equal(id, "M\xc3\xbcller-2"); /* Müller-2 in UTF-8 */
     free(id);
@@ -302,7 +297,7 @@ static void test_cp1252(void **state)
     assert_string_equal(id, "\xe2\x82\xac-1"); /* €-1 */
     free(id);
     assert_rejected("ii-cp1252", "ii-cp1252", 3, "id: text is not valid CP1252");
-    assert_file_utf8(out_file("ii-cp1252", "rejects.csv"));
+    assert_file_utf8(sm_test_out_file("ii-cp1252", "rejects.csv"));
 }
 
 static void test_encoding_key_checked(void **state)
@@ -336,9 +331,10 @@ static void test_source_text_not_utf8(void **state)
     const char *cfg = config_for("ii-srctext", csv, "{zn: zinc}", extra);
     if (run("run -q %s%s", cfg, "") != 0)
         fail_msg("run: %s", err);
-    assert_int_equal(sm_test_feature_count(out_file("ii-srctext", "samples.gpkg"), "sources"), 1);
+    assert_int_equal(
+        sm_test_feature_count(sm_test_out_file("ii-srctext", "samples.gpkg"), "sources"), 1);
     assert_rejected("ii-srctext", "ii-srctext-sources", 1, "name,,text is not valid UTF-8");
-    assert_file_utf8(out_file("ii-srctext", "rejects.csv"));
+    assert_file_utf8(sm_test_out_file("ii-srctext", "rejects.csv"));
 }
 
 /* ---- item 12: messages that mislead ---- */
@@ -442,7 +438,8 @@ static void test_duplicate_column_unused(void **state)
     if (!strstr(log, "warning: ") || !strstr(log, "column 'note' appears 2 times"))
         fail_msg("no warning about the duplicated column:\n%s", log);
     free(log);
-    assert_int_equal(sm_test_feature_count(out_file("ii-dupunused", "samples.gpkg"), "samples"), 2);
+    assert_int_equal(
+        sm_test_feature_count(sm_test_out_file("ii-dupunused", "samples.gpkg"), "samples"), 2);
 }
 
 /* Rows 4 to 19 swallowed by the quote that opens in row 3 (line 4). */
@@ -487,7 +484,8 @@ static void test_multiline_note_accepted(void **state)
     const char *cfg = config_for("ii-note", csv, "{zn: zinc}", "  attributes: [note]\n");
     if (run("run -q %s%s", cfg, "") != 0)
         fail_msg("run: %s", err);
-    assert_int_equal(sm_test_feature_count(out_file("ii-note", "samples.gpkg"), "samples"), 2);
+    assert_int_equal(sm_test_feature_count(sm_test_out_file("ii-note", "samples.gpkg"), "samples"),
+                     2);
     char *note = sample_field("ii-note", 1, "note");
     assert_string_equal(note, "wet, sieved\nresampled");
     free(note);

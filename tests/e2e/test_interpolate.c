@@ -40,13 +40,6 @@ static json_object *manifest(const char *name)
     return o;
 }
 
-static const char *out_file(const char *name, const char *file)
-{
-    static char buf[512];
-    snprintf(buf, sizeof buf, "out-%s/%s", name, file);
-    return sm_test_tmp(buf);
-}
-
 /* GDAL's own COG validator, from Debian's python3-gdal. */
 static void assert_valid_cog(const char *path)
 {
@@ -90,8 +83,8 @@ static void test_meuse_surfaces_equal_gstat(void **state)
     if (rc)
         fail_msg("exit %d: %s", rc, err);
     sm_test_raster pred, var;
-    sm_test_read_raster(out_file("meuse-gstat", "surfaces/zn_log.tif"), 1, &pred);
-    sm_test_read_raster(out_file("meuse-gstat", "surfaces/zn_logvar.tif"), 1, &var);
+    sm_test_read_raster(sm_test_out_file("meuse-gstat", "surfaces/zn_log.tif"), 1, &pred);
+    sm_test_read_raster(sm_test_out_file("meuse-gstat", "surfaces/zn_logvar.tif"), 1, &var);
     const double *gp = sm_test_col(&g, "pred"), *gv = sm_test_col(&g, "var");
     int ties[3] = {921, 958, 1077}; /* k-th neighbour ties: gstat's pick is arbitrary */
     for (int i = 0; i < g.nrows; i++) {
@@ -104,14 +97,14 @@ static void test_meuse_surfaces_equal_gstat(void **state)
                      gp[i], gv[i]);
     }
     /* the COG itself */
-    GDALDatasetH ds = GDALOpen(out_file("meuse-gstat", "surfaces/zn.tif"), GA_ReadOnly);
+    GDALDatasetH ds = GDALOpen(sm_test_out_file("meuse-gstat", "surfaces/zn.tif"), GA_ReadOnly);
     assert_non_null(ds);
     assert_string_equal(GDALGetMetadataItem(ds, "LAYOUT", "IMAGE_STRUCTURE"), "COG");
     assert_string_equal(OSRGetAuthorityCode(GDALGetSpatialRef(ds), NULL), "28992");
     assert_true(GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), NULL) == -9999);
     GDALClose(ds);
-    assert_valid_cog(out_file("meuse-gstat", "surfaces/zn.tif"));
-    assert_valid_cog(out_file("meuse-gstat", "surfaces/zn_var.tif"));
+    assert_valid_cog(sm_test_out_file("meuse-gstat", "surfaces/zn.tif"));
+    assert_valid_cog(sm_test_out_file("meuse-gstat", "surfaces/zn_var.tif"));
     /* leave-one-out summary = gstat's krige.cv (row 2: zinc, nmax 20) */
     json_object *m = manifest("meuse-gstat");
     json_object *cv = get(m, "stages.interpolate.contaminants.zn.cross_validation");
@@ -121,7 +114,8 @@ static void test_meuse_surfaces_equal_gstat(void **state)
                      sm_test_col(&summary, "mean_error")[1]) < 1e-12);
     assert_true(fabs(json_object_get_double(get(cv, "msdr")) - sm_test_col(&summary, "msdr")[1]) <
                 1e-10);
-    assert_int_equal(sm_test_feature_count(out_file("meuse-gstat", "samples.gpkg"), "cv_zn"), 155);
+    assert_int_equal(
+        sm_test_feature_count(sm_test_out_file("meuse-gstat", "samples.gpkg"), "cv_zn"), 155);
     json_object_put(m);
     free(pred.v), free(var.v);
     sm_test_table_free(&model), sm_test_table_free(&g), sm_test_table_free(&summary);
@@ -150,7 +144,7 @@ static double rmse_against_truth(const char *name, const char *c, double constan
     sm_test_read_raster(sm_test_src(file), 1, &truth);
     if (isnan(constant)) {
         snprintf(file, sizeof file, "surfaces/%s.tif", c);
-        sm_test_read_raster(out_file(name, file), 1, &pred);
+        sm_test_read_raster(sm_test_out_file(name, file), 1, &pred);
         assert_int_equal(pred.w, truth.w);
         assert_int_equal(pred.h, truth.h);
     }
@@ -197,7 +191,7 @@ static void test_kriging_beats_idw_on_known_truth(void **state)
     const char *metals[4] = {"cd", "pb", "zn", "as"};
     double sum_k = 0, sum_i = 0;
     for (int m = 0; m < 4; m++) {
-        double mean = mean_log(out_file("truth-krige", "samples.gpkg"), metals[m]);
+        double mean = mean_log(sm_test_out_file("truth-krige", "samples.gpkg"), metals[m]);
         double k = rmse_against_truth("truth-krige", metals[m], NAN),
                i = rmse_against_truth("truth-idw", metals[m], NAN),
                g = rmse_against_truth("truth-krige", metals[m], mean);
@@ -275,8 +269,8 @@ static void test_all_values_equal(void **state)
                  "  method: kriging\n  neighbours: {max: 16}\n");
     assert_int_equal(run_config("flat", cfg, NULL), 0);
     sm_test_raster p, v;
-    sm_test_read_raster(out_file("flat", "surfaces/v.tif"), 1, &p);
-    sm_test_read_raster(out_file("flat", "surfaces/v_var.tif"), 1, &v);
+    sm_test_read_raster(sm_test_out_file("flat", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(sm_test_out_file("flat", "surfaces/v_var.tif"), 1, &v);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(p.v[i] == 5.0 && v.v[i] == 0.0);
     json_object *m = manifest("flat");
@@ -307,7 +301,7 @@ static void test_coincident_samples_fall_back(void **state)
     assert_true(singular > 0);
     json_object_put(m);
     sm_test_raster p;
-    sm_test_read_raster(out_file("twin", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(sm_test_out_file("twin", "surfaces/v.tif"), 1, &p);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(isfinite(p.v[i]) && p.v[i] != p.nodata);
     free(p.v);
@@ -321,7 +315,7 @@ static void test_collinear_samples(void **state)
                  "  method: kriging\n  neighbours: {max: 8}\n");
     assert_int_equal(run_config("line", cfg, NULL), 0);
     sm_test_raster p;
-    sm_test_read_raster(out_file("line", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(sm_test_out_file("line", "surfaces/v.tif"), 1, &p);
     for (int i = 0; i < p.w * p.h; i++)
         assert_true(isfinite(p.v[i]) && p.v[i] > 0);
     free(p.v);
@@ -342,7 +336,7 @@ static void test_too_few_samples_and_radius(void **state)
     json_object *m = manifest("sparse");
     long nodata = json_object_get_int64(get(m, "stages.interpolate.contaminants.v.nodata_cells"));
     sm_test_raster p;
-    sm_test_read_raster(out_file("sparse", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(sm_test_out_file("sparse", "surfaces/v.tif"), 1, &p);
     long counted = 0;
     for (int i = 0; i < p.w * p.h; i++)
         counted += p.v[i] == p.nodata;
@@ -367,7 +361,7 @@ static void test_fit_failure_policy(void **state)
                  "  method: kriging\n  neighbours: {max: 16}\n"
                  "  variogram: {model: Sph, cutoff: 200, width: 100, on_fit_failure: start}\n");
     assert_int_equal(run_config("fit-start", cfg, NULL), 0);
-    json_object *v = json_object_from_file(out_file("fit-start", "variogram/v.json"));
+    json_object *v = json_object_from_file(sm_test_out_file("fit-start", "variogram/v.json"));
     assert_true(json_object_get_boolean(get(v, "fit.fell_back_to_start")));
     json_object_put(v);
 }
@@ -391,7 +385,7 @@ static void test_idw_exact_at_samples(void **state)
     small_config(cfg, sizeof cfg, csv, "  method: idw\n  idw: {power: 2}\n");
     assert_int_equal(run_config("exact", cfg, NULL), 0);
     sm_test_raster p;
-    sm_test_read_raster(out_file("exact", "surfaces/v.tif"), 1, &p);
+    sm_test_read_raster(sm_test_out_file("exact", "surfaces/v.tif"), 1, &p);
     assert_true(sm_test_raster_at(&p, 110, 110) == 3 && sm_test_raster_at(&p, 510, 730) == 8 &&
                 sm_test_raster_at(&p, 890, 250) == 5);
     free(p.v);
@@ -430,7 +424,7 @@ static void test_grid_larger_than_memory(void **state)
     free(rss);
     print_message("9000 x 9000 Float64 grid: peak resident set %ld MB\n", kb / 1024);
     assert_true(kb > 0 && kb < 400 * 1024); /* the array alone is 648 MB */
-    GDALDatasetH ds = GDALOpen(out_file("big", "surfaces/v.tif"), GA_ReadOnly);
+    GDALDatasetH ds = GDALOpen(sm_test_out_file("big", "surfaces/v.tif"), GA_ReadOnly);
     assert_non_null(ds);
     assert_int_equal(GDALGetRasterXSize(ds), 9000);
     double px = 0;

@@ -91,16 +91,9 @@ static int run(const char *name, const char *landuse)
     return rc;
 }
 
-static const char *out_file(const char *name, const char *file)
-{
-    static char buf[512];
-    snprintf(buf, sizeof buf, "out-%s/%s", name, file);
-    return sm_test_tmp(buf);
-}
-
 static long manifest_long(const char *run_name, const char *path)
 {
-    return sm_test_manifest_long(out_file(run_name, "run.json"), path);
+    return sm_test_manifest_long(sm_test_out_file(run_name, "run.json"), path);
 }
 
 static void test_raster_codes_in_another_crs(void **state)
@@ -112,8 +105,8 @@ static void test_raster_codes_in_another_crs(void **state)
     snprintf(landuse, sizeof landuse, "landuse: {path: %s, codes: {10: farm, 20: town}}\n", tif);
     assert_int_equal(run("codes", landuse), 0);
     sm_test_raster lu, cls;
-    sm_test_read_raster(out_file("codes", "classes/landuse.tif"), 1, &lu);
-    sm_test_read_raster(out_file("codes", "classes/cd_class.tif"), 1, &cls);
+    sm_test_read_raster(sm_test_out_file("codes", "classes/landuse.tif"), 1, &lu);
+    sm_test_read_raster(sm_test_out_file("codes", "classes/cd_class.tif"), 1, &cls);
     /* far from the split and from the unmapped strip, the class is certain */
     assert_int_equal((int)sm_test_raster_at(&lu, X0 + 300, Y0 + 300), 1);         /* farm */
     assert_int_equal((int)sm_test_raster_at(&lu, X0 + SIZE - 300, Y0 + 300), 2);  /* town */
@@ -135,7 +128,7 @@ static void test_default_class(void **state)
     (void)state;
     assert_int_equal(run("default", "landuse: {default: town}\n"), 0);
     sm_test_raster ratio;
-    sm_test_read_raster(out_file("default", "classes/cd_ratio.tif"), 1, &ratio);
+    sm_test_read_raster(sm_test_out_file("default", "classes/cd_ratio.tif"), 1, &ratio);
     for (long i = 0; i < (long)ratio.w * ratio.h; i++)
         if (fabs(ratio.v[i] - 3.0 / 5.0) > 1e-6)
             fail_msg("cell %ld: ratio %g, expected 0.6", i, ratio.v[i]);

@@ -3,7 +3,8 @@
  * layer loads, a click on a hotspot shows its recommendations, no errors)
  * and leaves a screenshot; every COG passes GDAL's validator; the STAC items
  * list every product with the right media types and bounding boxes; a rerun
- * with nothing changed does no work and says so. */
+ * with nothing changed does no work and says so; with publish.tiles: false
+ * the viewer still works and says there are no raster maps. */
 #include "testutil.h"
 
 #include <gdal.h>
@@ -100,6 +101,36 @@ static void test_viewer_in_chromium(void **state)
     fclose(png);
     assert_true(sig[1] == 'P' && sig[2] == 'N' && sig[3] == 'G');
     print_message("screenshot: %s\n", sm_test_tmp("viewer.png"));
+}
+
+/* publish.tiles: false on the demo's folder: the pyramids go, and the
+ * viewer still passes its self-test (hotspot popup, no errors) with the
+ * note that there are no raster maps in place of a legend. */
+static void test_viewer_without_tiles(void **state)
+{
+    (void)state;
+    char *text = sm_test_slurp(sm_test_tmp("pub.yaml")), *at = strstr(text, "tiles: {zoom:");
+    assert_non_null(at);
+    char *end = strchr(at, '}'), yaml[16384], args[700];
+    snprintf(yaml, sizeof yaml, "%.*stiles: false%s", (int)(at - text), text, end + 1);
+    free(text);
+    snprintf(args, sizeof args, "publish -q %s", sm_test_write("pub-notiles.yaml", yaml));
+    assert_int_equal(sm_test_cli(args, err, sizeof err), 0);
+    assert_int_not_equal(access(out_file("web/tiles"), F_OK), 0);
+    int port = 20000 + (getpid() + 1) % 20000;
+    pid_t server = serve(out_file("web"), port);
+    char url[200];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/index.html?selftest=1", port);
+    int rc = chromium("--dump-dom", url, sm_test_tmp("viewer-notiles.html"));
+    kill(server, SIGTERM), waitpid(server, NULL, 0);
+    assert_int_equal(rc, 0);
+    char *dom = sm_test_slurp(sm_test_tmp("viewer-notiles.html"));
+    char *report = dom ? strstr(dom, "<pre id=\"selftest\">") : NULL;
+    if (!report || !strstr(dom, "<title>SELFTEST PASS</title>"))
+        fail_msg("the viewer's self-test did not pass: %.2000s", report ? report : "(no report)");
+    assert_non_null(strstr(dom, "No raster maps: the config switches tiles off"));
+    assert_non_null(strstr(report, "Recommendations"));
+    free(dom);
 }
 
 /* ---- COGs ---- */
@@ -241,10 +272,9 @@ static void test_rerun_does_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_viewer_in_chromium),
-        cmocka_unit_test(test_cogs_validate),
-        cmocka_unit_test(test_stac_lists_every_product),
-        cmocka_unit_test(test_rerun_does_nothing),
+        cmocka_unit_test(test_viewer_in_chromium),       cmocka_unit_test(test_cogs_validate),
+        cmocka_unit_test(test_stac_lists_every_product), cmocka_unit_test(test_rerun_does_nothing),
+        cmocka_unit_test(test_viewer_without_tiles), /* last: it changes the folder */
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

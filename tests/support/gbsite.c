@@ -22,26 +22,10 @@ const char *gb_fixture(const char *name)
     return p;
 }
 
-const char *gb_out_file(const char *name, const char *file)
-{
-    static char buf[4][512];
-    static int slot;
-    char *p = buf[slot++ % 4];
-    snprintf(p, 512, "out-%s/%s", name, file);
-    return sm_test_tmp(p);
-}
-
 /* Writes NAME.yaml in the scratch folder and runs it into out-NAME. */
 int gb_run_config(const char *name, const char *text)
 {
-    char file[128], args[4400];
-    snprintf(file, sizeof file, "%s.yaml", name);
-    const char *path = sm_test_write(file, text);
-    char out[128];
-    snprintf(out, sizeof out, "out-%s", name);
-    sm_test_rmtree(out);
-    snprintf(args, sizeof args, "run -q -o %s %s", sm_test_tmp(out), path);
-    return sm_test_cli(args, gb_err, sizeof gb_err);
+    return sm_test_run_config(name, text, gb_err, sizeof gb_err);
 }
 
 void gb_run_ok(const char *name, const char *text)
@@ -53,14 +37,14 @@ void gb_run_ok(const char *name, const char *text)
 
 json_object *gb_manifest(const char *name)
 {
-    json_object *o = json_object_from_file(gb_out_file(name, "run.json"));
+    json_object *o = json_object_from_file(sm_test_out_file(name, "run.json"));
     assert_non_null(o);
     return o;
 }
 
 void gb_read_out(const char *name, const char *file, int band, sm_test_raster *r)
 {
-    sm_test_read_raster(gb_out_file(name, file), band, r);
+    sm_test_read_raster(sm_test_out_file(name, file), band, r);
 }
 
 int gb_file_exists(const char *path) { return access(path, F_OK) == 0; }

@@ -15,8 +15,6 @@ extern char gb_err[1024];
 
 /* A file of tests/fixtures/classify/ (rotating static buffers). */
 const char *gb_fixture(const char *name);
-/* FILE in out-NAME of the scratch folder (rotating static buffers). */
-const char *gb_out_file(const char *name, const char *file);
 /* Writes NAME.yaml in the scratch folder and runs it into out-NAME. */
 int gb_run_config(const char *name, const char *text);
 void gb_run_ok(const char *name, const char *text);

@@ -86,19 +86,39 @@ int sm_test_cli(const char *args, char *err, size_t errsize)
     return code;
 }
 
+const char *sm_test_out_file(const char *name, const char *file)
+{
+    static char buf[4][4200];
+    static int slot;
+    char *p = buf[slot++ % 4], rel[512];
+    snprintf(rel, sizeof rel, "out-%s/%s", name, file);
+    snprintf(p, sizeof buf[0], "%s", sm_test_tmp(rel));
+    return p;
+}
+
+void sm_test_assert_single_error_line(void)
+{
+    /* Under -q the run still reports its results; what must be single is
+     * the error: one "soilmap:" line and no other error line. */
+    char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
+    int errors = 0;
+    for (const char *line = text; *line;) {
+        errors += !strncmp(line, "soilmap: ", 9) || !strncmp(line, "error: ", 7);
+        const char *end = strchr(line, '\n');
+        line = end ? end + 1 : line + strlen(line);
+    }
+    if (errors != 1)
+        fail_msg("%d error lines on stderr:\n%s", errors, text);
+    free(text);
+}
+
 void sm_test_assert_one_line_error(int rc, int code, const char *err, const char *fragment)
 {
     if (rc != code)
         fail_msg("exit %d, expected %d: %s", rc, code, err);
     if (!strstr(err, fragment))
         fail_msg("error '%s' lacks '%s'", err, fragment);
-    char *text = sm_test_slurp(sm_test_tmp("cli.stderr"));
-    int lines = 0;
-    for (char *p = text; *p; p++)
-        lines += *p == '\n';
-    if (lines != 1)
-        fail_msg("%d lines on stderr:\n%s", lines, text);
-    free(text);
+    sm_test_assert_single_error_line();
 }
 
 long sm_test_feature_count(const char *path, const char *layer)
@@ -261,6 +281,17 @@ const char *sm_test_demo_config(const char *name, const char *replace, const cha
     snprintf(config, sizeof config, "%s", sm_test_write(file, text));
     free(text);
     return config;
+}
+
+int sm_test_run_config(const char *name, const char *yaml, char *err, size_t errsize)
+{
+    char file[256], out[256], args[8192];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    snprintf(out, sizeof out, "out-%s", name);
+    sm_test_rmtree(out);
+    const char *config = sm_test_write(file, yaml);
+    snprintf(args, sizeof args, "run -q -o %s %s", sm_test_tmp(out), config);
+    return sm_test_cli(args, err, errsize);
 }
 
 int sm_test_run_demo(const char *name, const char *replace, const char *with, char *err,

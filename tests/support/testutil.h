@@ -21,9 +21,14 @@ const char *sm_test_src(const char *relative);
  * stderr that starts with "soilmap:" in err (may be NULL). */
 int sm_test_cli(const char *args, char *err, size_t errsize);
 
-/* That sm_test_cli gave exit `code` and printed exactly one line on stderr
- * (with -q, a failure is one "soilmap: ..." line), holding fragment. */
+/* That sm_test_cli gave exit `code` and printed exactly one error line on
+ * stderr (with -q, a failure is one "soilmap: ..." line), holding fragment. */
 void sm_test_assert_one_line_error(int rc, int code, const char *err, const char *fragment);
+/* FILE in the output folder out-NAME of the scratch folder (four rotating
+ * static buffers, so a few can be used at once). */
+const char *sm_test_out_file(const char *name, const char *file);
+/* Exactly one error line in the last run's stderr (result lines aside). */
+void sm_test_assert_single_error_line(void);
 
 /* Reads a whole file; caller frees. */
 char *sm_test_slurp(const char *path);
@@ -62,6 +67,10 @@ const char *sm_test_demo_config(const char *name, const char *replace, const cha
 /* `store init` and `run` of that config; the exit code (err as sm_test_cli). */
 int sm_test_run_demo(const char *name, const char *replace, const char *with, char *err,
                      size_t errsize);
+
+/* Writes yaml as NAME.yaml in the scratch folder and runs it (`run -q`)
+ * into out-NAME, emptied first; the exit code (err as sm_test_cli). */
+int sm_test_run_config(const char *name, const char *yaml, char *err, size_t errsize);
 
 /* A config, NAME.yaml, whose one IDW surface (6000 x 6000 cells) takes
  * seconds, with its ingest already run into the scratch folder out-NAME

@@ -1,5 +1,6 @@
 /* Config loading: every error names file:line:column and the key path. */
 #include "config/config.h"
+#include "core/units.h"
 #include "core/error.h"
 #include "testutil.h"
 
@@ -120,14 +121,30 @@ static void test_bad_choice_suggests(void **state)
                  "'half-limit'?");
 }
 
-static void test_unknown_unit(void **state)
+/* A unit soilmap does not convert is kept as given (nSv/h, Bq/kg); one that
+ * could not label a map is refused, naming the known ones. */
+static void test_unit_as_given(void **state)
 {
     (void)state;
     sm_config cfg;
     char samples[1024];
-    snprintf(samples, sizeof samples, "%s    zn: {column: Zn, unit: mg/l}\n", base_samples);
+    snprintf(samples, sizeof samples, "%s    dose: {column: Dose, unit: nSv/h}\n", base_samples);
+    assert_int_equal(load("grid: {resolution: 5}\n", samples, NULL, &cfg), SM_OK);
+    const sm_contaminant *c = &cfg.samples.contaminants[cfg.samples.n_contaminants - 1];
+    assert_true(c->to_mgkg == SM_UNIT_AS_GIVEN);
+    assert_string_equal(sm_contaminant_unit(c), "nSv/h");
+    assert_string_equal(sm_config_unit(&cfg, "dose"), "nSv/h");
+    assert_string_equal(sm_config_unit(&cfg, "cd"), "mg/kg"); /* ug/kg, converted */
+    sm_config_free(&cfg);
+    snprintf(samples, sizeof samples, "%s    zn: {column: Zn, unit: mg kg-1}\n", base_samples);
+    assert_int_equal(load("grid: {resolution: 5}\n", samples, NULL, &cfg), SM_OK);
+    assert_true(cfg.samples.contaminants[cfg.samples.n_contaminants - 1].to_mgkg == 1.0);
+    sm_config_free(&cfg);
+    snprintf(samples, sizeof samples, "%s    zn: {column: Zn, unit: \"<b>\"}\n", base_samples);
     int rc = load("grid: {resolution: 5}\n", samples, NULL, &cfg);
-    assert_error(rc, SM_ECONFIG, ":13:28: samples.contaminants.zn.unit: unknown unit 'mg/l'");
+    assert_error(rc, SM_ECONFIG,
+                 ":13:29: samples.contaminants.zn.unit: unit '<b>': a unit is 1 to "
+                 "32 printable characters");
 }
 
 static void test_geographic_working_crs_refused(void **state)
@@ -279,7 +296,7 @@ static void test_explicit_extent(void **state)
     assert_error(rc, SM_ECONFIG, "grid.extent: xmax must exceed xmin");
     rc = load("grid: {resolution: 5, extent: [0, 0, 100]}\n", base_samples, NULL, &cfg);
     assert_error(rc, SM_ECONFIG,
-                 "grid.extent: expected 'from-samples' or [xmin, ymin, xmax, ymax]");
+                 "grid.extent: expected 'from-samples', 'like' or [xmin, ymin, xmax, ymax]");
 }
 
 static void test_bad_contaminant_name(void **state)
@@ -375,7 +392,7 @@ int main(void)
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_missing_required_key),
         cmocka_unit_test(test_bad_choice_suggests),
-        cmocka_unit_test(test_unknown_unit),
+        cmocka_unit_test(test_unit_as_given),
         cmocka_unit_test(test_geographic_working_crs_refused),
         cmocka_unit_test(test_yaml_syntax_error_located),
         cmocka_unit_test(test_yaml_error_position_exact),

@@ -31,6 +31,25 @@ static void test_explicit_extent(void **state)
     assert_true(g.xmax == 503000 && g.ymax == 5542000);
 }
 
+/* grid.origin: edges on origin + k * resolution, the extent still covered. */
+static void test_origin(void **state)
+{
+    (void)state;
+    sm_grid_config cfg = {
+        .resolution = 10, .from_samples = 0, .extent = {100, 200, 150, 260}, .origin = {3, 7}};
+    sm_grid g;
+    assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_OK);
+    assert_true(g.xmin == 93 && g.ymin == 197); /* 3 + 9 * 10, 7 + 19 * 10 */
+    assert_true(g.xmax == 153 && g.ymax == 267);
+    assert_int_equal(g.ncols, 6);
+    assert_int_equal(g.nrows, 7);
+    /* an origin far east of the extent works the same way */
+    cfg.origin[0] = 2600000.5, cfg.origin[1] = -1e6 + 2.5;
+    assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_OK);
+    assert_true(g.xmin == 90.5 && g.ymin == 192.5);
+    assert_true(g.xmax >= 150 && g.ymax >= 260 && g.xmax - 10 < 150 && g.ymax - 10 < 260);
+}
+
 static void test_no_extent_fails(void **state)
 {
     (void)state;
@@ -66,9 +85,11 @@ static void test_tile_size(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_from_samples_with_buffer), cmocka_unit_test(test_explicit_extent),
-        cmocka_unit_test(test_no_extent_fails), cmocka_unit_test(test_too_many_cells_fails),
-        cmocka_unit_test(test_tile_size)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_from_samples_with_buffer),
+                                       cmocka_unit_test(test_explicit_extent),
+                                       cmocka_unit_test(test_origin),
+                                       cmocka_unit_test(test_no_extent_fails),
+                                       cmocka_unit_test(test_too_many_cells_fails),
+                                       cmocka_unit_test(test_tile_size)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,13 +58,15 @@ static void test_missing(void **state)
     expect(NULL, SM_LAB_MISSING, NAN);
     expect("NA", SM_LAB_MISSING, NAN); /* R's export of a missing value */
     expect("#N/A", SM_LAB_MISSING, NAN);
+    expect("NaN", SM_LAB_MISSING, NAN); /* pandas' and numpy's missing value */
+    expect("nan", SM_LAB_MISSING, NAN);
+    expect(" -nan ", SM_LAB_MISSING, NAN); /* printf's NaN of a number field */
 }
 
 static void test_bad_values(void **state)
 {
     (void)state;
-    expect_bad("NaN", "not a number (NaN)");
-    expect_bad("nan", "not a number (NaN)");
+    expect_bad("<NaN", "unreadable detection limit after '<'");
     expect_bad("inf", "infinite value");
     expect_bad("-Infinity", "infinite value");
     expect_bad("-3.2", "negative concentration");

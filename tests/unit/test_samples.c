@@ -1,5 +1,6 @@
 /* Reading samples: each kind of bad row is rejected with its row number and
- * reason, good rows are reprojected and normalised. */
+ * reason, a bad value costs that value and not its row, good rows are
+ * reprojected and normalised. */
 #include "config/config.h"
 #include "core/crs.h"
 #include "core/error.h"
@@ -19,11 +20,11 @@ static const char csv[] =
     "bad4,,50.97,1,,1\n"           /* row 4: missing coordinate */
     "bad5,5.7x,50.97,1,,1\n"       /* row 5: unparseable coordinate */
     "bad6,5.74,95,1,,1\n"          /* row 6: latitude out of range */
-    "bad7,5.74,50.97,-1,,1\n"      /* row 7: negative */
-    "bad8,5.74,50.97,NaN,,1\n"     /* row 8: NaN */
-    "bad9,5.74,50.97,1,,inf\n"     /* row 9: infinite */
-    "bad10,5.74,50.97,abc,,1\n"    /* row 10: not a number */
-    "bad11,5.74,50.97,bdl,,1\n"    /* row 11: censored, no limit anywhere */
+    "bad7,5.74,50.97,-1,,1\n"      /* row 7: negative Cd (cell), Pb kept */
+    "nan8,5.74,50.97,NaN,,1\n"     /* row 8: NaN Cd is missing, Pb kept */
+    "bad9,5.74,50.97,1,,inf\n"     /* row 9: infinite Pb (cell), Cd kept */
+    "bad10,5.74,50.97,abc,,1\n"    /* row 10: Cd not a number (cell) */
+    "bad11,5.74,50.97,bdl,,1\n"    /* row 11: Cd censored, no limit anywhere (cell) */
     "bad12,5.74,50.97,,,\n"        /* row 12: no values at all */
     "bad13,4.0,52.0,1,,1\n"        /* row 13: outside the extent */
     "bad14,,,NaN,,-2\n";           /* row 14: several problems at once */
@@ -54,21 +55,44 @@ static int read_all(sm_config *cfg, sm_sample_set *set, sm_rejects *rej, sm_read
     return rc;
 }
 
-static const sm_reject *reject_of_row(const sm_rejects *r, long row)
+static const sm_reject *reject_of(const sm_rejects *r, long row, sm_reject_scope scope)
 {
     for (int i = 0; i < r->n; i++)
-        if (r->items[i].row == row)
+        if (r->items[i].row == row && r->items[i].scope == scope)
             return &r->items[i];
-    fail_msg("row %ld not rejected", row);
+    fail_msg("row %ld: no %s in the rejects", row, scope == SM_REJECT_ROW ? "row" : "cell");
     return NULL;
 }
 
+/* The row was rejected whole. */
 static void assert_reject(const sm_rejects *r, long row, const char *column, const char *reason)
 {
-    const sm_reject *x = reject_of_row(r, row);
+    const sm_reject *x = reject_of(r, row, SM_REJECT_ROW);
     assert_string_equal(x->column, column);
     if (!strstr(x->reason, reason))
         fail_msg("row %ld: reason '%s' lacks '%s'", row, x->reason, reason);
+}
+
+/* One value of a row that was kept was rejected. */
+static void assert_cell_reject(const sm_rejects *r, long row, const char *column,
+                               const char *reason)
+{
+    const sm_reject *x = reject_of(r, row, SM_REJECT_CELL);
+    assert_string_equal(x->column, column);
+    if (!strstr(x->reason, reason))
+        fail_msg("row %ld: reason '%s' lacks '%s'", row, x->reason, reason);
+    for (int i = 0; i < r->n; i++)
+        if (r->items[i].row == row && r->items[i].scope == SM_REJECT_ROW)
+            fail_msg("row %ld was rejected whole: %s", row, r->items[i].reason);
+}
+
+static const sm_sample *sample_of_row(const sm_sample_set *set, long row)
+{
+    for (int i = 0; i < set->n; i++)
+        if (set->items[i].row == row)
+            return &set->items[i];
+    fail_msg("row %ld is not a sample", row);
+    return NULL;
 }
 
 static void test_bad_rows_rejected(void **state)
@@ -81,22 +105,46 @@ static void test_bad_rows_rejected(void **state)
     load_config(&cfg, "");
     assert_int_equal(read_all(&cfg, &set, &rej, &counts), SM_OK);
     assert_int_equal(counts.read, 14);
-    assert_int_equal(counts.rejected, 11);
-    assert_int_equal(set.n + rej.n, 14); /* accepted + rejected = read */
+    assert_int_equal(counts.rejected, 6);
+    assert_int_equal(set.n + counts.rejected, 14); /* accepted + rejected = read */
+    assert_int_equal(counts.cells_rejected, 4);
+    assert_int_equal(rej.n, 6 + 4); /* a line per row rejected, and per value */
     assert_reject(&rej, 4, "lon", "coordinate missing");
     assert_reject(&rej, 5, "lon", "coordinate is not a number");
     assert_reject(&rej, 6, "lon", "longitude/latitude out of range");
-    assert_reject(&rej, 7, "Cd", "negative concentration");
-    assert_reject(&rej, 8, "Cd", "not a number (NaN)");
-    assert_reject(&rej, 9, "Pb", "infinite value");
-    assert_reject(&rej, 10, "Cd", "Cd: not a number");
-    assert_reject(&rej, 11, "Cd", "no detection limit");
+    assert_cell_reject(&rej, 7, "Cd", "Cd: negative concentration");
+    assert_cell_reject(&rej, 9, "Pb", "Pb: infinite value");
+    assert_cell_reject(&rej, 10, "Cd", "Cd: not a number");
+    assert_cell_reject(&rej, 11, "Cd", "no detection limit");
     assert_reject(&rej, 12, "", "no contaminant values");
     assert_reject(&rej, 13, "lon", "point outside the grid extent");
-    /* every problem of a row is named, the first column is the one at fault */
+    /* every problem of a row is named, the first column is the one at fault;
+     * NaN is missing, not a problem */
     assert_reject(&rej, 14, "lon",
-                  "lon: coordinate missing; lat: coordinate missing; Cd: not a "
-                  "number (NaN); Pb: negative concentration");
+                  "lon: coordinate missing; lat: coordinate missing; Pb: negative concentration");
+    assert_null(strstr(reject_of(&rej, 14, SM_REJECT_ROW)->reason, "NaN"));
+    /* every line carries the sample id and, for a CSV, the file line */
+    assert_string_equal(reject_of(&rej, 7, SM_REJECT_CELL)->id, "bad7");
+    assert_int_equal(reject_of(&rej, 7, SM_REJECT_CELL)->line, 8);
+    assert_string_equal(reject_of(&rej, 13, SM_REJECT_ROW)->id, "bad13");
+    /* the sample of a rejected value keeps its other values */
+    const sm_sample *s7 = sample_of_row(&set, 7), *s8 = sample_of_row(&set, 8);
+    assert_int_equal(s7->flag[0], SM_FLAG_REJECTED);
+    assert_true(isnan(s7->value[0]) && isnan(s7->limit[0]));
+    assert_true(s7->value[1] == 1.0 && s7->flag[1] == SM_FLAG_DETECTED);
+    assert_int_equal(sample_of_row(&set, 9)->flag[1], SM_FLAG_REJECTED);
+    assert_true(sample_of_row(&set, 9)->value[0] == 1e-3); /* 1 µg/kg */
+    assert_int_equal(sample_of_row(&set, 11)->flag[0], SM_FLAG_REJECTED);
+    assert_int_equal(s8->flag[0], SM_FLAG_MISSING);
+    for (int i = 0; i < rej.n; i++)
+        assert_int_not_equal(rej.items[i].row, 8); /* NaN is not a reject */
+    /* per contaminant: accepted + rejected + missing = read */
+    assert_int_equal(counts.values_accepted[0], 4); /* rows 1 2 3 9 */
+    assert_int_equal(counts.values_rejected[0], 7); /* 7 10 11; 4 5 6 13 with their rows */
+    assert_int_equal(counts.values_missing[0], 3);  /* 8 12 14 */
+    assert_int_equal(counts.values_accepted[1], 6); /* 1 2 7 8 10 11 */
+    assert_int_equal(counts.values_rejected[1], 6); /* 9; 4 5 6 13 14 */
+    assert_int_equal(counts.values_missing[1], 2);  /* 3 12 */
     sm_samples_free(&set);
     sm_rejects_free(&rej);
     sm_config_free(&cfg);
@@ -111,7 +159,7 @@ static void test_good_rows_normalised(void **state)
     sm_read_counts counts;
     load_config(&cfg, "");
     assert_int_equal(read_all(&cfg, &set, &rej, &counts), SM_OK);
-    assert_int_equal(set.n, 3);
+    assert_int_equal(set.n, 8);
     const sm_sample *a = &set.items[0], *b = &set.items[1], *c = &set.items[2];
     assert_string_equal(a->id, "ok1");
     assert_int_equal(a->row, 1);
@@ -320,12 +368,16 @@ static void test_shapefile_and_geopackage_input(void **state)
         sm_read_counts counts;
         assert_int_equal(read_file(cases[c][2], &set, &rej, &counts, &cfg), SM_OK);
         assert_int_equal(counts.read, 3);
-        assert_int_equal(set.n, 2);
+        assert_int_equal(set.n, 3);
         /* same CRS: coordinates pass through unchanged */
         assert_true(set.items[0].x == 181072 && set.items[0].y == 333611);
         assert_true(set.items[1].value[0] == 8.6);
+        /* a number field's bad value costs that value only */
         assert_int_equal(rej.n, 1);
+        assert_int_equal(rej.items[0].scope, SM_REJECT_CELL);
         assert_non_null(strstr(rej.items[0].reason, "Cd: negative concentration"));
+        assert_int_equal(set.items[2].flag[0], SM_FLAG_REJECTED);
+        assert_true(set.items[2].value[1] == 199);
         sm_samples_free(&set);
         sm_rejects_free(&rej);
         sm_config_free(&cfg);
@@ -356,6 +408,37 @@ static void test_wkt_column(void **state)
     sm_config_free(&cfg);
 }
 
+/* Text that is not valid UTF-8 in a value cell costs that value; in the id
+ * (or a coordinate, an attribute) it costs the row. A NaN in a number
+ * field is a missing value. */
+static void test_bad_text_in_value_or_id(void **state)
+{
+    (void)state;
+    sm_test_write("utf.csv", "id,x,y,Cd,Pb\n"
+                             "a1,181072,333611,1,2\n"
+                             "a2,181025,333558,1\xfc,3\n" /* Cd not UTF-8: a cell */
+                             "\xfc"
+                             "3,181165,333537,1,4\n"); /* id not UTF-8: the row */
+    sm_config cfg;
+    sm_sample_set set;
+    sm_rejects rej;
+    sm_read_counts counts;
+    assert_int_equal(read_file("  path: utf.csv\n  crs: EPSG:28992\n  x: x\n  y: y\n  id: id\n",
+                               &set, &rej, &counts, &cfg),
+                     SM_OK);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(counts.rejected, 1);
+    assert_cell_reject(&rej, 2, "Cd", "Cd: text is not valid UTF-8");
+    assert_string_equal(reject_of(&rej, 2, SM_REJECT_CELL)->id, "a2");
+    assert_reject(&rej, 3, "id", "id: text is not valid UTF-8");
+    const sm_sample *s2 = sample_of_row(&set, 2);
+    assert_int_equal(s2->flag[0], SM_FLAG_REJECTED);
+    assert_true(s2->value[1] == 3.0);
+    sm_samples_free(&set);
+    sm_rejects_free(&rej);
+    sm_config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_bad_rows_rejected),
@@ -367,6 +450,7 @@ int main(void)
                                        cmocka_unit_test(test_shapefile_and_geopackage_input),
                                        cmocka_unit_test(test_wkt_column),
                                        cmocka_unit_test(test_encoded_header),
-                                       cmocka_unit_test(test_coordinate_out_of_range)};
+                                       cmocka_unit_test(test_coordinate_out_of_range),
+                                       cmocka_unit_test(test_bad_text_in_value_or_id)};
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }

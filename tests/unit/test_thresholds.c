@@ -64,7 +64,7 @@ static void test_bad_rows_named(void **state)
 {
     (void)state;
     expect_error("X,cd,c,,a,1,s,,abc,yes,src,\n", "bad.csv: row 1: value: must be a number");
-    expect_error("X,cd,c,,a,1,s,,-2,yes,src,\n", "row 1: value: must be a number of mg/kg >= 0");
+    expect_error("X,cd,c,,a,1,s,,-2,yes,src,\n", "row 1: value: must be a number >= 0");
     expect_error("X,cd,c,,a,0,s,,1,yes,src,\n", "row 1: tier: must be a whole number");
     expect_error("X,cd,c,,a,1.5,s,,1,yes,src,\n", "row 1: tier: must be a whole number");
     expect_error("X,cd,c,,a,1,s,,1,maybe,src,\n", "row 1: verified: must be yes or no");
@@ -135,18 +135,61 @@ static void test_tiers_out_of_order(void **state)
                  "X,pb,c,,a,2,s,pH<=5.5,0.1,yes,src,\n");
 }
 
-/* A contaminant must be one of the codes of configs/thresholds/README.md. */
-static void test_unknown_contaminant(void **state)
+/* Any code of letters, digits and _ is a contaminant (co, pfas, cs137), read
+ * in lower case as configs name them; a substance name where its code
+ * belongs is refused with the code. */
+static void test_contaminant_codes(void **state)
 {
     (void)state;
     expect_error("X,cadmium,c,,a,1,s,,1,yes,src,\n",
-                 "bad.csv: row 1: contaminant: is not a contaminant code");
-    expect_error("X,cd,c,,a,1,s,,1,yes,src,\nX,cadmium,c,,a,2,s,,2,yes,src,\n",
-                 "row 2: contaminant: is not a contaminant code of configs/thresholds/README.md: "
-                 "'cadmium'");
-    expect_error("X,Cd,c,,a,1,s,,1,yes,src,\n", "row 1: contaminant: is not a contaminant code");
-    expect_loads("X,pah10,c,,a,1,s,,1,yes,src,\nX,tph_c10_c40,c,,a,1,s,,1,yes,src,\n"
-                 "X,cr6,c,,a,1,s,,1,yes,src,\n");
+                 "bad.csv: row 1: contaminant: 'cadmium' is a substance name; its code is 'cd'");
+    expect_error("X,cd,c,,a,1,s,,1,yes,src,\nX,Cobalt,c,,a,2,s,,2,yes,src,\n",
+                 "row 2: contaminant: 'cobalt' is a substance name; its code is 'co'");
+    expect_error("X,cs-137,c,,a,1,s,,1,yes,src,\n",
+                 "row 1: contaminant: must be a code of letters, digits and _");
+    expect_error("X,137cs,c,,a,1,s,,1,yes,src,\n", "row 1: contaminant: must be a code");
+    expect_loads(
+        "X,pah10,c,,a,1,s,,1,yes,src,\nX,tph_c10_c40,c,,a,1,s,,1,yes,src,\n"
+        "X,cr6,c,,a,1,s,,1,yes,src,\nX,co,c,,a,1,s,,1,yes,src,\nX,cs137,c,,a,1,s,,1,yes,src,\n");
+    sm_threshold_table t;
+    assert_int_equal(sm_thresholds_load(table("codes.csv", "X,Cd,c,,a,1,s,,1,yes,src,\n"), &t),
+                     SM_OK);
+    assert_string_equal(t.rows[0].contaminant, "cd");
+    sm_thresholds_free(&t);
+}
+
+/* The optional unit column: a mass fraction is stored in mg/kg; any other
+ * unit stays as written, and a row in another unit than the samples' is
+ * named when they are compared. */
+static void test_unit_column(void **state)
+{
+    (void)state;
+    const char *head = "regime,contaminant,substance,cas,land_use,tier,tier_name,condition,value,"
+                       "verified,source,note,unit\n";
+    char text[1024];
+    snprintf(text, sizeof text,
+             "%sX,cd,c,,a,1,s,,800,yes,src,,ug/kg\nX,cd,c,,a,2,s,,12,yes,src,,\n"
+             "X,dose,c,,a,1,s,,100,yes,src,,nSv/h\nX,zn,c,,a,1,s,,0.5,yes,src,,g/kg\n",
+             head);
+    sm_threshold_table t;
+    if (sm_thresholds_load(sm_test_write("units.csv", text), &t) != SM_OK)
+        fail_msg("%s", sm_error_message());
+    assert_true(fabs(t.rows[0].value - 0.8) < 1e-12);
+    assert_string_equal(t.rows[0].unit, "mg/kg");
+    assert_true(t.rows[1].value == 12.0);
+    assert_string_equal(t.rows[1].unit, "mg/kg");
+    assert_true(t.rows[2].value == 100.0);
+    assert_string_equal(t.rows[2].unit, "nSv/h");
+    assert_true(t.rows[3].value == 500.0);
+    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "cd", "mg/kg"), SM_OK);
+    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "dose", "NSV/H"), SM_OK);
+    assert_int_equal(sm_thresholds_check_unit(&t, "X", "dose", "uSv/h"), SM_EDATA);
+    assert_non_null(strstr(sm_error_message(), "units.csv: row 3: dose is in nSv/h but the "
+                                               "samples are in uSv/h"));
+    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "cd", "Bq/kg"), SM_EDATA);
+    assert_non_null(strstr(sm_error_message(), "row 1: cd is in mg/kg"));
+    assert_int_equal(sm_thresholds_check_unit(&t, "Y", "cd", "Bq/kg"), SM_OK); /* no Y rows */
+    sm_thresholds_free(&t);
 }
 
 /* The empty-source case itself is in test_bad_rows_named. */
@@ -422,7 +465,8 @@ int main(void)
         cmocka_unit_test(test_ph_bands),
         cmocka_unit_test(test_shipped_tables_load),
         cmocka_unit_test(test_tiers_out_of_order),
-        cmocka_unit_test(test_unknown_contaminant),
+        cmocka_unit_test(test_contaminant_codes),
+        cmocka_unit_test(test_unit_column),
         cmocka_unit_test(test_missing_source),
         cmocka_unit_test(test_gb15618_copper_orchard),
         cmocka_unit_test(test_gb15618_cadmium_ph_bands),

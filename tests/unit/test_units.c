@@ -26,6 +26,8 @@ static void test_known_units(void **state)
     assert_true(fabs(factor("ng/g") - 1e-3) < 1e-18);
     assert_true(factor("g/kg") == 1000.0);
     assert_true(factor("%") == 10000.0);
+    assert_true(factor("mg kg-1") == 1.0); /* as SI writes it */
+    assert_true(fabs(factor("µg kg-1") - 1e-3) < 1e-18);
     /* 250 µg/kg is 0.25 mg/kg */
     assert_true(fabs(250.0 * factor("ug/kg") - 0.25) < 1e-15);
 }
@@ -56,6 +58,12 @@ static void test_convert_checks(void **state)
     assert_non_null(strstr(sm_unit_convert(1e200, 1.0, &v), "more than 1e6 mg/kg"));
     assert_non_null(strstr(sm_unit_convert(1e-305, 1e-6, &v), "too small after conversion"));
     assert_true(SM_MGKG_MAX == 1e6);
+    /* a unit kept as given (nSv/h) has no mass bound, only finiteness */
+    assert_null(sm_unit_convert(2e6, SM_UNIT_AS_GIVEN, &v));
+    assert_true(v == 2e6);
+    assert_null(sm_unit_convert(1e-305, SM_UNIT_AS_GIVEN, &v));
+    assert_true(v == 1e-305);
+    assert_string_equal(sm_unit_convert(HUGE_VAL, SM_UNIT_AS_GIVEN, &v), "not a finite number");
 }
 
 int main(void)

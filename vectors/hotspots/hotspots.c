@@ -28,7 +28,7 @@ typedef struct {
     const char *names[MAXC];
     char conc[MAXC][PATH], ratio[MAXC][PATH], cls[MAXC][PATH], prob[MAXC][PATH];
     int prob_band[MAXC]; /* band of P(exceed the hotspot tier); 0: that tier does not exist */
-    int exp_conc;        /* surfaces hold log values (back_transform: none) */
+    int exp_conc[MAXC];  /* surfaces hold log values (back_transform: none) */
     int tile;
 } inputs;
 
@@ -42,10 +42,9 @@ static int prepare_inputs(const sm_stage_ctx *ctx, inputs *in)
     const sm_config *cfg = ctx->cfg;
     memset(in, 0, sizeof *in);
     in->cfg = cfg;
-    const sm_interp_config *ic = &cfg->interpolation;
-    in->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
     in->n = sm_products_classified(cfg, in->names);
     for (int i = 0; i < in->n; i++) {
+        in->exp_conc[i] = sm_products_conc_is_log(cfg, in->names[i]);
         char mean[PATH], var[PATH];
         sm_products_surfaces(cfg, in->names[i], in->conc[i], mean, var, PATH);
         classes_path(cfg, in->names[i], "ratio", in->ratio[i]);
@@ -296,7 +295,7 @@ static void accumulate_cell(const inputs *in, const zone_readers *r, size_t c, z
     for (int i = 0; i < in->n; i++) {
         double conc = r->w[i][R_CONC].buf[c], ratio = r->w[i][R_RATIO].buf[c];
         double cls = r->w[i][R_CLASS].buf[c], p = in->prob_band[i] ? r->w[i][R_PROB].buf[c] : NAN;
-        if (in->exp_conc)
+        if (in->exp_conc[i])
             conc = exp(conc);
         if (!isnan(conc))
             z->sum[i] += conc, z->n[i]++, z->max[i] = conc > z->max[i] ? conc : z->max[i];
@@ -573,7 +572,7 @@ int sm_hotspots(const sm_stage_ctx *ctx, sm_hotspots_summary *out)
     for (long i = 0; i < a.n; i++)
         out->area_ha += a.area_ha[i];
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO, "hotspots: %ld areas, %.2f ha (%ld smaller than %g ha removed)", a.n,
+        sm_log(SM_LOG_RESULT, "hotspots: %ld areas, %.2f ha (%ld smaller than %g ha removed)", a.n,
                out->area_ha, a.removed, cfg->hotspots.min_area_ha);
     if (rc == SM_OK)
         rc = write_output(in, srs, &a, zones, out);

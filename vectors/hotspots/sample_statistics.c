@@ -146,7 +146,7 @@ int sm_sample_statistics_write(const sm_config *cfg, void *ds, const char *const
         memset(&out[i], 0, sizeof out[i]);
         rc = one_contaminant(cfg, l, gpkg, names[i], &out[i]);
         if (rc == SM_OK)
-            sm_log(SM_LOG_INFO,
+            sm_log(SM_LOG_RESULT,
                    "hotspots: %s: Gi* on %d samples: %d hot spots, %d cold spots "
                    "(false-discovery rate %g)",
                    names[i], out[i].samples, out[i].hot, out[i].cold, cfg->hotspots.fdr);

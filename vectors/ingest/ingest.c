@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const flag_names[] = {"detected", "censored", "dropped", "missing"};
+static const char *const flag_names[] = {"detected", "censored", "dropped", "missing", "rejected"};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -29,6 +29,7 @@ static void summarise_contaminant(const sm_sample_set *set, int c, sm_contaminan
         const sm_sample *s = &set->items[i];
         out->missing += s->flag[c] == SM_FLAG_MISSING;
         out->dropped += s->flag[c] == SM_FLAG_DROPPED;
+        out->rejected += s->flag[c] == SM_FLAG_REJECTED;
         if (isnan(s->value[c]))
             continue;
         out->censored += s->flag[c] == SM_FLAG_CENSORED;
@@ -45,12 +46,19 @@ static void summarise_contaminant(const sm_sample_set *set, int c, sm_contaminan
     free(v);
 }
 
-static void summarise(const sm_sample_set *set, sm_ingest_summary *sum)
+static void summarise(const sm_sample_set *set, const sm_read_counts *counts,
+                      sm_ingest_summary *sum)
 {
     sum->samples = set->n;
     sum->n_contaminants = set->n_contaminants;
-    for (int c = 0; c < set->n_contaminants; c++)
-        summarise_contaminant(set, c, &sum->per[c]);
+    for (int c = 0; c < set->n_contaminants; c++) {
+        sm_contaminant_summary *p = &sum->per[c];
+        summarise_contaminant(set, c, p);
+        p->values_read = counts->read;
+        p->values_accepted = counts->values_accepted[c];
+        p->values_rejected = counts->values_rejected[c];
+        p->values_missing = counts->values_missing[c];
+    }
     double *b = sum->bbox;
     b[0] = b[1] = HUGE_VAL;
     b[2] = b[3] = -HUGE_VAL;
@@ -193,10 +201,30 @@ static int read_and_merge(const sm_config *cfg, OGRSpatialReferenceH work, sm_sa
     sum->rows_read = counts.read;
     sum->rows_rejected = counts.rejected;
     sum->rows_accepted = counts.read - counts.rejected;
+    sum->values_rejected = counts.cells_rejected;
     sm_duplicates_merge(set, cfg->samples.duplicate_tolerance, cfg->samples.duplicates,
                         &sum->merged);
     log_merges(set);
-    summarise(set, sum);
+    summarise(set, &counts, sum);
+    return SM_OK;
+}
+
+/* The share counts rows (a row rejected whole), and then each
+ * contaminant's values: a column mostly unusable stops the run as a file of
+ * mostly unusable rows does, though its rows are kept for the others. */
+static int check_value_share(const sm_config *cfg, const sm_ingest_summary *sum)
+{
+    for (int c = 0; c < sum->n_contaminants; c++) {
+        const sm_contaminant_summary *p = &sum->per[c];
+        double share = (double)p->values_rejected / (double)p->values_read;
+        if (share > cfg->samples.max_reject_share)
+            return sm_error_set(SM_EDATA,
+                                "%s: %ld of %ld %s values rejected (%.1f%%, limit %.1f%%); see "
+                                "%s/rejects.csv",
+                                cfg->samples.path, p->values_rejected, p->values_read,
+                                cfg->samples.contaminants[c].name, share * 100.0,
+                                cfg->samples.max_reject_share * 100.0, cfg->output);
+    }
     return SM_OK;
 }
 
@@ -211,7 +239,7 @@ static int check_reject_share(const sm_config *cfg, const sm_ingest_summary *sum
                             "%s/rejects.csv",
                             cfg->samples.path, sum->rows_rejected, sum->rows_read, share * 100.0,
                             cfg->samples.max_reject_share * 100.0, cfg->output);
-    return SM_OK;
+    return check_value_share(cfg, sum);
 }
 
 /* Writes samples.gpkg and rejects.csv, and renames samples.gpkg into place
@@ -247,7 +275,7 @@ int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *sum)
     OGRSpatialReferenceH work = ctx->srs;
     memset(sum, 0, sizeof *sum);
     sm_sample_set set = {0};
-    sm_rejects rejects = {0};
+    sm_rejects rejects = {.with_ids = 1};
     int rc = read_and_merge(cfg, work, &set, &rejects, sum);
     if (rc == SM_OK)
         rc = publish(cfg, work, &set, &rejects, sum);
@@ -266,18 +294,30 @@ int sm_ingest_check(const sm_config *cfg)
 
 void sm_ingest_log_summary(const sm_config *cfg, const sm_ingest_summary *s)
 {
-    sm_log(SM_LOG_INFO,
+    sm_log(SM_LOG_RESULT,
            "ingest: %ld rows read, %ld accepted, %ld rejected; %d duplicate rows "
            "merged -> %ld samples",
            s->rows_read, s->rows_accepted, s->rows_rejected, s->merged.absorbed, s->samples);
-    sm_log(SM_LOG_INFO, "ingest: %ld source features kept, %ld rejected", s->sources.kept,
+    if (s->values_rejected > 0)
+        sm_log(SM_LOG_RESULT,
+               "ingest: %ld values rejected in rows that were kept (rejects.csv, scope cell)",
+               s->values_rejected);
+    sm_log(SM_LOG_RESULT, "ingest: %ld source features kept, %ld rejected", s->sources.kept,
            s->sources.rejected);
-    sm_log(SM_LOG_INFO, "  %-10s %6s %8s %8s %10s %10s %10s", "mg/kg", "n", "censored", "missing",
-           "min", "median", "max");
+    sm_log(SM_LOG_RESULT, "  %-10s %6s %8s %8s %8s", "values", "read", "accepted", "rejected",
+           "missing");
     for (int c = 0; c < s->n_contaminants; c++) {
         const sm_contaminant_summary *p = &s->per[c];
-        sm_log(SM_LOG_INFO, "  %-10s %6ld %8ld %8ld %10.4g %10.4g %10.4g",
-               cfg->samples.contaminants[c].name, p->n, p->censored, p->missing + p->dropped,
-               p->min, p->median, p->max);
+        sm_log(SM_LOG_RESULT, "  %-10s %6ld %8ld %8ld %8ld", cfg->samples.contaminants[c].name,
+               p->values_read, p->values_accepted, p->values_rejected, p->values_missing);
+    }
+    /* after merging; "no value": missing, dropped or rejected */
+    sm_log(SM_LOG_RESULT, "  %-10s %6s %8s %8s %10s %10s %10s", "mg/kg", "n", "censored",
+           "no value", "min", "median", "max");
+    for (int c = 0; c < s->n_contaminants; c++) {
+        const sm_contaminant_summary *p = &s->per[c];
+        sm_log(SM_LOG_RESULT, "  %-10s %6ld %8ld %8ld %10.4g %10.4g %10.4g",
+               cfg->samples.contaminants[c].name, p->n, p->censored,
+               p->missing + p->dropped + p->rejected, p->min, p->median, p->max);
     }
 }

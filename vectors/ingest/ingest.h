@@ -14,11 +14,16 @@ typedef struct {
     long censored; /* of those, below detection */
     long dropped;  /* below detection and dropped by policy */
     long missing;  /* not analysed */
+    long rejected; /* the value was unusable (the sample kept for others) */
     double min, median, max;
+    /* the values of the rows read, before merging:
+     * accepted + rejected + missing = read (= rows read) */
+    long values_read, values_accepted, values_rejected, values_missing;
 } sm_contaminant_summary;
 
 typedef struct {
     long rows_read, rows_rejected, rows_accepted;
+    long values_rejected; /* unusable values of rows that were kept (cells in rejects.csv) */
     sm_merge_counts merged;
     long samples; /* after merging */
     sm_contaminant_summary per[SM_MAX_CONTAMINANTS];
@@ -29,8 +34,9 @@ typedef struct {
 } sm_ingest_summary;
 
 /* Runs the stage; the output folder must exist. Fails with SM_EDATA (after
- * writing rejects.csv) when the rejected share exceeds max_reject_share or
- * no grid can be made. On any failure the samples.gpkg of an earlier run,
+ * writing rejects.csv) when the share of rows rejected, or of one
+ * contaminant's values rejected, exceeds max_reject_share, or no grid can
+ * be made. On any failure the samples.gpkg of an earlier run,
  * if there is one, is left as it was. */
 int sm_ingest(const sm_stage_ctx *ctx, sm_ingest_summary *summary);
 

@@ -13,8 +13,9 @@ static const char *const not_detected_words[] = {
     "<lod",  "<loq", "<dl", "<mdl", "<rl",    "< lod", "< loq",        "< dl",
     "< mdl", "< rl", NULL};
 
-/* Spreadsheet and R spellings of "no value": the cell counts as empty. */
-static const char *const missing_words[] = {"NA", "N/A", "#N/A", "null", "-", "--", NULL};
+/* Spreadsheet and R spellings of "no value": the cell counts as empty.
+ * NaN too: pandas and numpy write it for a value that is not there. */
+static const char *const missing_words[] = {"NA", "N/A", "#N/A", "null", "-", "--", "NaN", NULL};
 
 static int is_word(const char *s, size_t n, const char *const words[])
 {
@@ -71,8 +72,8 @@ const char *sm_parse_number_error(int rc)
 static void classify_number(double v, sm_labvalue *out)
 {
     out->value = v;
-    if (isnan(v))
-        out->kind = SM_LAB_BAD, out->reason = "not a number (NaN)";
+    if (isnan(v)) /* "-nan", "nan(1)", a NaN in a numeric field: no value */
+        out->kind = SM_LAB_MISSING;
     else if (isinf(v))
         out->kind = SM_LAB_BAD, out->reason = "infinite value";
     else if (v < 0)
@@ -103,6 +104,8 @@ void sm_labvalue_parse(const char *text, sm_labvalue *out)
     int censored = s[0] == '<';
     double v;
     int rc = sm_parse_number(censored ? s + 1 : s, &v);
+    if (rc == 0 && censored && isnan(v))
+        rc = -1; /* "<NaN" states no limit */
     if (rc != 0) {
         out->kind = SM_LAB_BAD;
         out->reason = sm_parse_number_error(rc);

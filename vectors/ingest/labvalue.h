@@ -11,7 +11,7 @@ typedef enum {
     SM_LAB_DETECTED, /* value holds the result */
     SM_LAB_CENSORED, /* below detection: value holds the limit, NAN if the cell
                         did not say it ("<LOD", "n.d.", "bdl") */
-    SM_LAB_MISSING,  /* empty cell: not analysed */
+    SM_LAB_MISSING,  /* empty, NA, NaN ...: not analysed */
     SM_LAB_BAD       /* reason says why */
 } sm_lab_kind;
 

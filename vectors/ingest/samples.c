@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What one row got wrong: the first column at fault and every reason. */
+/* What one row (or one of its cells) got wrong: the first column at fault
+ * and every reason. */
 typedef struct {
     char column[128];
     char value[256];
@@ -44,20 +45,36 @@ typedef struct {
     int header_not_utf8; /* a name is not UTF-8 (nor converted): a missing encoding */
     int csv;             /* read by OGR's CSV driver: a row is a line unless a cell spans lines */
     long line;           /* CSV: the line the next row starts on */
-    int text[MAX_TEXT];  /* the text fields a row is read from, each once ... */
-    const char *text_column[MAX_TEXT]; /* ... and the config's name for each */
+    int text[MAX_TEXT];  /* the text fields a row is read from, each once */
     int n_text;
+    unsigned char *bad_text; /* [nfields]: this row's cell is not valid text (1), reported (2) */
+    row_problems *cell;      /* [n_contaminants]: this row's problem with each value */
 } reader;
 
 static void problem(row_problems *p, const char *column, const char *value, const char *reason)
 {
     if (p->count++ == 0) {
+        p->reason[0] = '\0';
         snprintf(p->column, sizeof p->column, "%s", column);
         snprintf(p->value, sizeof p->value, "%s", value ? value : "");
     }
     size_t used = strlen(p->reason);
     snprintf(p->reason + used, sizeof p->reason - used, "%s%s%s%s", used ? "; " : "",
              column[0] ? column : "", column[0] ? ": " : "", reason);
+}
+
+/* Adds src's problems to dst's, after those dst has. */
+static void merge_problems(row_problems *dst, const row_problems *src)
+{
+    if (src->count == 0)
+        return;
+    if (dst->count == 0) {
+        *dst = *src;
+        return;
+    }
+    size_t used = strlen(dst->reason);
+    snprintf(dst->reason + used, sizeof dst->reason - used, "; %s", src->reason);
+    dst->count += src->count;
 }
 
 sm_sample *sm_samples_push(sm_sample_set *set)
@@ -96,7 +113,7 @@ void sm_samples_free(sm_sample_set *set)
 
 /* Remembers a text field a row is read from, once (a column may serve twice,
  * and its text must be converted once). */
-static void note_text(reader *r, int idx, const char *column)
+static void note_text(reader *r, int idx)
 {
     OGRFieldDefnH fd = OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(r->layer), idx);
     if (OGR_Fld_GetType(fd) != OFTString)
@@ -104,10 +121,8 @@ static void note_text(reader *r, int idx, const char *column)
     for (int t = 0; t < r->n_text; t++)
         if (r->text[t] == idx)
             return;
-    if (r->n_text < MAX_TEXT) {
-        r->text[r->n_text] = idx;
-        r->text_column[r->n_text++] = column;
-    }
+    if (r->n_text < MAX_TEXT)
+        r->text[r->n_text++] = idx;
 }
 
 /* A column named in the config must exist (names compare without regard to
@@ -116,7 +131,7 @@ static int find_column(reader *r, const char *name, const char *key)
 {
     for (int i = 0; i < r->nfields; i++)
         if (EQUAL(r->names[i], name)) {
-            note_text(r, i, name);
+            note_text(r, i);
             return i;
         }
     const char *guess = sm_closest(name, (const char *const *)r->names);
@@ -217,6 +232,7 @@ static void read_names(reader *r)
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     r->nfields = OGR_FD_GetFieldCount(defn);
     r->names = calloc((size_t)r->nfields + 1, sizeof *r->names);
+    r->bad_text = calloc((size_t)r->nfields + 1, 1);
     for (int i = 0; i < r->nfields; i++) {
         const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
         char *utf8 = r->recode ? sm_text_to_utf8(name, r->recode) : NULL;
@@ -377,6 +393,16 @@ static double limit_for(const reader *r, OGRFeatureH f, int i)
     return r->cfg->contaminants[i].detection_limit;
 }
 
+/* Why a cell's text was refused: not UTF-8, or not samples.encoding. */
+static const char *text_reason(const reader *r, char *buf, size_t size)
+{
+    if (!r->recode)
+        return "text is not valid UTF-8 (set samples.encoding to the file's encoding, e.g. "
+               "ISO-8859-1)";
+    snprintf(buf, size, "text is not valid %s (samples.encoding)", r->recode);
+    return buf;
+}
+
 /* A cell below detection: the limit (from the cell, limit_column or
  * detection_limit) in mg/kg, and the value the policy puts in its place. */
 static void read_censored(const reader *r, OGRFeatureH f, int i, double stated, sm_sample *s,
@@ -384,6 +410,12 @@ static void read_censored(const reader *r, OGRFeatureH f, int i, double stated, 
 {
     const sm_contaminant *c = &r->cfg->contaminants[i];
     const char *text = OGR_F_GetFieldAsString(f, r->ivalue[i]);
+    char buf[160];
+    int il = r->ilimit[i];
+    if (isnan(stated) && il >= 0 && r->bad_text[il]) {
+        problem(p, c->limit_column, OGR_F_GetFieldAsString(f, il), text_reason(r, buf, sizeof buf));
+        return;
+    }
     double limit = isnan(stated) ? limit_for(r, f, i) : stated;
     if (isnan(limit)) {
         problem(p, c->column, text,
@@ -392,21 +424,27 @@ static void read_censored(const reader *r, OGRFeatureH f, int i, double stated, 
     }
     const char *why = sm_unit_convert(limit, c->to_mgkg, &s->limit[i]);
     if (why) {
-        char reason[160];
-        snprintf(reason, sizeof reason, "detection limit %s", why);
-        problem(p, c->column, text, reason);
+        snprintf(buf, sizeof buf, "detection limit %s", why);
+        problem(p, c->column, text, buf);
         return;
     }
     s->value[i] = sm_censored_substitute(s->limit[i], r->cfg->censored);
     s->flag[i] = r->cfg->censored == SM_CENSOR_DROP ? SM_FLAG_DROPPED : SM_FLAG_CENSORED;
 }
 
+/* Contaminant i of the row into s; a problem goes to p, the cell's own:
+ * it costs that value, not the row. */
 static void read_value(const reader *r, OGRFeatureH f, int i, sm_sample *s, row_problems *p)
 {
     const sm_contaminant *c = &r->cfg->contaminants[i];
-    sm_labvalue v;
-    read_cell(f, r->ivalue[i], &v);
     const char *text = OGR_F_GetFieldAsString(f, r->ivalue[i]);
+    char buf[160];
+    sm_labvalue v;
+    if (r->bad_text[r->ivalue[i]]) {
+        problem(p, c->column, text, text_reason(r, buf, sizeof buf));
+        return;
+    }
+    read_cell(f, r->ivalue[i], &v);
     if (v.kind == SM_LAB_BAD) {
         problem(p, c->column, text, v.reason);
         return;
@@ -426,11 +464,18 @@ static void read_value(const reader *r, OGRFeatureH f, int i, sm_sample *s, row_
     s->flag[i] = SM_FLAG_DETECTED;
 }
 
+/* The row's samples.id text, "" without one. */
+static const char *row_id(const reader *r, OGRFeatureH f)
+{
+    return r->iid >= 0 && OGR_F_IsFieldSetAndNotNull(f, r->iid) ? OGR_F_GetFieldAsString(f, r->iid)
+                                                                : "";
+}
+
 static void fill_identity(const reader *r, OGRFeatureH f, sm_sample *s)
 {
     char rowtext[32];
     snprintf(rowtext, sizeof rowtext, "%ld", s->row);
-    const char *id = r->iid >= 0 ? OGR_F_GetFieldAsString(f, r->iid) : "";
+    const char *id = row_id(r, f);
     s->id = strdup(id[0] ? id : rowtext);
     for (int i = 0; i < r->cfg->n_attributes; i++)
         if (OGR_F_IsFieldSetAndNotNull(f, r->iattr[i]))
@@ -439,31 +484,49 @@ static void fill_identity(const reader *r, OGRFeatureH f, sm_sample *s)
 
 /* The text cells a row is read from, made UTF-8 in the feature: converted
  * from samples.encoding, or checked to be UTF-8 already. A cell that is
- * neither is a problem of the row, named by its column. */
-static void convert_text(const reader *r, OGRFeatureH f, row_problems *p)
+ * neither is marked in bad_text: a value cell costs that value, any other
+ * cell the row (text_problems). */
+static void convert_text(const reader *r, OGRFeatureH f)
 {
-    char reason[160];
+    memset(r->bad_text, 0, (size_t)r->nfields);
     for (int t = 0; t < r->n_text; t++) {
         int idx = r->text[t];
         if (!OGR_F_IsFieldSetAndNotNull(f, idx))
             continue;
         const char *raw = OGR_F_GetFieldAsString(f, idx);
         if (!r->recode) {
-            if (!CPLIsUTF8(raw, -1))
-                problem(p, r->text_column[t], raw,
-                        "text is not valid UTF-8 (set samples.encoding to the file's "
-                        "encoding, e.g. ISO-8859-1)");
+            r->bad_text[idx] = !CPLIsUTF8(raw, -1);
             continue;
         }
         char *utf8 = sm_text_to_utf8(raw, r->recode);
-        if (utf8) {
+        if (utf8)
             OGR_F_SetFieldString(f, idx, utf8);
-        } else {
-            snprintf(reason, sizeof reason, "text is not valid %s (samples.encoding)", r->recode);
-            problem(p, r->text_column[t], raw, reason);
-        }
+        else
+            r->bad_text[idx] = 1;
         CPLFree(utf8);
     }
+}
+
+/* A column that is not a value: its bad text is a problem of the row. */
+static void row_text_problem(const reader *r, OGRFeatureH f, int idx, const char *column,
+                             row_problems *p)
+{
+    char buf[160];
+    if (idx < 0 || r->bad_text[idx] != 1)
+        return;
+    problem(p, column, OGR_F_GetFieldAsString(f, idx), text_reason(r, buf, sizeof buf));
+    r->bad_text[idx] = 2; /* named once */
+}
+
+static void text_problems(const reader *r, OGRFeatureH f, row_problems *p)
+{
+    const sm_samples_config *c = r->cfg;
+    row_text_problem(r, f, r->ix, c->x, p);
+    row_text_problem(r, f, r->iy, c->y, p);
+    row_text_problem(r, f, r->iwkt, c->wkt, p);
+    row_text_problem(r, f, r->iid, c->id, p);
+    for (int i = 0; i < c->n_attributes; i++)
+        row_text_problem(r, f, r->iattr[i], c->attributes[i], p);
 }
 
 /* An unclosed quote makes OGR's CSV driver read the following lines into
@@ -491,10 +554,68 @@ static int check_quotes(reader *r, OGRFeatureH f)
     return SM_OK;
 }
 
-/* One row: accepted into set, or rejected with every problem it has. */
+/* One line of the ledger for the row (scope row) or one of its cells. */
+static void add_reject(const reader *r, OGRFeatureH f, long line, sm_reject_scope scope,
+                       const row_problems *p, sm_rejects *rejects)
+{
+    sm_reject_entry e = {.file = r->cfg->path,
+                         .layer = OGR_L_GetName(r->layer),
+                         .row = (long)OGR_F_GetFID(f),
+                         .line = line,
+                         .id = row_id(r, f),
+                         .scope = scope,
+                         .column = p->column,
+                         .value = p->value,
+                         .reason = p->reason};
+    sm_rejects_add_entry(rejects, &e);
+}
+
+/* A row rejected whole: one line naming every problem, its own first, then
+ * its cells'. Per contaminant, a value given counts as rejected. */
+static void reject_row(const reader *r, OGRFeatureH f, long line, row_problems *p,
+                       const sm_sample *s, sm_rejects *rejects, sm_read_counts *counts)
+{
+    int nc = r->cfg->n_contaminants;
+    for (int i = 0; i < nc; i++)
+        merge_problems(p, &r->cell[i]);
+    if (p->count == 0)
+        problem(p, "", "", "no contaminant values in the row");
+    add_reject(r, f, line, SM_REJECT_ROW, p, rejects);
+    counts->rejected++;
+    for (int i = 0; i < nc; i++) {
+        int missing = r->cell[i].count == 0 && s->flag[i] == SM_FLAG_MISSING;
+        counts->values_missing[i] += missing;
+        counts->values_rejected[i] += !missing;
+    }
+}
+
+/* A row kept: each bad cell is a line of its own and leaves that value out
+ * (null, flag "rejected"); the other values stand. */
+static void keep_row(const reader *r, OGRFeatureH f, long line, sm_sample *s, sm_rejects *rejects,
+                     sm_read_counts *counts)
+{
+    for (int i = 0; i < r->cfg->n_contaminants; i++) {
+        if (r->cell[i].count > 0) {
+            add_reject(r, f, line, SM_REJECT_CELL, &r->cell[i], rejects);
+            s->value[i] = s->limit[i] = NAN;
+            s->flag[i] = SM_FLAG_REJECTED;
+            counts->values_rejected[i]++;
+            counts->cells_rejected++;
+            continue;
+        }
+        counts->values_missing[i] += s->flag[i] == SM_FLAG_MISSING;
+        counts->values_accepted[i] += s->flag[i] != SM_FLAG_MISSING;
+        counts->censored[i] += s->flag[i] == SM_FLAG_CENSORED || s->flag[i] == SM_FLAG_DROPPED;
+    }
+    fill_identity(r, f, s);
+}
+
+/* One row: accepted into set, or rejected with every problem it has. Its
+ * location, id and attributes must be usable; of its values, at least one. */
 static int read_row(reader *r, OGRFeatureH f, sm_sample_set *set, sm_rejects *rejects,
                     sm_read_counts *counts)
 {
+    long line = r->csv ? r->line : 0;
     if (r->csv) {
         int rc = check_quotes(r, f);
         if (rc)
@@ -504,27 +625,23 @@ static int read_row(reader *r, OGRFeatureH f, sm_sample_set *set, sm_rejects *re
     p.reason[0] = '\0';
     sm_sample *s = sm_samples_push(set);
     s->row = (long)OGR_F_GetFID(f);
-    convert_text(r, f, &p);
+    convert_text(r, f);
+    text_problems(r, f, &p);
     location(r, f, &s->x, &s->y, &p);
     int any_value = 0;
     for (int i = 0; i < r->cfg->n_contaminants; i++) {
-        read_value(r, f, i, s, &p);
-        any_value |= s->flag[i] != SM_FLAG_MISSING;
+        memset(&r->cell[i], 0, sizeof r->cell[i]);
+        read_value(r, f, i, s, &r->cell[i]);
+        any_value |= r->cell[i].count == 0 && s->flag[i] != SM_FLAG_MISSING;
     }
-    if (!any_value && p.count == 0)
-        problem(&p, "", "", "no contaminant values in the row");
     counts->read++;
-    if (p.count > 0) {
-        sm_rejects_add(rejects, r->cfg->path, OGR_L_GetName(r->layer), s->row, p.column, p.value,
-                       p.reason);
-        counts->rejected++;
+    if (p.count > 0 || !any_value) {
+        reject_row(r, f, line, &p, s, rejects, counts);
         sm_sample_free(s, set->n_attributes);
         set->n--;
         return SM_OK;
     }
-    fill_identity(r, f, s);
-    for (int i = 0; i < r->cfg->n_contaminants; i++)
-        counts->censored[i] += s->flag[i] == SM_FLAG_CENSORED || s->flag[i] == SM_FLAG_DROPPED;
+    keep_row(r, f, line, s, rejects, counts);
     return SM_OK;
 }
 
@@ -576,6 +693,8 @@ static void finish(reader *r, GDALDatasetH ds)
     for (int i = 0; r->names && i < r->nfields; i++)
         free(r->names[i]);
     free(r->names);
+    free(r->bad_text);
+    free(r->cell);
     if (r->ct)
         OCTDestroyCoordinateTransformation(r->ct);
     if (ds)
@@ -593,6 +712,7 @@ int sm_samples_read(const sm_samples_config *cfg, const char *config_file,
     set->n_attributes = cfg->n_attributes;
     int rc = prepare(&r, &ds, work);
     if (rc == SM_OK) {
+        r.cell = calloc((size_t)cfg->n_contaminants + 1, sizeof *r.cell);
         CPLErrorReset();
         rc = read_rows(&r, set, rejects, counts, progress);
     }

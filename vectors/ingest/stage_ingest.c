@@ -29,9 +29,22 @@ static json_object *contaminant_json(const sm_contaminant_summary *p)
     json_object_object_add(o, "censored", json_object_new_int64(p->censored));
     json_object_object_add(o, "dropped", json_object_new_int64(p->dropped));
     json_object_object_add(o, "missing", json_object_new_int64(p->missing));
+    json_object_object_add(o, "rejected", json_object_new_int64(p->rejected));
     json_object_object_add(o, "min", sm_json_number(p->min));
     json_object_object_add(o, "median", sm_json_number(p->median));
     json_object_object_add(o, "max", sm_json_number(p->max));
+    return o;
+}
+
+/* The values of the rows read, before merging: accepted + rejected +
+ * missing = read. */
+static json_object *values_json(const sm_contaminant_summary *p)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "read", json_object_new_int64(p->values_read));
+    json_object_object_add(o, "accepted", json_object_new_int64(p->values_accepted));
+    json_object_object_add(o, "rejected", json_object_new_int64(p->values_rejected));
+    json_object_object_add(o, "missing", json_object_new_int64(p->values_missing));
     return o;
 }
 
@@ -40,16 +53,20 @@ static void record(const sm_config *cfg, const sm_ingest_summary *s, json_object
     json_object_object_add(rec, "rows_read", json_object_new_int64(s->rows_read));
     json_object_object_add(rec, "rows_accepted", json_object_new_int64(s->rows_accepted));
     json_object_object_add(rec, "rows_rejected", json_object_new_int64(s->rows_rejected));
+    json_object_object_add(rec, "values_rejected", json_object_new_int64(s->values_rejected));
     json_object_object_add(rec, "duplicate_rows_merged", json_object_new_int(s->merged.absorbed));
     json_object_object_add(rec, "duplicate_locations", json_object_new_int(s->merged.groups));
     json_object_object_add(rec, "samples", json_object_new_int64(s->samples));
     json_object_object_add(rec, "source_features_kept", json_object_new_int64(s->sources.kept));
     json_object_object_add(rec, "source_features_rejected",
                            json_object_new_int64(s->sources.rejected));
-    json_object *per = json_object_new_object();
-    for (int c = 0; c < s->n_contaminants; c++)
-        json_object_object_add(per, cfg->samples.contaminants[c].name,
-                               contaminant_json(&s->per[c]));
+    json_object *per = json_object_new_object(), *values = json_object_new_object();
+    for (int c = 0; c < s->n_contaminants; c++) {
+        const char *name = cfg->samples.contaminants[c].name;
+        json_object_object_add(values, name, values_json(&s->per[c]));
+        json_object_object_add(per, name, contaminant_json(&s->per[c]));
+    }
+    json_object_object_add(rec, "values", values);
     json_object_object_add(rec, "contaminants_mg_per_kg", per);
 }
 
@@ -64,7 +81,7 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
         return rc;
     sm_ingest_log_summary(cfg, &s);
     json_object_object_add(rec, "grid", sm_grid_json(&s.grid));
-    sm_log(SM_LOG_INFO, "grid: %ld x %ld cells of %g m", s.grid.ncols, s.grid.nrows, s.grid.res);
+    sm_log(SM_LOG_RESULT, "grid: %ld x %ld cells of %g m", s.grid.ncols, s.grid.nrows, s.grid.res);
     return SM_OK;
 }
 
@@ -78,12 +95,16 @@ const sm_stage sm_stage_ingest = {
             "working CRS, normalises units to mg/kg, substitutes values below detection\n"
             "(\"<0.5\", \"<LOD\", \"n.d.\", \"bdl\") as configured, merges samples at the\n"
             "same location, and writes <output>/samples.gpkg (layers samples, sources).\n"
-            "Every row that cannot be used is written to <output>/rejects.csv with its\n"
-            "row number and reason: among them values that are not possible\n"
-            "concentrations (infinite, beyond a double, above 1e6 mg/kg after unit\n"
-            "conversion) and text that is not valid in the file's encoding (UTF-8, or\n"
-            "samples.encoding, e.g. ISO-8859-1 or CP1252, converted to UTF-8). The stage\n"
-            "fails (exit 65) when more than samples.max_reject_share of the rows are\n"
+            "Every row that cannot be used (location, id or attribute unusable, or no\n"
+            "usable value) is written to <output>/rejects.csv with its row number, id\n"
+            "and reason; an unusable value of a row that is kept is written there as a\n"
+            "cell (scope cell), and the sample keeps its other values. Unusable values\n"
+            "include values that are not possible concentrations (infinite, beyond a\n"
+            "double, above 1e6 mg/kg after unit conversion) and text that is not valid\n"
+            "in the file's encoding (UTF-8, or samples.encoding, e.g. ISO-8859-1 or\n"
+            "CP1252, converted to UTF-8). Empty, NA and NaN cells are missing values,\n"
+            "not rejects. The stage fails (exit 65) when more than\n"
+            "samples.max_reject_share of the rows, or of one contaminant's values, are\n"
             "rejected; a failure leaves the samples.gpkg of an earlier run as it was.\n",
     .check = sm_ingest_check,
     .inputs = inputs,

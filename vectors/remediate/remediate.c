@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 enum { MAXG = 16, MAXT = 64, MAXCASES = 10 };
@@ -177,7 +178,7 @@ static void hotspot_groups(catalogue *c, hotspot *h)
 static int is_urgent(const sm_config *cfg, const char *landuse)
 {
     for (int i = 0; i < cfg->remediation.n_urgent; i++)
-        if (!strcmp(cfg->remediation.urgent[i], landuse))
+        if (!strcasecmp(cfg->remediation.urgent[i], landuse)) /* land uses: any case */
             return 1;
     return 0;
 }
@@ -376,8 +377,11 @@ static int create_table(GDALDatasetH ds, const char *name, int plans, OGRLayerH 
             idx = i;
     if (idx >= 0)
         GDALDatasetDeleteLayer(ds, idx);
-    const char *options[] = {"STRING_QUOTING=IF_NEEDED", NULL}; /* CSV; GPKG ignores it */
-    OGRLayerH l = *out = GDALDatasetCreateLayer(ds, name, NULL, wkbNone, (char **)options);
+    /* CSV only: GPKG would warn about an option it does not know */
+    const char *options[] = {"STRING_QUOTING=IF_NEEDED", NULL};
+    int csv = !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "CSV");
+    OGRLayerH l = *out =
+        GDALDatasetCreateLayer(ds, name, NULL, wkbNone, csv ? (char **)options : NULL);
     int rc = SM_OK;
     for (int i = 0; l && !plans && i < NREC && rc == SM_OK; i++)
         rc = sm_field_add(l, rec_fields[i].name, rec_fields[i].type);

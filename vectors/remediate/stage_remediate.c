@@ -58,7 +58,7 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object_object_add(rec, "partial_cover", json_object_new_int64(s.partial));
     json_object_object_add(rec, "cases_linked", json_object_new_int64(s.cases_linked));
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO,
+        sm_log(SM_LOG_RESULT,
                "remediate: %ld recommendations for %ld hotspots (%ld partial "
                "cover), %ld case studies linked",
                s.recommendations, s.hotspots, s.partial, s.cases_linked);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { MAXC = SM_MAX_CONTAMINANTS, PATH = SM_PATH_SIZE };
 
@@ -32,7 +33,19 @@ int sm_screen_priority(double p1, double ptop, double ratio)
     return p1 >= 0.5 ? 2 : p1 >= 0.2 ? 3 : 4;
 }
 
-static const char *const priority_names[] = {"", "high", "medium", "low", "very low"};
+const char *sm_screen_priority_name(int priority)
+{
+    static const char *const names[] = {"", "high", "medium", "low", "very low", "not assessed"};
+    return priority >= 1 && priority <= SM_SCREEN_NOT_ASSESSED ? names[priority] : "";
+}
+
+const char *sm_screen_why_name(sm_screen_why why)
+{
+    static const char *const names[] = {
+        "outside the analysis grid", "no land-use class (neither the site's nor the map's)",
+        "no prediction at its cells", "no guideline value for its land use"};
+    return why >= 0 && why < SM_SCREEN_N_WHY ? names[why] : "";
+}
 
 /* ---- what the run produced ---- */
 
@@ -206,10 +219,14 @@ static void close_run(run *r)
 
 enum { V_PRED, V_PRED_MAX, V_SD, V_RATIO, V_P, NV = V_P + SM_MAX_TIERS };
 
+enum { LU_NONE, LU_SITE, LU_MAP }; /* where a site's land-use class came from */
+
 typedef struct {
-    OGRGeometryH geom; /* working CRS */
-    char id[128], name[256], landuse[128];
+    OGRGeometryH geom;                     /* working CRS */
+    char id[128], name[256], landuse[128]; /* landuse: the site's own value, as given */
     int cls, priority, n_near, source, hotspot;
+    int lu_from, lu_unknown; /* lu_unknown: its own value names no class */
+    int why;                 /* an sm_screen_why when not assessed, else -1 */
     double ph, p1, ptop, rmax, source_d;
     char hotspots[200], reason[300];
     double *v; /* NV values per contaminant */
@@ -257,21 +274,51 @@ static int evaluate_contaminant(const run *r, int i, const sm_cells *c, site *s,
     return rc;
 }
 
-/* The site's land-use class: its attribute when it names a mapped class,
- * else the land-use raster at its centre. */
+/* Index of a class of thresholds.classes, whatever the case ("Meadow" is
+ * the class meadow, as in the land-use map); -1 if none. */
+static int class_index(const sm_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->thresholds.n_classes; i++)
+        if (!strcasecmp(cfg->thresholds.classes[i], name))
+            return i;
+    return -1;
+}
+
+/* The site's land-use class: its attribute when it names a class, else the
+ * land-use raster at its centre; where it came from is kept, since a site
+ * whose own value names no class must not take the map's without a word. */
 static void site_class(const run *r, const sm_cells *c, site *s)
 {
-    s->cls = -1;
-    for (int i = 0; s->landuse[0] && i < r->cfg->thresholds.n_classes; i++)
-        if (!strcmp(r->cfg->thresholds.classes[i], s->landuse))
-            s->cls = i;
+    s->cls = s->landuse[0] ? class_index(r->cfg, s->landuse) : -1;
+    s->lu_unknown = s->landuse[0] && s->cls < 0;
+    s->lu_from = s->cls >= 0 ? LU_SITE : LU_NONE;
     double lu = NAN, ph = NAN;
     sm_cells centre = {c->x0 + c->w / 2, c->y0 + c->h / 2, 1, 1, 1, NULL};
     if (s->cls < 0 && sm_cells_read(r->landuse, 1, &centre, &lu) == SM_OK && lu > 0)
-        s->cls = (int)lu - 1;
+        s->cls = (int)lu - 1, s->lu_from = LU_MAP;
     s->ph = r->cfg->thresholds.ph_source == SM_PH_VALUE ? r->cfg->thresholds.ph_value : NAN;
     if (r->ph && sm_cells_read(r->ph, 1, &centre, &ph) == SM_OK)
         s->ph = ph;
+}
+
+/* Why the site cannot be compared with a guideline value, or -1. */
+static int not_assessed(const run *r, const site *s)
+{
+    if (s->cls < 0)
+        return SM_SCREEN_NO_LAND_USE;
+    int predicted = 0;
+    for (int i = 0; i < r->n; i++)
+        predicted |= !isnan(s->v[(size_t)i * NV + V_PRED]);
+    if (!predicted)
+        return SM_SCREEN_NO_PREDICTION;
+    return isnan(s->p1) && isnan(s->rmax) ? SM_SCREEN_NO_GUIDELINE : -1;
+}
+
+/* Appends ", text" (or "; text") to the site's reason. */
+static void add_reason(site *s, const char *sep, const char *text)
+{
+    size_t len = strlen(s->reason);
+    snprintf(s->reason + len, sizeof s->reason - len, "%s%s", len ? sep : "", text);
 }
 
 static void summarise(const run *r, site *s)
@@ -290,18 +337,27 @@ static void summarise(const run *r, site *s)
             why = isnan(s->p1) ? r->names[i] : why;
         }
     }
-    s->priority = s->cls < 0 ? 4 : sm_screen_priority(s->p1, s->ptop, s->rmax);
-    if (s->cls < 0)
-        snprintf(s->reason, sizeof s->reason, "land use not mapped to the guideline values");
+    s->why = not_assessed(r, s);
+    s->priority =
+        s->why >= 0 ? SM_SCREEN_NOT_ASSESSED : sm_screen_priority(s->p1, s->ptop, s->rmax);
+    if (s->why >= 0)
+        snprintf(s->reason, sizeof s->reason, "not assessed: %s", sm_screen_why_name(s->why));
     else if (why && !isnan(s->p1))
         snprintf(s->reason, sizeof s->reason, "%s: P(above first tier) %.2f, ratio %.2f", why,
                  s->p1, s->rmax);
     else if (why)
         snprintf(s->reason, sizeof s->reason, "%s: ratio to the first tier %.2f", why, s->rmax);
+    char text[300];
+    if (s->lu_unknown) {
+        snprintf(text, sizeof text, "its land use '%s' is not a class of thresholds.classes%s%s",
+                 s->landuse, s->lu_from == LU_MAP ? ": screened as the map's " : "",
+                 s->lu_from == LU_MAP ? r->cfg->thresholds.classes[s->cls] : "");
+        add_reason(s, "; ", text);
+    }
     if (s->n_near == 0) {
-        size_t len = strlen(s->reason);
-        snprintf(s->reason + len, sizeof s->reason - len, "%sno sample within %g m: investigate",
-                 len ? "; " : "", r->cfg->screening.sample_distance);
+        snprintf(text, sizeof text, "no sample within %g m: investigate",
+                 r->cfg->screening.sample_distance);
+        add_reason(s, "; ", text);
     }
 }
 
@@ -347,8 +403,11 @@ static int evaluate(const run *r, site *s)
     free(c.mask);
     context(r, s);
     summarise(r, s);
-    if (c.n == 0)
-        snprintf(s->reason, sizeof s->reason, "outside the analysis grid");
+    if (c.n == 0) { /* neither land use nor prediction: only this reason counts */
+        s->why = SM_SCREEN_OUTSIDE_GRID, s->lu_from = LU_NONE, s->lu_unknown = 0;
+        snprintf(s->reason, sizeof s->reason, "not assessed: %s",
+                 sm_screen_why_name(SM_SCREEN_OUTSIDE_GRID));
+    }
     return rc;
 }
 
@@ -467,7 +526,8 @@ static int add_site_fields(OGRLayerH l)
         const char *name;
         OGRFieldType type;
     } f[] = {{"site_id", OFTString},         {"name", OFTString},
-             {"landuse", OFTString},         {"priority_class", OFTString},
+             {"landuse", OFTString},         {"landuse_source", OFTString},
+             {"landuse_site", OFTString},    {"priority_class", OFTString},
              {"reason", OFTString},          {"priority", OFTInteger},
              {"max_probability", OFTReal},   {"max_ratio", OFTReal},
              {"n_samples_near", OFTInteger}, {"source_name", OFTString},
@@ -527,9 +587,13 @@ static int write_site(const run *r, OGRLayerH l, const site *s)
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetGeometry(f, s->geom);
     sm_field_set_text(f, "site_id", s->id), sm_field_set_text(f, "name", s->name);
-    sm_field_set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : s->landuse);
-    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "priority"), s->priority);
-    sm_field_set_text(f, "priority_class", priority_names[s->priority]);
+    static const char *const from[] = {"none", "site", "map"};
+    sm_field_set_text(f, "landuse", s->cls >= 0 ? r->cfg->thresholds.classes[s->cls] : "");
+    sm_field_set_text(f, "landuse_source", from[s->lu_from]);
+    sm_field_set_text(f, "landuse_site", s->landuse);
+    if (s->priority != SM_SCREEN_NOT_ASSESSED) /* not assessed: no rank, an empty priority */
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "priority"), s->priority);
+    sm_field_set_text(f, "priority_class", sm_screen_priority_name(s->priority));
     sm_field_set_text(f, "reason", s->reason);
     sm_field_set_real(f, "max_probability", s->p1), sm_field_set_real(f, "max_ratio", s->rmax);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "n_samples_near"), s->n_near);
@@ -619,6 +683,13 @@ static int read_all(const run *r, const char *path, site **out, long *n, sm_scre
         GDALClose(ds);
         return sm_error_set(SM_EDATA, "%s: no layer '%s'", path, r->cfg->screening.layer);
     }
+    const char *lu = r->cfg->screening.landuse;
+    sum->lu_column_missing = lu && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), lu) < 0;
+    if (sum->lu_column_missing)
+        sm_log(SM_LOG_WARN,
+               "screen: %s: screening.landuse: the registry has no column '%s'; every site "
+               "takes the land-use map's class",
+               path, lu);
     OGRCoordinateTransformationH ct = to_working(r, l);
     long total = (long)OGR_L_GetFeatureCount(l, TRUE);
     *out = calloc((size_t)total + 1, sizeof **out);
@@ -654,6 +725,66 @@ static int evaluate_all(const run *r, site *sites, long n)
     return rc;
 }
 
+/* Counts a site in the summary: its priority, why it is not assessed,
+ * where its land use came from. */
+static void tally(const run *r, const site *s, sm_screen_summary *sum)
+{
+    sum->per_priority[s->priority]++;
+    if (s->why >= 0)
+        sum->not_assessed[s->why]++;
+    long *from[] = {&sum->lu_none, &sum->lu_from_site, &sum->lu_from_map};
+    (*from[s->lu_from])++;
+    if (s->why != SM_SCREEN_OUTSIDE_GRID && r->cfg->screening.landuse && !s->landuse[0] &&
+        !sum->lu_column_missing)
+        sum->lu_missing++;
+    if (!s->lu_unknown)
+        return;
+    if (sum->n_examples < SM_SCREEN_EXAMPLES) {
+        snprintf(sum->example_id[sum->n_examples], sizeof sum->example_id[0], "%s", s->id);
+        snprintf(sum->example_value[sum->n_examples++], sizeof sum->example_value[0], "%s",
+                 s->landuse);
+    }
+    sum->lu_unknown++;
+}
+
+/* One warning line per kind of site the ranking cannot vouch for. */
+static void warn(const sm_config *cfg, const sm_screen_summary *sum)
+{
+    if (sum->lu_unknown) {
+        char ex[3 * SM_SCREEN_EXAMPLES * 140] = "";
+        for (int i = 0; i < sum->n_examples; i++) {
+            size_t len = strlen(ex);
+            snprintf(ex + len, sizeof ex - len, "%s%s '%s'", i ? ", " : "", sum->example_id[i],
+                     sum->example_value[i]);
+        }
+        sm_log(SM_LOG_WARN,
+               "screen: %ld of %ld sites have a land use (screening.landuse '%s') that is not a "
+               "class of thresholds.classes, e.g. %s%s: they take the land-use map's class "
+               "(landuse_source 'map'; 'none' and not assessed where the map has none)",
+               sum->lu_unknown, sum->sites, cfg->screening.landuse, ex,
+               sum->lu_unknown > sum->n_examples ? ", ..." : "");
+    }
+    if (sum->lu_missing)
+        sm_log(SM_LOG_WARN,
+               "screen: %ld of %ld sites have no value in screening.landuse '%s': they take "
+               "the land-use map's class (landuse_source 'map')",
+               sum->lu_missing, sum->sites, cfg->screening.landuse);
+    long n = sum->per_priority[SM_SCREEN_NOT_ASSESSED];
+    if (!n)
+        return;
+    char why[600] = "";
+    for (int w = 0; w < SM_SCREEN_N_WHY; w++)
+        if (sum->not_assessed[w]) {
+            size_t len = strlen(why);
+            snprintf(why + len, sizeof why - len, "%s%ld %s", len ? ", " : "", sum->not_assessed[w],
+                     sm_screen_why_name((sm_screen_why)w));
+        }
+    sm_log(SM_LOG_WARN,
+           "screen: %ld of %ld sites not assessed (%s): ranked last, priority_class "
+           "'not assessed'",
+           n, sum->sites, why);
+}
+
 int sm_screen(const sm_stage_ctx *ctx, const char *sites_path, sm_screen_summary *out)
 {
     const sm_config *cfg = ctx->cfg;
@@ -684,9 +815,12 @@ int sm_screen(const sm_stage_ctx *ctx, const char *sites_path, sm_screen_summary
         rc = write_csv(gpkg, csv, points);
     out->sites = n;
     for (long i = 0; i < n; i++) {
-        out->per_priority[sites[i].priority]++;
+        if (rc == SM_OK)
+            tally(r, &sites[i], out);
         OGR_G_DestroyGeometry(sites[i].geom), free(sites[i].v);
     }
+    if (rc == SM_OK)
+        warn(cfg, out);
     free(sites);
     close_run(r);
     free(r);

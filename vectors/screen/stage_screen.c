@@ -42,6 +42,40 @@ static int outputs(const sm_config *cfg, sm_paths *paths)
     return rc == SM_OK ? sm_products_add(paths, cfg, SM_PRODUCT_SITES_CSV) : rc;
 }
 
+/* {"outside_grid": 2, "no_land_use": 0, ...}: why the sites not assessed are. */
+static json_object *not_assessed_json(const sm_screen_summary *s)
+{
+    static const char *const keys[SM_SCREEN_N_WHY] = {"outside_grid", "no_land_use",
+                                                      "no_prediction", "no_guideline"};
+    json_object *o = json_object_new_object();
+    for (int w = 0; w < SM_SCREEN_N_WHY; w++)
+        json_object_object_add(o, keys[w], json_object_new_int64(s->not_assessed[w]));
+    return o;
+}
+
+/* Where the sites' land-use classes came from, and the unknown values. */
+static json_object *landuse_json(const sm_config *cfg, const sm_screen_summary *s)
+{
+    json_object *o = json_object_new_object();
+    const char *col = cfg->screening.landuse;
+    json_object_object_add(o, "column", col ? json_object_new_string(col) : NULL);
+    json_object_object_add(o, "column_missing", json_object_new_boolean(s->lu_column_missing));
+    json_object_object_add(o, "from_site", json_object_new_int64(s->lu_from_site));
+    json_object_object_add(o, "from_map", json_object_new_int64(s->lu_from_map));
+    json_object_object_add(o, "none", json_object_new_int64(s->lu_none));
+    json_object_object_add(o, "unknown", json_object_new_int64(s->lu_unknown));
+    json_object_object_add(o, "missing", json_object_new_int64(s->lu_missing));
+    json_object *ex = json_object_new_array();
+    for (int i = 0; i < s->n_examples; i++) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "site_id", json_object_new_string(s->example_id[i]));
+        json_object_object_add(e, "value", json_object_new_string(s->example_value[i]));
+        json_object_array_add(ex, e);
+    }
+    json_object_object_add(o, "unknown_examples", ex);
+    return o;
+}
+
 static int run(const sm_stage_ctx *ctx, json_object *rec)
 {
     const sm_config *cfg = ctx->cfg;
@@ -51,15 +85,18 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object_object_add(rec, "screened", json_object_new_int64(s.sites));
     json_object_object_add(rec, "rejected", json_object_new_int64(s.rejected));
     json_object *per = json_object_new_object();
-    static const char *const names[] = {"", "high", "medium", "low", "very low"};
-    for (int p = 1; p <= 4; p++)
-        json_object_object_add(per, names[p], json_object_new_int64(s.per_priority[p]));
+    for (int p = 1; p <= SM_SCREEN_NOT_ASSESSED; p++)
+        json_object_object_add(per, sm_screen_priority_name(p),
+                               json_object_new_int64(s.per_priority[p]));
     json_object_object_add(rec, "priority", per);
+    json_object_object_add(rec, "not_assessed", not_assessed_json(&s));
+    json_object_object_add(rec, "landuse", landuse_json(cfg, &s));
     if (rc == SM_OK)
-        sm_log(SM_LOG_INFO,
+        sm_log(SM_LOG_RESULT,
                "screen: %ld sites: %ld high, %ld medium, %ld low, %ld very low "
-               "priority",
-               s.sites, s.per_priority[1], s.per_priority[2], s.per_priority[3], s.per_priority[4]);
+               "priority, %ld not assessed",
+               s.sites, s.per_priority[1], s.per_priority[2], s.per_priority[3], s.per_priority[4],
+               s.per_priority[SM_SCREEN_NOT_ASSESSED]);
     return rc;
 }
 
@@ -80,6 +117,10 @@ const sm_stage sm_stage_screen = {
             "  2 medium    P(above the first tier) >= 0.5\n"
             "  3 low       P(above the first tier) >= 0.2\n"
             "  4 very low  otherwise (with IDW: ratio >= 2, >= 1, >= 0.5 instead)\n"
+            "  not assessed  outside the grid, without a land-use class, a prediction or a\n"
+            "              guideline value: ranked last, counted in run.json and the log\n"
+            "A site's land use is its screening.landuse attribute (any case), else the\n"
+            "land-use map's class (landuse_source says which; unknown values are warned).\n"
             "Writes <output>/sites_screened.gpkg and .csv, highest priority first; sites\n"
             "without a usable geometry go to <output>/sites_rejects.csv.\n",
     .check = check,
