@@ -99,9 +99,12 @@ typedef struct sm_interp_config {
 } sm_interp_config;
 
 /* The `landuse` section: a polygon layer with a class attribute, a raster
- * of class codes, or one class for the whole area. */
+ * of class codes, a samples column (each cell takes the nearest sample's
+ * class), or one class for the whole area. */
 typedef struct {
-    char *path, *layer, *field; /* path NULL: every cell has default_class */
+    char *path, *layer, *field; /* path NULL: column or default_class */
+    char *column;               /* a samples.attributes column */
+    double max_distance;        /* column: cells farther from any sample get no class */
     int all_touched;            /* rasterising: every cell a polygon touches */
     char *default_class;
     double *codes; /* raster: cell value codes[i] is class code_class[i] */

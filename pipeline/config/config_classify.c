@@ -83,8 +83,8 @@ static int load_landuse_codes(const sm_ynode *sec, sm_landuse_config *lu)
 
 static int load_landuse(const sm_ynode *root, sm_landuse_config *lu)
 {
-    static const char *const keys[] = {"path",  "layer",   "field", "all_touched",
-                                       "codes", "default", NULL};
+    static const char *const keys[] = {"path",    "layer",  "field",        "all_touched", "codes",
+                                       "default", "column", "max_distance", NULL};
     sm_ynode sec;
     if (!sm_y_get(root, "landuse", &sec))
         return SM_OK;
@@ -94,10 +94,14 @@ static int load_landuse(const sm_ynode *root, sm_landuse_config *lu)
     SM_TRY(sm_y_key_string(&sec, "field", 0, &lu->field));
     SM_TRY(sm_y_key_bool(&sec, "all_touched", &lu->all_touched));
     SM_TRY(sm_y_key_string(&sec, "default", 0, &lu->default_class));
+    SM_TRY(sm_y_key_string(&sec, "column", 0, &lu->column));
+    lu->max_distance = INFINITY;
+    SM_TRY(sm_y_key_number(&sec, "max_distance", 0, 0, INFINITY, &lu->max_distance));
     SM_TRY(load_landuse_codes(&sec, lu));
-    if (!lu->path && !lu->default_class)
-        return sm_y_error(&sec, "give 'path' (a land-use layer or raster) or 'default' (one "
-                                "class for the whole area)");
+    if (!!lu->path + !!lu->default_class + !!lu->column != 1)
+        return sm_y_error(&sec, "give one of 'path' (a land-use layer or raster), 'column' (a "
+                                "samples.attributes column: each cell takes the nearest "
+                                "sample's class) or 'default' (one class for the whole area)");
     if (lu->path && !lu->field && lu->n_codes == 0)
         return sm_y_error(&sec, "give 'field' (the class attribute of a polygon layer) or "
                                 "'codes' (the classes of a raster's cell values)");
@@ -110,6 +114,22 @@ static int is_listed(char **names, int n, const char *name)
         if (strcmp(names[i], name) == 0)
             return 1;
     return 0;
+}
+
+/* landuse.column is read from samples.gpkg, where ingest keeps only the
+ * samples.attributes columns. */
+static int check_landuse_column(const sm_ynode *root, const sm_config *cfg)
+{
+    const char *col = cfg->landuse.column;
+    if (!col || is_listed(cfg->samples.attributes, cfg->samples.n_attributes, col))
+        return SM_OK;
+    sm_ynode sec, n;
+    sm_y_get(root, "landuse", &sec);
+    sm_y_get(&sec, "column", &n);
+    return sm_y_error(&n,
+                      "column '%s' is not in samples.attributes; add it there so ingest "
+                      "keeps it",
+                      col);
 }
 
 static int is_sample_contaminant(const sm_config *cfg, const char *name)
@@ -241,7 +261,7 @@ static int load_thresholds(const sm_ynode *root, sm_config *cfg)
     if (!cfg->interpolation.present)
         return sm_y_error(&sec, "thresholds classify the interpolated surfaces: add an "
                                 "'interpolation' section");
-    if (!cfg->landuse.path && !cfg->landuse.default_class)
+    if (!cfg->landuse.path && !cfg->landuse.default_class && !cfg->landuse.column)
         return sm_y_error(&sec, "thresholds depend on land use: add a 'landuse' section (a "
                                 "layer, a raster or one default class)");
     return SM_OK;
@@ -299,11 +319,22 @@ static int load_hotspots(const sm_ynode *root, sm_config *cfg)
     if (!cfg->thresholds.present)
         return sm_y_error(&sec, "hotspots are areas above guideline values: add a "
                                 "'thresholds' section");
-    if (hc->by_probability && cfg->interpolation.method != SM_INTERP_KRIGING) {
+    const char *idw = NULL; /* an interpolated contaminant without a kriging variance */
+    const sm_interp_config *ic = &cfg->interpolation;
+    int n = ic->n_contaminants ? ic->n_contaminants : cfg->samples.n_contaminants;
+    for (int i = 0; i < n && !idw; i++) {
+        const char *name =
+            ic->n_contaminants ? ic->contaminants[i] : cfg->samples.contaminants[i].name;
+        if (sm_config_interp(cfg, name)->method != SM_INTERP_KRIGING)
+            idw = name;
+    }
+    if (hc->by_probability && idw) {
         sm_ynode b;
         sm_y_get(&sec, "basis", &b);
-        return sm_y_error(&b, "'probability' needs the kriging variance; with "
-                              "interpolation.method idw use basis: prediction");
+        return sm_y_error(&b,
+                          "'probability' needs the kriging variance; %s is interpolated "
+                          "with idw: use basis: prediction",
+                          idw);
     }
     return SM_OK;
 }
@@ -312,6 +343,7 @@ int sm_config_load_classify(const void *rootp, sm_config *cfg)
 {
     const sm_ynode *root = rootp;
     SM_TRY(load_landuse(root, &cfg->landuse));
+    SM_TRY(check_landuse_column(root, cfg));
     SM_TRY(load_thresholds(root, cfg));
     return load_hotspots(root, cfg);
 }
@@ -326,7 +358,7 @@ static void free_strings(char **s, int n)
 void sm_config_free_classify(sm_config *cfg)
 {
     sm_landuse_config *lu = &cfg->landuse;
-    free(lu->path), free(lu->layer), free(lu->field), free(lu->default_class);
+    free(lu->path), free(lu->layer), free(lu->field), free(lu->default_class), free(lu->column);
     free(lu->codes);
     free_strings(lu->code_class, lu->n_codes);
     sm_thresholds_config *tc = &cfg->thresholds;

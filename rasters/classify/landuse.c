@@ -4,8 +4,11 @@
 #include "core/log.h"
 #include "core/outfile.h"
 #include "core/progress.h"
+#include "geostat/kdtree.h"
+#include "grid/mask.h"
 #include "grid/surface.h"
 #include "grid/window.h"
+#include "stage/products.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -127,11 +130,19 @@ static int rasterize_vector(const sm_config *cfg, GDALDatasetH src, const sm_gri
     OGRLayerH layer = open_layer(&cfg->landuse, src, &field);
     if (!layer)
         return SM_EDATA;
+    /* under crs: local, a layer without a CRS is in the local coordinates */
     OGRSpatialReferenceH lsrs = sm_crs_clone(OGR_L_GetSpatialRef(layer));
+    if (!lsrs && sm_crs_is_local(srs))
+        lsrs = sm_crs_clone(srs);
     if (!lsrs)
         return sm_error_set(SM_ECONFIG, "%s: the land-use layer has no CRS", cfg->landuse.path);
-    OGRCoordinateTransformationH ct =
-        OSRIsSame(lsrs, srs) ? NULL : OCTNewCoordinateTransformation(lsrs, srs);
+    OGRCoordinateTransformationH ct = NULL;
+    if (sm_crs_transform(lsrs, srs, &ct) != 0) {
+        OSRDestroySpatialReference(lsrs);
+        return sm_error_set(SM_ECONFIG,
+                            "%s: the land-use layer's CRS has no transformation to the working CRS",
+                            cfg->landuse.path);
+    }
     GDALDatasetH ds = create_byte_grid(tmp, g, srs);
     int rc = ds ? rasterize_features(cfg, layer, field, ct, ds, s)
                 : sm_error_set(SM_ECANTCREAT, "%s: cannot create: %s", tmp, CPLGetLastErrorMsg());
@@ -141,6 +152,57 @@ static int rasterize_vector(const sm_config *cfg, GDALDatasetH src, const sm_gri
         OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(lsrs);
     return rc;
+}
+
+/* ---- or the samples' own classes (landuse.column) ---- */
+
+typedef struct {
+    double *x, *y;
+    unsigned char *cls;
+    int n;
+} class_points;
+
+/* The samples with a class in the column, in samples.gpkg (the working
+ * CRS); a sample with an empty value has none and is left out. */
+static int read_class_points(const sm_config *cfg, class_points *p, sm_landuse_summary *s)
+{
+    char gpkg[SM_PATH_SIZE];
+    sm_product_path(gpkg, sizeof gpkg, cfg, SM_PRODUCT_SAMPLES);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, SM_LAYER_SAMPLES) : NULL;
+    int field = l ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), cfg->landuse.column) : -1;
+    if (field < 0) {
+        if (ds)
+            GDALClose(ds);
+        return sm_error_set(SM_ENOINPUT,
+                            "%s: no samples with a column '%s' (landuse.column); run ingest", gpkg,
+                            cfg->landuse.column);
+    }
+    long total = (long)OGR_L_GetFeatureCount(l, TRUE);
+    p->x = calloc((size_t)total + 1, sizeof *p->x), p->y = calloc((size_t)total + 1, sizeof *p->y);
+    p->cls = calloc((size_t)total + 1, 1);
+    OGRFeatureH f;
+    while (p->n < total && (f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        const char *name =
+            OGR_F_IsFieldSetAndNotNull(f, field) ? OGR_F_GetFieldAsString(f, field) : "";
+        if (g && !OGR_G_IsEmpty(g) && *name) {
+            int idx = sm_landuse_class_index(cfg, name);
+            if (idx < 0)
+                note_unmapped(s, name);
+            p->x[p->n] = OGR_G_GetX(g, 0), p->y[p->n] = OGR_G_GetY(g, 0);
+            p->cls[p->n++] = idx < 0 ? UNMAPPED : (unsigned char)(idx + 1);
+        } else
+            s->samples_without_class++;
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    s->samples_with_class = p->n;
+    if (p->n == 0)
+        return sm_error_set(SM_EDATA,
+                            "%s: no sample has a land-use class in column '%s' (landuse.column)",
+                            gpkg, cfg->landuse.column);
+    return SM_OK;
 }
 
 /* ---- the pass that maps the source onto class indices ---- */
@@ -154,6 +216,11 @@ typedef struct {
     int has_nodata;
     double src_nodata;
     int *code_index; /* per landuse.codes entry: class index or -1 */
+    /* landuse.column: each cell takes its nearest sample's class */
+    const sm_grid *grid;
+    sm_kdtree tree;
+    double *sx, *sy;
+    unsigned char *sclass; /* per sample: 1 + class index, or UNMAPPED */
     sm_landuse_summary *sum;
     sm_tally tally; /* cells per class c at c, and unmapped codes met */
 } lu_job;
@@ -176,7 +243,7 @@ static void lu_scratch_free(void *ctx, void *scratch)
 /* Class index of one source value; -1 uncovered, -2 unmapped. */
 static int class_of(const lu_job *j, double v)
 {
-    if (!j->src)
+    if (!j->src && !j->sclass)
         return j->default_index;
     if (j->has_nodata && v == j->src_nodata)
         return -1;
@@ -220,6 +287,21 @@ static void note_new_code(lu_job *j, double v, double *seen, int *n_seen)
     note_code(j, v);
 }
 
+/* The source values of a tile from the samples: the nearest sample's class
+ * (0, uncovered, beyond landuse.max_distance). Samples at the same distance
+ * go to the lower index, as the k-d tree orders them. */
+static void nearest_classes(const lu_job *j, int x0, int y0, int w, int h, double *out)
+{
+    const sm_grid *g = j->grid;
+    for (int r = 0; r < h; r++)
+        for (int i = 0; i < w; i++) {
+            double x = g->xmin + (x0 + i + 0.5) * g->res, y = g->ymax - (y0 + r + 0.5) * g->res;
+            sm_neighbour nb;
+            int found = sm_kdtree_knn(&j->tree, x, y, 1, j->cfg->landuse.max_distance, &nb);
+            out[(size_t)r * w + i] = found ? j->sclass[nb.index] : 0;
+        }
+}
+
 static int lu_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out,
                    size_t plane)
 {
@@ -230,11 +312,19 @@ static int lu_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, doubl
                                 GDT_Float64, 0, 0) != CE_None)
         return sm_error_set(SM_EIO, "%s: cannot read: %s", j->cfg->landuse.path,
                             CPLGetLastErrorMsg());
+    if (j->sclass)
+        nearest_classes(j, x0, y0, w, h, out);
     long cells[256] = {0}, uncovered = 0, unmapped = 0;
     double seen[SM_LANDUSE_MAX_UNMAPPED];
     int n_seen = 0;
+    const sm_mask *mask = j->grid->mask;
     for (size_t c = 0; c < n; c++) {
-        int k = class_of(j, scratch ? out[c] : 0);
+        /* outside the study area: no data, and not counted */
+        if (mask && !sm_mask_has(mask, x0 + (long)(c % (size_t)w), y0 + (long)(c / (size_t)w))) {
+            out[c] = NAN;
+            continue;
+        }
+        int k = class_of(j, scratch || j->sclass ? out[c] : 0);
         if (k == -2 && j->from_codes)
             note_new_code(j, out[c], seen, &n_seen);
         uncovered += k == -1, unmapped += k == -2;
@@ -323,6 +413,12 @@ static int prepare_source(const sm_config *cfg, const sm_grid *g, OGRSpatialRefe
                           sm_outfile *tmp, lu_job *j)
 {
     const sm_landuse_config *lu = &cfg->landuse;
+    if (lu->column) {
+        class_points p = {0};
+        int rc = read_class_points(cfg, &p, j->sum);
+        j->sx = p.x, j->sy = p.y, j->sclass = p.cls;
+        return rc == SM_OK ? sm_kdtree_build(&j->tree, p.n, p.x, p.y) : rc;
+    }
     if (!lu->path) {
         if ((j->default_index = sm_landuse_class_index(cfg, lu->default_class)) < 0)
             return sm_error_set(SM_ECONFIG,
@@ -358,7 +454,7 @@ int sm_landuse_make(const sm_stage_ctx *ctx, const char *path, sm_landuse_summar
     out->cells = calloc((size_t)cfg->thresholds.n_classes + 1, sizeof *out->cells);
     if (cfg->thresholds.n_classes > 250)
         return sm_error_set(SM_ECONFIG, "thresholds.classes: at most 250 classes");
-    lu_job j = {.cfg = cfg, .sum = out, .share = ctx->share};
+    lu_job j = {.cfg = cfg, .grid = g, .sum = out, .share = ctx->share};
     j.code_index = calloc((size_t)cfg->landuse.n_codes + 1, sizeof *j.code_index);
     int rc = check_codes(cfg, j.code_index);
     char tmpname[SM_PATH_SIZE];
@@ -368,10 +464,18 @@ int sm_landuse_make(const sm_stage_ctx *ctx, const char *path, sm_landuse_summar
     OGRSpatialReferenceH srs = ctx->srs;
     if (rc == SM_OK)
         rc = prepare_source(cfg, g, srs, &tmp, &j);
+    if (rc == SM_OK && cfg->landuse.column)
+        sm_log(SM_LOG_INFO,
+               "classify: land use from the nearest of %ld samples with a class in '%s' (%ld "
+               "without one)",
+               out->samples_with_class, cfg->landuse.column, out->samples_without_class);
     if (rc == SM_OK)
         rc = map_classes(&j, g, srs, path);
     sm_outfile_abort(&tmp);
     free(j.code_index);
+    if (j.sclass)
+        sm_kdtree_free(&j.tree);
+    free(j.sx), free(j.sy), free(j.sclass);
     return rc;
 }
 

@@ -2,7 +2,9 @@
  * whose cell holds 1 + the index of the project's land-use class in
  * thresholds.classes (0: no class). It comes from a polygon layer with a
  * class attribute (rasterised with GDAL), from a raster of class codes (warped
- * with nearest neighbour by GDAL), or from one default class. */
+ * with nearest neighbour by GDAL), from the samples' own classes (each cell
+ * the nearest sample's, up to landuse.max_distance), or from one default
+ * class. */
 #ifndef SM_LANDUSE_H
 #define SM_LANDUSE_H
 
@@ -17,6 +19,7 @@ typedef struct {
     long unmapped;                                 /* cells whose class the config does not map */
     long uncovered;                                /* cells the land-use data does not cover */
     char *unmapped_names[SM_LANDUSE_MAX_UNMAPPED]; /* the classes not mapped */
+    long samples_with_class, samples_without_class; /* landuse.column */
     int n_unmapped_names;
 } sm_landuse_summary;
 

@@ -50,6 +50,12 @@ static json_object *landuse_json(const sm_config *cfg, const sm_landuse_summary 
     json_object_object_add(o, "cells_unmapped_class", json_object_new_int64(s->unmapped));
     json_object_object_add(o, "unmapped_classes", names);
     json_object_object_add(o, "cells_without_land_use", json_object_new_int64(s->uncovered));
+    if (cfg->landuse.column) {
+        json_object_object_add(o, "samples_with_class",
+                               json_object_new_int64(s->samples_with_class));
+        json_object_object_add(o, "samples_without_class",
+                               json_object_new_int64(s->samples_without_class));
+    }
     return o;
 }
 

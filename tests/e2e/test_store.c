@@ -303,6 +303,36 @@ static void test_nearest_equals_brute_force(void **state)
     sm_store_close(&s);
 }
 
+/* Without a position (a site in local coordinates) the cases of the
+ * technology come without distance: real ones before illustrative ones,
+ * then by id, the first k of exactly that order. */
+static void test_cases_without_position(void **state)
+{
+    (void)state;
+    sm_store s;
+    assert_int_equal(sm_store_open(store_path(), 0, &s), 0);
+    const char *tech = "phytoextraction";
+    sm_case_match m[3];
+    int n = sm_store_nearest_cases(&s, NAN, NAN, tech, NULL, 3, m);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s.db,
+                                        "SELECT id FROM cases WHERE technology = ?1 "
+                                        "ORDER BY illustrative, id LIMIT 3",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, tech, -1, SQLITE_STATIC);
+    int k = 0;
+    for (; sqlite3_step(st) == SQLITE_ROW; k++) {
+        assert_true(k < n);
+        assert_string_equal(m[k].id, (const char *)sqlite3_column_text(st, 0));
+        assert_true(isnan(m[k].distance_km));
+    }
+    sqlite3_finalize(st);
+    assert_true(n > 0);
+    assert_int_equal(n, k);
+    sm_store_close(&s);
+}
+
 /* ---- imports ---- */
 
 static const char header[] = "id,title,country,lon,lat,land_use,technology,year,area_ha,"
@@ -643,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_list_every_table),
         cmocka_unit_test(test_nearest_query_uses_spatial_index),
         cmocka_unit_test(test_nearest_equals_brute_force),
+        cmocka_unit_test(test_cases_without_position),
         cmocka_unit_test(test_import_is_idempotent),
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_import_geopackage),

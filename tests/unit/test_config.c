@@ -325,7 +325,7 @@ static void test_classify_sections(void **state)
     const char *lu = "landuse: {default: farm}\n";
     const char *th = "thresholds: {table: t.csv, classes: {farm: agricultural}}\n";
     char buf[1000];
-    expect_classify_error("landuse: {field: class}\n", "landuse: give 'path'");
+    expect_classify_error("landuse: {field: class}\n", "landuse: give one of 'path'");
     expect_classify_error("landuse: {path: lu.gpkg}\n", "landuse: give 'field'");
     expect_classify_error("landuse: {path: lu.tif, codes: {ten: farm}}\n",
                           "landuse.codes: 'ten' is not a number");

@@ -312,12 +312,13 @@ void sm_ingest_log_summary(const sm_config *cfg, const sm_ingest_summary *s)
                p->values_read, p->values_accepted, p->values_rejected, p->values_missing);
     }
     /* after merging; "no value": missing, dropped or rejected */
-    sm_log(SM_LOG_RESULT, "  %-10s %6s %8s %8s %10s %10s %10s", "mg/kg", "n", "censored",
-           "no value", "min", "median", "max");
+    sm_log(SM_LOG_RESULT, "  %-10s %-8s %6s %8s %8s %10s %10s %10s", "samples", "unit", "n",
+           "censored", "no value", "min", "median", "max");
     for (int c = 0; c < s->n_contaminants; c++) {
         const sm_contaminant_summary *p = &s->per[c];
-        sm_log(SM_LOG_RESULT, "  %-10s %6ld %8ld %8ld %10.4g %10.4g %10.4g",
-               cfg->samples.contaminants[c].name, p->n, p->censored,
-               p->missing + p->dropped + p->rejected, p->min, p->median, p->max);
+        const sm_contaminant *k = &cfg->samples.contaminants[c];
+        sm_log(SM_LOG_RESULT, "  %-10s %-8s %6ld %8ld %8ld %10.4g %10.4g %10.4g", k->name,
+               sm_contaminant_unit(k), p->n, p->censored, p->missing + p->dropped + p->rejected,
+               p->min, p->median, p->max);
     }
 }

@@ -261,24 +261,31 @@ static int open_layer(reader *r, GDALDatasetH *ds)
     return SM_OK;
 }
 
-/* The samples' CRS: the config's samples.crs wins over the file's. */
+/* The samples' CRS: the config's samples.crs wins over the file's; under a
+ * local working CRS a file without one is taken to be in it. */
 static int make_transform(reader *r, OGRSpatialReferenceH work)
 {
-    OGRSpatialReferenceH src =
-        r->cfg->crs ? sm_crs_new(r->cfg->crs) : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
+    OGRSpatialReferenceH own = OGR_L_GetSpatialRef(r->layer);
+    OGRSpatialReferenceH src = r->cfg->crs             ? sm_crs_new(r->cfg->crs)
+                               : own                   ? sm_crs_clone(own)
+                               : sm_crs_is_local(work) ? sm_crs_clone(work)
+                                                       : NULL;
     if (!src)
         return sm_error_set(SM_ECONFIG,
                             "%s: samples.crs: %s has no CRS of its own; say which one its "
                             "coordinates are in (e.g. crs: EPSG:4326 for lon/lat)",
                             r->config_file, r->cfg->path);
     r->src_geographic = OSRIsGeographic(src);
-    r->ct = OCTNewCoordinateTransformation(src, work);
+    int rc = sm_crs_transform(src, work, &r->ct);
     OSRDestroySpatialReference(src);
-    if (!r->ct)
+    if (rc != 0)
         return sm_error_set(SM_ECONFIG,
                             "%s: samples: no transformation from the samples' CRS "
                             "to the working CRS: %s",
-                            r->config_file, CPLGetLastErrorMsg());
+                            r->config_file,
+                            sm_crs_is_local(work) ? "a local CRS has none; give the samples "
+                                                    "in the local coordinates"
+                                                  : CPLGetLastErrorMsg());
     return SM_OK;
 }
 
@@ -349,7 +356,7 @@ static int location(const reader *r, OGRFeatureH f, double *x, double *y, row_pr
         problem(p, col, text, "longitude/latitude out of range");
         return -1;
     }
-    if (!OCTTransform(r->ct, 1, x, y, NULL) || !isfinite(*x) || !isfinite(*y)) {
+    if ((r->ct && !OCTTransform(r->ct, 1, x, y, NULL)) || !isfinite(*x) || !isfinite(*y)) {
         problem(p, col, text, "coordinates cannot be transformed to the working CRS");
         return -1;
     }

@@ -59,20 +59,26 @@ static int open_source(source_reader *r)
     return SM_OK;
 }
 
+/* As for the samples: a file without a CRS under a local working CRS is in it. */
 static int make_transform(source_reader *r, OGRSpatialReferenceH work)
 {
-    OGRSpatialReferenceH srs =
-        r->src->crs ? sm_crs_new(r->src->crs) : sm_crs_clone(OGR_L_GetSpatialRef(r->layer));
+    OGRSpatialReferenceH own = OGR_L_GetSpatialRef(r->layer);
+    OGRSpatialReferenceH srs = r->src->crs             ? sm_crs_new(r->src->crs)
+                               : own                   ? sm_crs_clone(own)
+                               : sm_crs_is_local(work) ? sm_crs_clone(work)
+                                                       : NULL;
     if (!srs)
         return sm_error_set(SM_ECONFIG,
                             "%s: sources[%d].crs: %s has no CRS of its own; say "
                             "which one it is in",
                             r->cfg->file, r->index, r->src->path);
-    r->ct = OCTNewCoordinateTransformation(srs, work);
+    int rc = sm_crs_transform(srs, work, &r->ct);
     OSRDestroySpatialReference(srs);
-    if (!r->ct)
+    if (rc != 0)
         return sm_error_set(SM_ECONFIG, "%s: sources[%d]: cannot transform to the working CRS: %s",
-                            r->cfg->file, r->index, CPLGetLastErrorMsg());
+                            r->cfg->file, r->index,
+                            sm_crs_is_local(work) ? "a local CRS has no transformation"
+                                                  : CPLGetLastErrorMsg());
     return SM_OK;
 }
 
@@ -153,7 +159,7 @@ static const char *check_feature(const source_reader *r, OGRFeatureH f, OGRGeome
         return "no readable geometry";
     if (!OGR_G_IsValid(g))
         return "geometry is not valid (self-intersecting or badly formed)";
-    if (OGR_G_Transform(g, r->ct) != OGRERR_NONE)
+    if (r->ct && OGR_G_Transform(g, r->ct) != OGRERR_NONE)
         return "geometry cannot be transformed to the working CRS";
     if (r->itype >= 0 && !OGR_F_GetFieldAsString(f, r->itype)[0])
         return "no source type";

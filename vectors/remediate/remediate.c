@@ -279,8 +279,10 @@ static int read_hotspot(OGRFeatureH f, OGRCoordinateTransformationH ct, hotspot 
     h->area_ha = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "area_ha"));
     h->n_samples = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "n_samples"));
     OGRGeometryH g = OGR_F_GetGeometryRef(f), centre = g ? OGR_G_PointOnSurface(g) : NULL;
-    int ok = centre && OGR_G_Transform(centre, ct) == OGRERR_NONE;
-    if (ok)
+    /* in a local CRS (ct NULL) a hotspot has no place on the earth */
+    int ok = centre && (!ct || OGR_G_Transform(centre, ct) == OGRERR_NONE);
+    h->lon = h->lat = NAN;
+    if (ok && ct)
         h->lon = OGR_G_GetX(centre, 0), h->lat = OGR_G_GetY(centre, 0);
     if (centre)
         OGR_G_DestroyGeometry(centre);
@@ -294,14 +296,15 @@ typedef struct {
     int loaded;
 } targets;
 
-/* "cd <= 10 mg/kg (guideline)" for each contaminant on the class, or why not. */
+/* "cd <= 10 mg/kg (guideline)" for each contaminant on the class, or why not
+ * (in the samples' unit, which the classify stage checked the table has). */
 static void target_levels(const sm_config *cfg, targets *tg, const hotspot *h, char *out,
                           size_t size)
 {
     const sm_thresholds_config *tc = &cfg->thresholds;
     int cls = -1;
     for (int i = 0; i < tc->n_classes; i++)
-        if (!strcmp(tc->classes[i], h->landuse))
+        if (!strcasecmp(tc->classes[i], h->landuse))
             cls = i;
     out[0] = '\0';
     char list[600];
@@ -317,8 +320,8 @@ static void target_levels(const sm_config *cfg, targets *tg, const hotspot *h, c
         }
         const double *v = sm_guideline_values(&g, cls, NAN);
         if (v && !isnan(v[0]))
-            snprintf(out + len, size - len, "%s%s <= %g mg/kg (%s)", len ? ", " : "", code, v[0],
-                     g.tier_names[0] ? g.tier_names[0] : "tier 1");
+            snprintf(out + len, size - len, "%s%s <= %g %s (%s)", len ? ", " : "", code, v[0],
+                     sm_config_unit(cfg, code), g.tier_names[0] ? g.tier_names[0] : "tier 1");
         else
             snprintf(out + len, size - len, "%s%s: depends on soil pH, see classes/%s_ratio.tif",
                      len ? ", " : "", code, code);
@@ -397,9 +400,12 @@ static void case_text(const recommendation *r, char *out, size_t size)
     out[0] = '\0';
     for (int i = 0; i < r->ncases; i++) {
         size_t len = strlen(out);
-        snprintf(out + len, size - len, "%s%s (%s, %.0f km%s)", i ? "; " : "", r->cases[i].id,
-                 r->cases[i].country, r->cases[i].distance_km,
-                 r->cases[i].illustrative ? ", illustrative" : "");
+        const sm_case_match *m = &r->cases[i];
+        char km[32] = "";
+        if (isfinite(m->distance_km))
+            snprintf(km, sizeof km, ", %.0f km", m->distance_km);
+        snprintf(out + len, size - len, "%s%s (%s%s%s)", i ? "; " : "", m->id, m->country, km,
+                 m->illustrative ? ", illustrative" : "");
     }
 }
 
@@ -424,7 +430,8 @@ static int add_recommendation(OGRLayerH l, const catalogue *c, const hotspot *h,
     OGR_F_SetFieldString(f, 18, cases);
     if (r->ncases) {
         OGR_F_SetFieldString(f, 19, r->cases[0].id);
-        OGR_F_SetFieldDouble(f, 20, r->cases[0].distance_km);
+        if (isfinite(r->cases[0].distance_km))
+            OGR_F_SetFieldDouble(f, 20, r->cases[0].distance_km);
     }
     OGRErr err = OGR_L_CreateFeature(l, f);
     OGR_F_Destroy(f);
@@ -485,7 +492,9 @@ static int each_hotspot(const sm_config *cfg, catalogue *c, GDALDatasetH gpkg, c
         return sm_error_set(SM_ENOINPUT, "hotspots.gpkg has no layer hotspots; run the "
                                          "hotspots stage");
     OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l)), ll = sm_crs_new("EPSG:4326");
-    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, ll);
+    OGRCoordinateTransformationH ct = NULL;
+    if (src && !sm_crs_is_local(src))
+        ct = OCTNewCoordinateTransformation(src, ll);
     targets tg = {0};
     tg.loaded = sm_thresholds_load(cfg->thresholds.table, &tg.table) == SM_OK;
     int rc = SM_OK;
@@ -500,7 +509,8 @@ static int each_hotspot(const sm_config *cfg, catalogue *c, GDALDatasetH gpkg, c
         OGR_F_Destroy(f);
     }
     sm_thresholds_free(&tg.table);
-    OCTDestroyCoordinateTransformation(ct);
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(src), OSRDestroySpatialReference(ll);
     return rc;
 }

@@ -299,6 +299,32 @@ const char sm_store_nearest_sql[] =
     "       ON c.code = cc.contaminant WHERE cc.case_id = k.id AND c.group_code = ?8)) "
     "ORDER BY km, k.id LIMIT ?9";
 
+/* The matches of a prepared case query, whose columns are id, country,
+ * title, illustrative, km; the statement is finalized. */
+static int read_matches(sm_store *s, sqlite3_stmt *st, int k, sm_case_match *out)
+{
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < k) {
+        sm_case_match *m = &out[n++];
+        snprintf(m->id, sizeof m->id, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(m->country, sizeof m->country, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(m->title, sizeof m->title, "%s", (const char *)sqlite3_column_text(st, 2));
+        m->illustrative = sqlite3_column_int(st, 3);
+        m->distance_km =
+            sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : db_error(s, "case-study query failed");
+}
+
+static void bind_technology(sqlite3_stmt *st, const char *technology, const char *group, int k)
+{
+    sqlite3_bind_text(st, 7, technology, -1, SQLITE_TRANSIENT);
+    if (group)
+        sqlite3_bind_text(st, 8, group, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 9, k);
+}
+
 static int nearest_in_box(sm_store *s, double lon, double lat, double r, const char *technology,
                           const char *group, int k, sm_case_match *out)
 {
@@ -309,21 +335,27 @@ static int nearest_in_box(sm_store *s, double lon, double lat, double r, const c
     sqlite3_bind_double(st, 1, lon), sqlite3_bind_double(st, 2, lat);
     for (int i = 0; i < 4; i++)
         sqlite3_bind_double(st, 3 + i, box[i]);
-    sqlite3_bind_text(st, 7, technology, -1, SQLITE_TRANSIENT);
-    if (group)
-        sqlite3_bind_text(st, 8, group, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 9, k);
-    int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < k) {
-        sm_case_match *m = &out[n++];
-        snprintf(m->id, sizeof m->id, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(m->country, sizeof m->country, "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(m->title, sizeof m->title, "%s", (const char *)sqlite3_column_text(st, 2));
-        m->illustrative = sqlite3_column_int(st, 3);
-        m->distance_km = sqlite3_column_double(st, 4);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : db_error(s, "nearest-case query failed");
+    bind_technology(st, technology, group, k);
+    return read_matches(s, st, k, out);
+}
+
+/* Without a position (a site in local coordinates): real cases before
+ * illustrative ones, then by id, so the choice is stable. */
+static const char any_cases_sql[] =
+    "SELECT k.id, k.country, k.title, k.illustrative, NULL AS km "
+    "FROM cases k WHERE k.technology = ?7 "
+    "  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM case_contaminants cc JOIN contaminants c "
+    "       ON c.code = cc.contaminant WHERE cc.case_id = k.id AND c.group_code = ?8)) "
+    "ORDER BY k.illustrative, k.id LIMIT ?9";
+
+static int any_cases(sm_store *s, const char *technology, const char *group, int k,
+                     sm_case_match *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, any_cases_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, "cannot prepare the case query");
+    bind_technology(st, technology, group, k);
+    return read_matches(s, st, k, out);
 }
 
 /* Kilometres from (lon, lat) to the nearest edge of the box of half-size r
@@ -340,6 +372,8 @@ static double box_reach_km(double lon, double lat, double r)
 int sm_store_nearest_cases(sm_store *s, double lon, double lat, const char *technology,
                            const char *group, int k, sm_case_match *out)
 {
+    if (!isfinite(lon) || !isfinite(lat))
+        return any_cases(s, technology, group, k, out);
     for (double r = 0.5;; r *= 4) {
         int whole = r >= 360;
         int n = nearest_in_box(s, lon, lat, whole ? 1e3 : r, technology, group, k, out);

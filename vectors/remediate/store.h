@@ -53,7 +53,9 @@ int sm_store_query_named(sm_store *s, const char *sql,
 /* The k case studies nearest to (lon, lat) by great-circle distance that
  * used technology and treated a contaminant of group (NULL: any), through
  * the spatial index: a box around the point grows until the k-th distance
- * is certain. Returns how many were found (<= k). */
+ * is certain. Without a position (lon or lat NaN: a site in local
+ * coordinates) the k first regardless of distance, real cases first, with
+ * distance_km NaN. Returns how many were found (<= k). */
 typedef struct {
     char id[65], country[4], title[200];
     double distance_km;

@@ -52,13 +52,16 @@ const char *sm_screen_why_name(sm_screen_why why)
 typedef struct {
     GDALDatasetH conc, mean, var, sd; /* sd: the variance in mg/kg^2 (kriging) */
     sm_guideline gl;
+    /* as interpolated (interpolation.per may differ per contaminant): a
+     * kriging variance; log scale; conc rasters holding log values */
+    int prob, log, exp_conc;
 } contaminant;
 
 typedef struct {
     const sm_config *cfg;
     OGRSpatialReferenceH srs; /* the working CRS */
     sm_grid grid;
-    int n, prob, log, exp_conc;
+    int n;
     const char *names[MAXC];
     contaminant c[MAXC];
     sm_threshold_table table;
@@ -89,10 +92,17 @@ static int open_contaminant(run *r, int i)
     char conc[PATH], mean[PATH], var[PATH], sd[PATH];
     sm_products_surfaces(cfg, r->names[i], conc, mean, var, PATH);
     sm_product_member(sd, sizeof sd, cfg, SM_PRODUCT_SURFACE, "%s_var", r->names[i]);
-    int rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->classes, tc->categories,
+    int rc = sm_thresholds_check_unit(&r->table, tc->regime, r->names[i],
+                                      sm_config_unit(cfg, r->names[i]));
+    if (rc == SM_OK)
+        rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->classes, tc->categories,
                                   tc->n_classes, &r->c[i].gl);
+    const sm_interp_config *ic = sm_config_interp(cfg, r->names[i]);
+    r->c[i].prob = ic->method == SM_INTERP_KRIGING;
+    r->c[i].log = ic->log_transform;
+    r->c[i].exp_conc = sm_products_conc_is_log(cfg, r->names[i]);
     r->c[i].conc = open_raster(conc, &rc);
-    if (r->prob) {
+    if (r->c[i].prob) {
         r->c[i].mean = open_raster(mean, &rc);
         r->c[i].var = open_raster(var, &rc);
         r->c[i].sd = open_raster(sd, &rc);
@@ -172,10 +182,6 @@ static int open_run(const sm_stage_ctx *ctx, run *r)
     const sm_config *cfg = ctx->cfg;
     memset(r, 0, sizeof *r);
     r->cfg = cfg, r->srs = ctx->srs, r->grid = *ctx->grid;
-    const sm_interp_config *ic = &cfg->interpolation;
-    r->prob = ic->method == SM_INTERP_KRIGING;
-    r->log = ic->log_transform;
-    r->exp_conc = ic->log_transform && ic->back_transform == SM_BACK_NONE;
     r->n = sm_products_classified(cfg, r->names);
     int rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
     for (int i = 0; i < r->n && rc == SM_OK; i++)
@@ -253,10 +259,11 @@ static int evaluate_contaminant(const run *r, int i, const sm_cells *c, site *s,
     for (int k = 0; k < NV; k++)
         v[k] = NAN;
     int rc = sm_cells_read(r->c[i].conc, 1, c, conc);
-    for (int k = 0; r->exp_conc && k < c->w * c->h; k++)
+    const contaminant *ci = &r->c[i];
+    for (int k = 0; ci->exp_conc && k < c->w * c->h; k++)
         conc[k] = exp(conc[k]);
     sm_cells_mean_max(c, conc, &v[V_PRED], &v[V_PRED_MAX]);
-    if (rc == SM_OK && r->prob && (rc = sm_cells_read(r->c[i].sd, 1, c, var)) == SM_OK) {
+    if (rc == SM_OK && ci->prob && (rc = sm_cells_read(ci->sd, 1, c, var)) == SM_OK) {
         for (int k = 0; k < c->w * c->h; k++)
             var[k] = sqrt(var[k]);
         double unused;
@@ -266,11 +273,11 @@ static int evaluate_contaminant(const run *r, int i, const sm_cells *c, site *s,
     if (rc != SM_OK || !tiers)
         return rc;
     v[V_RATIO] = tiers[0] > 0 ? v[V_PRED] / tiers[0] : NAN;
-    if (r->prob && (rc = sm_cells_read(r->c[i].mean, 1, c, mean)) == SM_OK &&
-        (rc = sm_cells_read(r->c[i].var, 1, c, var)) == SM_OK)
-        for (int t = 0; t < r->c[i].gl.ntiers; t++)
+    if (ci->prob && (rc = sm_cells_read(ci->mean, 1, c, mean)) == SM_OK &&
+        (rc = sm_cells_read(ci->var, 1, c, var)) == SM_OK)
+        for (int t = 0; t < ci->gl.ntiers; t++)
             if (!isnan(tiers[t]))
-                v[V_P + t] = mean_exceedance(c, mean, var, r->log ? log(tiers[t]) : tiers[t]);
+                v[V_P + t] = mean_exceedance(c, mean, var, ci->log ? log(tiers[t]) : tiers[t]);
     return rc;
 }
 
@@ -455,15 +462,25 @@ static GDALDatasetH open_sites(const sm_screening_config *sc, const char *path)
     return ds;
 }
 
-static OGRCoordinateTransformationH to_working(const run *r, OGRLayerH l)
+/* The registry's CRS to the working CRS in *ct (NULL: the same CRS). A
+ * registry without a CRS is in screening.crs, else in the local working
+ * CRS, else in lon/lat. */
+static int to_working(const run *r, OGRLayerH l, const char *path, OGRCoordinateTransformationH *ct)
 {
     const sm_screening_config *sc = &r->cfg->screening;
     OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l));
     if (!src)
-        src = sm_crs_new(sc->crs ? sc->crs : "EPSG:4326");
-    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, r->srs);
+        src = sc->crs                   ? sm_crs_new(sc->crs)
+              : sm_crs_is_local(r->srs) ? sm_crs_clone(r->srs)
+                                        : sm_crs_new("EPSG:4326");
+    int rc = src ? sm_crs_transform(src, r->srs, ct) : -1;
     OSRDestroySpatialReference(src);
-    return ct;
+    if (rc != 0)
+        return sm_error_set(SM_ECONFIG,
+                            "%s: screening.crs: no transformation from the registry's CRS to "
+                            "the working CRS%s",
+                            path, sm_crs_is_local(r->srs) ? " (a local CRS has none)" : "");
+    return SM_OK;
 }
 
 /* Whether g is valid; if not, why: GEOS's reason ("Self-intersection at
@@ -494,7 +511,7 @@ static OGRGeometryH usable_geometry(const sm_config *cfg, OGRGeometryH g,
         return NULL;
     const char *crs = strchr(cfg->crs, '[') ? "" : cfg->crs; /* a WKT would drown the reason */
     OGRGeometryH out = OGR_G_Clone(g);
-    if (OGR_G_Transform(out, ct) != OGRERR_NONE)
+    if (ct && OGR_G_Transform(out, ct) != OGRERR_NONE)
         snprintf(why, size, "coordinates cannot be transformed into the working CRS%s%s",
                  *crs ? " " : "", crs);
     else if (valid(out, "invalid geometry once transformed into the working CRS", why, size))
@@ -549,7 +566,7 @@ static int add_contaminant_fields(const run *r, OGRLayerH l)
             snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]);
             rc = sm_field_add(l, name, OFTReal);
         }
-        for (int t = 0; r->prob && t < r->c[i].gl.ntiers && rc == SM_OK; t++) {
+        for (int t = 0; r->c[i].prob && t < r->c[i].gl.ntiers && rc == SM_OK; t++) {
             snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1);
             rc = sm_field_add(l, name, OFTReal);
         }
@@ -576,7 +593,7 @@ static void set_contaminants(const run *r, const site *s, OGRFeatureH f)
         for (int k = 0; k < 4; k++)
             snprintf(name, sizeof name, "%s_%s", r->names[i], what[k]),
                 sm_field_set_real(f, name, v[k]);
-        for (int t = 0; r->prob && t < r->c[i].gl.ntiers; t++)
+        for (int t = 0; r->c[i].prob && t < r->c[i].gl.ntiers; t++)
             snprintf(name, sizeof name, "%s_p%d", r->names[i], t + 1),
                 sm_field_set_real(f, name, v[V_P + t]);
     }
@@ -690,7 +707,11 @@ static int read_all(const run *r, const char *path, site **out, long *n, sm_scre
                "screen: %s: screening.landuse: the registry has no column '%s'; every site "
                "takes the land-use map's class",
                path, lu);
-    OGRCoordinateTransformationH ct = to_working(r, l);
+    OGRCoordinateTransformationH ct = NULL;
+    if (to_working(r, l, path, &ct) != SM_OK) {
+        GDALClose(ds);
+        return SM_ECONFIG;
+    }
     long total = (long)OGR_L_GetFeatureCount(l, TRUE);
     *out = calloc((size_t)total + 1, sizeof **out);
     sm_rejects rej = {0};
@@ -706,7 +727,8 @@ static int read_all(const run *r, const char *path, site **out, long *n, sm_scre
     sum->rejected = rej.n;
     int rc = write_rejects(r, &rej);
     sm_rejects_free(&rej);
-    OCTDestroyCoordinateTransformation(ct);
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
     return rc;
 }

@@ -1,0 +1,148 @@
+/* End to end: a site-scale survey without a georeference (issue 17, items 7
+ * and 9). Samples in local engineering metres (crs: local, no samples.crs),
+ * a study-area mask drawn in the same coordinates, and land use taken from
+ * the samples' own column: each cell the class of its nearest sample. */
+#include "testutil.h"
+
+#include <gdal.h>
+#include <math.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char err[1024];
+
+/* 64 samples on [0, 200] m: Cd rises from west to east (0.5 to 4.5 mg/kg);
+ * the north half is "Residential" (case as a field crew writes it), the
+ * south half "agricultural"; one sample says "forest" (no class of the
+ * config) and one has none. */
+static const char *samples_csv(void)
+{
+    char text[8192];
+    int used = snprintf(text, sizeof text, "id,x,y,Cd,Landuse\n");
+    for (int r = 0; r < 8; r++)
+        for (int c = 0; c < 8; c++) {
+            int id = r * 8 + c + 1;
+            double x = 12.5 + 25 * c, y = 12.5 + 25 * r;
+            const char *lu = id == 1   ? "forest"
+                             : id == 2 ? ""
+                             : y > 100 ? "Residential"
+                                       : "agricultural";
+            used += snprintf(text + used, sizeof text - (size_t)used, "s%d,%g,%g,%g,%s\n", id, x, y,
+                             0.5 + 0.02 * x, lu);
+        }
+    return sm_test_write("local_samples.csv", text);
+}
+
+/* The study area: the west three quarters, as WKT in a CSV without a CRS
+ * (GeoJSON would be read as lon/lat). */
+static const char *mask_csv(void)
+{
+    return sm_test_write("local_mask.csv",
+                         "id,WKT\n1,\"POLYGON ((0 0, 150 0, 150 200, 0 200, 0 0))\"\n");
+}
+
+/* The survey's config as NAME.yaml; with_store: also hotspots and
+ * remediation, on a store made first with `store init`. */
+static int run(const char *name, const char *samples_extra, const char *landuse, int with_store)
+{
+    char yaml[4096], file[256], store[512];
+    snprintf(store, sizeof store, "%s.sqlite", sm_test_tmp(name));
+    int used =
+        snprintf(yaml, sizeof yaml,
+                 "project: local site\noutput: o\ncrs: local\n"
+                 "grid: {resolution: 10, extent: [0, 0, 200, 200], mask: %s}\n"
+                 "samples: {path: %s, x: x, y: y, id: id, contaminants: {cd: Cd}, "
+                 "attributes: [Landuse]%s}\n"
+                 "interpolation: {method: idw, cross_validation: none}\n"
+                 "landuse: %s\n"
+                 "thresholds:\n  table: %s\n"
+                 "  classes: {residential: residential-parkland, agricultural: agricultural}\n",
+                 mask_csv(), samples_csv(), samples_extra, landuse,
+                 sm_test_src("configs/thresholds/ccme.csv"));
+    if (with_store) {
+        snprintf(yaml + used, sizeof yaml - (size_t)used,
+                 "hotspots: {basis: prediction, min_area_ha: 0.01}\n"
+                 "remediation: {store: %s, cases: 2}\n",
+                 store);
+        snprintf(file, sizeof file, "%s.yaml", name);
+        char args[1024];
+        snprintf(args, sizeof args, "store init --force -q %s", sm_test_write(file, yaml));
+        int rc = sm_test_cli(args, err, sizeof err);
+        if (rc)
+            return rc;
+    }
+    return sm_test_run_config(name, yaml, err, sizeof err);
+}
+
+static void test_masked_local_run(void **state)
+{
+    (void)state;
+    int rc = run("local_site", "", "{column: Landuse}", 1);
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    sm_test_raster cd, lu;
+    sm_test_read_raster(sm_test_out_file("local_site", "surfaces/cd.tif"), 1, &cd);
+    sm_test_read_raster(sm_test_out_file("local_site", "classes/landuse.tif"), 1, &lu);
+    /* inside the mask the surface follows the samples; outside it is no data */
+    double west = sm_test_raster_at(&cd, 25, 105), east = sm_test_raster_at(&cd, 145, 105);
+    assert_true(west > 0.7 && west < 1.5 && east > 2.9 && east < 3.6);
+    assert_true(cd.has_nodata);
+    assert_true(sm_test_raster_at(&cd, 175, 105) == cd.nodata);
+    /* land use: 1 + the class's position in thresholds.classes */
+    assert_int_equal((int)sm_test_raster_at(&lu, 75, 175), 1); /* "Residential" */
+    assert_int_equal((int)sm_test_raster_at(&lu, 75, 25), 2);
+    assert_int_equal((int)sm_test_raster_at(&lu, 5, 5), 0); /* nearest sample says forest */
+    free(cd.v), free(lu.v);
+    /* the rasters carry the local CRS, not a made-up EPSG code */
+    GDALDatasetH ds = GDALOpen(sm_test_out_file("local_site", "surfaces/cd.tif"), GA_ReadOnly);
+    assert_non_null(ds);
+    OGRSpatialReferenceH srs = GDALGetSpatialRef(ds);
+    assert_non_null(srs);
+    assert_true(OSRIsLocal(srs));
+    assert_null(OSRGetAuthorityCode(srs, NULL));
+    GDALClose(ds);
+    const char *json = sm_test_out_file("local_site", "run.json");
+    assert_int_equal(sm_test_manifest_long(json, "stages.ingest.samples"), 64);
+    assert_int_equal(sm_test_manifest_long(json, "stages.classify.landuse.samples_with_class"), 63);
+}
+
+/* Nearest sample up to max_distance: cells farther than 10 m from every
+ * sample have no class, while the centre of a sample's cell has its own. */
+static void test_max_distance(void **state)
+{
+    (void)state;
+    int rc = run("local_far", "", "{column: Landuse, max_distance: 10}", 0);
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    sm_test_raster lu;
+    sm_test_read_raster(sm_test_out_file("local_far", "classes/landuse.tif"), 1, &lu);
+    assert_int_equal((int)sm_test_raster_at(&lu, 65, 165), 1); /* 3.5 m from a sample */
+    assert_int_equal((int)sm_test_raster_at(&lu, 55, 175), 0); /* 14.6 m from any */
+    free(lu.v);
+}
+
+static void test_local_errors(void **state)
+{
+    (void)state;
+    /* a georeferenced sample file cannot be put on a local grid */
+    int rc = run("local_epsg", ", crs: EPSG:2056", "{column: Landuse}", 0);
+    sm_test_assert_one_line_error(rc, 78, err, "a local CRS has none");
+    /* the land-use column must be kept by ingest */
+    rc = run("local_nocol", "", "{column: Use}", 0);
+    sm_test_assert_one_line_error(rc, 78, err,
+                                  "landuse.column: column 'Use' is not in samples.attributes");
+    rc = run("local_two", "", "{column: Landuse, default: residential}", 0);
+    sm_test_assert_one_line_error(rc, 78, err, "landuse: give one of 'path'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_masked_local_run),
+        cmocka_unit_test(test_max_distance),
+        cmocka_unit_test(test_local_errors),
+    };
+    return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
+}
