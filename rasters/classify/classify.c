@@ -401,8 +401,7 @@ static int resolve(const sm_config *cfg, const sm_threshold_table *t, const char
     memset(g, 0, sizeof *g);
     int rc = sm_thresholds_check_unit(t, tc->regime, name, sm_config_unit(cfg, name));
     if (rc == SM_OK)
-        rc = sm_guideline_resolve(t, tc->regime, name, tc->classes, tc->categories, tc->n_classes,
-                                  g);
+        rc = sm_guideline_resolve(t, tc->regime, name, tc->categories, tc->n_classes, g);
     return rc;
 }
 
@@ -429,6 +428,12 @@ static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, co
     int rc = resolve(cfg, t, res->name, &gl);
     if (rc == SM_OK)
         rc = check_ph_given(cfg, t, &gl, res->name);
+    for (int c = 0; rc == SM_OK && c < gl.n_classes; c++)
+        if (!gl.classes[c].category)
+            sm_log(SM_LOG_INFO,
+                   "classify: %s: no %s value for land-use class '%s' (mapped to %s): its "
+                   "cells are not classified",
+                   t->path, res->name, tc->classes[c], tc->categories[c][0]);
     char conc[PATH], mean[PATH], var[PATH], lu[PATH];
     sm_products_surfaces(cfg, res->name, conc, mean, var, PATH);
     class_path(cfg, "landuse", lu);

@@ -393,8 +393,7 @@ static void fold_any_ph(sm_class_values *cv)
 }
 
 int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const char *contaminant,
-                         char *const *classes, char **const *categories, int n_classes,
-                         sm_guideline *g)
+                         char **const *categories, int n_classes, sm_guideline *g)
 {
     memset(g, 0, sizeof *g);
     if (!has_rows(t, regime, contaminant, NULL))
@@ -405,11 +404,6 @@ int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const 
     for (int c = 0; c < n_classes; c++) {
         resolve_class(t, regime, contaminant, categories[c], &g->classes[c], g);
         fold_any_ph(&g->classes[c]);
-        if (!g->classes[c].category)
-            sm_log(SM_LOG_INFO,
-                   "classify: %s: no %s value for land-use class '%s' (mapped to %s): its "
-                   "cells are not classified",
-                   t->path, contaminant, classes[c], categories[c][0]);
     }
     return SM_OK;
 }

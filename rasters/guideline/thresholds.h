@@ -74,10 +74,12 @@ typedef struct {
     int n_classes;
 } sm_guideline;
 
-/* SM_EDATA when the table has no value for the contaminant at all. */
+/* The values for each project class (categories[c]: the regime categories
+ * class c maps onto, NULL-terminated; the first the table has applies; a
+ * class with none has category NULL). SM_EDATA when the table has no value
+ * for the contaminant at all. */
 int sm_guideline_resolve(const sm_threshold_table *t, const char *regime, const char *contaminant,
-                         char *const *classes, char **const *categories, int n_classes,
-                         sm_guideline *g);
+                         char **const *categories, int n_classes, sm_guideline *g);
 /* The tier values for class cls at soil pH ph, or NULL when none applies. */
 const double *sm_guideline_values(const sm_guideline *g, int cls, double ph);
 void sm_guideline_free(sm_guideline *g);

@@ -41,7 +41,7 @@ static unsigned char *true_exceedance(const char *run, int m, const sm_test_rast
     sm_threshold_table t;
     sm_guideline g;
     assert_int_equal(sm_thresholds_load(sm_test_src("configs/thresholds/ccme.csv"), &t), 0);
-    assert_int_equal(sm_guideline_resolve(&t, NULL, metals[m], classes, categories, 4, &g), 0);
+    assert_int_equal(sm_guideline_resolve(&t, NULL, metals[m], categories, 4, &g), 0);
     sm_test_raster lu;
     sm_test_read_raster(sm_test_out_file(run, "classes/landuse.tif"), 1, &lu);
     size_t n = (size_t)truth->w * truth->h;
@@ -305,7 +305,7 @@ static int truly_exceeds(const char *landuse, double x, double y)
             cls = i;
     for (int m = 0; m < 4 && cls >= 0; m++) {
         sm_guideline g;
-        assert_int_equal(sm_guideline_resolve(&t, NULL, metals[m], classes, categories, 4, &g), 0);
+        assert_int_equal(sm_guideline_resolve(&t, NULL, metals[m], categories, 4, &g), 0);
         const double *v = sm_guideline_values(&g, cls, NAN);
         char file[64];
         snprintf(file, sizeof file, "data/demo/truth/%s.tif", metals[m]);

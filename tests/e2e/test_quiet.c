@@ -158,6 +158,12 @@ static void test_plain_log_progress(void **state)
         fail_msg("a 0 %% line:\n%s", log);
     assert_has_line(log, "interpolate: cd: ", "model ");
     assert_no_nan("the log", log);
+    /* a guideline note is the classify stage's, said once (before: again
+     * in hotspots, remediate and screen, 4 times in all) */
+    int notes = 0;
+    for (const char *p = log; (p = strstr(p, "no zn value for land-use class 'residential'")); p++)
+        notes++;
+    assert_int_equal(notes, 1);
     free(log);
 
     /* --json-progress on the same folder (its name holds a quote): every

@@ -46,19 +46,17 @@ static void check_row(const sm_threshold_table *t, const sm_threshold *r)
 static void resolve(const sm_threshold_table *t, const sm_threshold *r)
 {
     enum { MAXC = 4 };
-    char *classes[MAXC];
     char *lists[MAXC][2];
     char **categories[MAXC];
     int n = 0;
     for (int i = 0; i < t->n && n < MAXC; i++) {
-        classes[n] = t->rows[i].land_use;
         lists[n][0] = t->rows[i].land_use, lists[n][1] = NULL;
         categories[n] = lists[n];
         n++;
     }
     sm_guideline g;
     sm_error_clear();
-    int rc = sm_guideline_resolve(t, r->regime, r->contaminant, classes, categories, n, &g);
+    int rc = sm_guideline_resolve(t, r->regime, r->contaminant, categories, n, &g);
     SM_FUZZ_ASSERT(rc == SM_OK); /* r itself is a row for them */
     SM_FUZZ_ASSERT(g.ntiers >= 1 && g.ntiers <= SM_MAX_TIERS);
     for (int c = -1; c <= n; c++)

@@ -217,7 +217,6 @@ static void assert_tiers(const sm_guideline *g, int cls, double ph, double t1, d
 
 /* Project classes: orchard -> [other, orchard], rice -> paddy, forest -> a
  * category GB 15618 does not have. */
-static char *gb_class_names[] = {"orchard", "rice", "forest"};
 static char *gb_orchard[] = {"other", "orchard", NULL}, *gb_rice[] = {"paddy", NULL},
             *gb_forest[] = {"woodland", NULL};
 static char **gb_categories[] = {gb_orchard, gb_rice, gb_forest};
@@ -230,7 +229,7 @@ static void load_gb15618(sm_threshold_table *t)
 
 static void resolve_gb(const sm_threshold_table *t, const char *c, sm_guideline *g)
 {
-    if (sm_guideline_resolve(t, "CN-GB15618", c, gb_class_names, gb_categories, 3, g) != SM_OK)
+    if (sm_guideline_resolve(t, "CN-GB15618", c, gb_categories, 3, g) != SM_OK)
         fail_msg("%s", sm_error_message());
 }
 
@@ -313,11 +312,11 @@ static void test_gb15618_resolve_matches_lookup(void **state)
     static const char *const metals[] = {"cd", "hg", "as", "pb", "cr", "ni", "zn", NULL};
     sm_threshold_table t;
     load_gb15618(&t);
-    char *classes[] = {"p", "o"}, *paddy[] = {"paddy", NULL}, *other[] = {"other", NULL};
+    char *paddy[] = {"paddy", NULL}, *other[] = {"other", NULL};
     char **cats[] = {paddy, other};
     for (int m = 0; metals[m]; m++) {
         sm_guideline g;
-        if (sm_guideline_resolve(&t, NULL, metals[m], classes, cats, 2, &g) != SM_OK)
+        if (sm_guideline_resolve(&t, NULL, metals[m], cats, 2, &g) != SM_OK)
             fail_msg("%s", sm_error_message());
         for (double ph = 3.0; ph <= 10.0; ph += 0.25)
             for (int c = 0; c < 2; c++) {
@@ -350,15 +349,13 @@ static void test_gb15618_any_ph_and_missing(void **state)
     assert_tiers(&g, 1, NAN, 0.55, NAN); /* line 110, paddy */
     assert_tiers(&g, 1, 4.0, 0.55, NAN);
     sm_guideline_free(&g);
-    assert_int_equal(
-        sm_guideline_resolve(&t, "CN-GB15618", "pfos", gb_class_names, gb_categories, 3, &g),
-        SM_EDATA);
+    assert_int_equal(sm_guideline_resolve(&t, "CN-GB15618", "pfos", gb_categories, 3, &g),
+                     SM_EDATA);
     assert_non_null(strstr(sm_error_message(), "china_gb15618.csv has no CN-GB15618 value for "
                                                "'pfos'"));
     sm_guideline_free(&g);
     /* another regime's code matches nothing */
-    assert_int_equal(sm_guideline_resolve(&t, "NL", "cd", gb_class_names, gb_categories, 3, &g),
-                     SM_EDATA);
+    assert_int_equal(sm_guideline_resolve(&t, "NL", "cd", gb_categories, 3, &g), SM_EDATA);
     sm_guideline_free(&g);
     sm_thresholds_free(&t);
 }
@@ -410,10 +407,10 @@ static void test_guideline_merges_any_ph_rows(void **state)
                            "X,cd,cadmium,,agri,2,control,,1.5,yes,src,\n");
     sm_threshold_table t;
     assert_int_equal(sm_thresholds_load(path, &t), SM_OK);
-    char *classes[] = {"farm"}, *agri[] = {"agri", NULL};
+    char *agri[] = {"agri", NULL};
     char **cats[] = {agri};
     sm_guideline g;
-    assert_int_equal(sm_guideline_resolve(&t, NULL, "cd", classes, cats, 1, &g), SM_OK);
+    assert_int_equal(sm_guideline_resolve(&t, NULL, "cd", cats, 1, &g), SM_OK);
     /* copied out first, so that a failure leaks nothing under ASan */
     static const double ph[3] = {5.0, 6.0, 7.0}, screening[3] = {0.3, 0.4, 0.6};
     double got[3][2];

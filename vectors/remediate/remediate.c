@@ -313,8 +313,8 @@ static void target_levels(const sm_config *cfg, targets *tg, const hotspot *h, c
         sm_guideline g;
         size_t len = strlen(out);
         if (!tg->loaded || cls < 0 ||
-            sm_guideline_resolve(&tg->table, tc->regime, code, tc->classes, tc->categories,
-                                 tc->n_classes, &g) != SM_OK) {
+            sm_guideline_resolve(&tg->table, tc->regime, code, tc->categories, tc->n_classes, &g) !=
+                SM_OK) {
             snprintf(out + len, size - len, "%s%s: see the guideline table", len ? ", " : "", code);
             continue;
         }

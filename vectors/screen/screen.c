@@ -95,8 +95,8 @@ static int open_contaminant(run *r, int i)
     int rc = sm_thresholds_check_unit(&r->table, tc->regime, r->names[i],
                                       sm_config_unit(cfg, r->names[i]));
     if (rc == SM_OK)
-        rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->classes, tc->categories,
-                                  tc->n_classes, &r->c[i].gl);
+        rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->categories, tc->n_classes,
+                                  &r->c[i].gl);
     const sm_interp_config *ic = sm_config_interp(cfg, r->names[i]);
     r->c[i].prob = ic->method == SM_INTERP_KRIGING;
     r->c[i].log = ic->log_transform;
