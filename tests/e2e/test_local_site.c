@@ -43,9 +43,10 @@ static const char *mask_csv(void)
                          "id,WKT\n1,\"POLYGON ((0 0, 150 0, 150 200, 0 200, 0 0))\"\n");
 }
 
-/* The survey's config as NAME.yaml; with_store: also hotspots and
- * remediation, on a store made first with `store init`. */
-static int run(const char *name, const char *samples_extra, const char *landuse, int with_store)
+/* The survey's config as NAME.yaml; with remediation keys (may be ""): also
+ * hotspots and remediation, on a store made first with `store init`. */
+static int run(const char *name, const char *samples_extra, const char *landuse,
+               const char *remediation)
 {
     char yaml[4096], file[256], store[512];
     snprintf(store, sizeof store, "%s.sqlite", sm_test_tmp(name));
@@ -61,11 +62,11 @@ static int run(const char *name, const char *samples_extra, const char *landuse,
                  "  classes: {residential: residential-parkland, agricultural: agricultural}\n",
                  mask_csv(), samples_csv(), samples_extra, landuse,
                  sm_test_src("configs/thresholds/ccme.csv"));
-    if (with_store) {
+    if (remediation) {
         snprintf(yaml + used, sizeof yaml - (size_t)used,
                  "hotspots: {basis: prediction, min_area_ha: 0.01}\n"
-                 "remediation: {store: %s, cases: 2}\n",
-                 store);
+                 "remediation: {store: %s, cases: 2%s}\n",
+                 store, remediation);
         snprintf(file, sizeof file, "%s.yaml", name);
         char args[1024];
         snprintf(args, sizeof args, "store init --force -q %s", sm_test_write(file, yaml));
@@ -79,7 +80,7 @@ static int run(const char *name, const char *samples_extra, const char *landuse,
 static void test_masked_local_run(void **state)
 {
     (void)state;
-    int rc = run("local_site", "", "{column: Landuse}", 1);
+    int rc = run("local_site", "", "{column: Landuse}", "");
     if (rc)
         fail_msg("exit %d: %s", rc, err);
     sm_test_raster cd, lu;
@@ -93,7 +94,7 @@ static void test_masked_local_run(void **state)
     /* land use: 1 + the class's position in thresholds.classes */
     assert_int_equal((int)sm_test_raster_at(&lu, 75, 175), 1); /* "Residential" */
     assert_int_equal((int)sm_test_raster_at(&lu, 75, 25), 2);
-    assert_int_equal((int)sm_test_raster_at(&lu, 5, 5), 0); /* nearest sample says forest */
+    assert_int_equal((int)sm_test_raster_at(&lu, 5, 5), NULL); /* nearest sample says forest */
     free(cd.v), free(lu.v);
     /* the rasters carry the local CRS, not a made-up EPSG code */
     GDALDatasetH ds = GDALOpen(sm_test_out_file("local_site", "surfaces/cd.tif"), GA_ReadOnly);
@@ -113,27 +114,58 @@ static void test_masked_local_run(void **state)
 static void test_max_distance(void **state)
 {
     (void)state;
-    int rc = run("local_far", "", "{column: Landuse, max_distance: 10}", 0);
+    int rc = run("local_far", "", "{column: Landuse, max_distance: 10}", NULL);
     if (rc)
         fail_msg("exit %d: %s", rc, err);
     sm_test_raster lu;
     sm_test_read_raster(sm_test_out_file("local_far", "classes/landuse.tif"), 1, &lu);
-    assert_int_equal((int)sm_test_raster_at(&lu, 65, 165), 1); /* 3.5 m from a sample */
-    assert_int_equal((int)sm_test_raster_at(&lu, 55, 175), 0); /* 14.6 m from any */
+    assert_int_equal((int)sm_test_raster_at(&lu, 65, 165), 1);    /* 3.5 m from a sample */
+    assert_int_equal((int)sm_test_raster_at(&lu, 55, 175), NULL); /* 14.6 m from any */
     free(lu.v);
+}
+
+/* The sum of column `col` of out-NAME/recommendations.csv. */
+static double column_sum(const char *name, const char *col)
+{
+    sm_test_table t;
+    sm_test_read_csv(sm_test_out_file(name, "recommendations.csv"), &t);
+    const double *v = sm_test_col(&t, col);
+    double sum = 0;
+    for (int i = 0; i < t.nrows; i++)
+        sum += v[i];
+    sm_test_table_free(&t);
+    return sum;
+}
+
+/* urgent_land_uses matches the hotspots' land use whatever its case: the
+ * agricultural hotspot made urgent by "AGRICULTURAL" judges durations on
+ * 24 months instead of 120, so its duration fits drop. */
+static void test_urgent_any_case(void **state)
+{
+    (void)state;
+    int rc = run("local_urgent", "", "{column: Landuse}", ", urgent_land_uses: [AGRICULTURAL]");
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    rc = run("local_calm", "", "{column: Landuse}", "");
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    double urgent = column_sum("local_urgent", "duration_fit");
+    double calm = column_sum("local_calm", "duration_fit");
+    print_message("duration fit summed: urgent %g, not urgent %g\n", urgent, calm);
+    assert_true(urgent < calm - 0.1);
 }
 
 static void test_local_errors(void **state)
 {
     (void)state;
     /* a georeferenced sample file cannot be put on a local grid */
-    int rc = run("local_epsg", ", crs: EPSG:2056", "{column: Landuse}", 0);
+    int rc = run("local_epsg", ", crs: EPSG:2056", "{column: Landuse}", NULL);
     sm_test_assert_one_line_error(rc, 78, err, "a local CRS has none");
     /* the land-use column must be kept by ingest */
-    rc = run("local_nocol", "", "{column: Use}", 0);
+    rc = run("local_nocol", "", "{column: Use}", NULL);
     sm_test_assert_one_line_error(rc, 78, err,
                                   "landuse.column: column 'Use' is not in samples.attributes");
-    rc = run("local_two", "", "{column: Landuse, default: residential}", 0);
+    rc = run("local_two", "", "{column: Landuse, default: residential}", NULL);
     sm_test_assert_one_line_error(rc, 78, err, "landuse: give one of 'path'");
 }
 
@@ -142,6 +174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_masked_local_run),
         cmocka_unit_test(test_max_distance),
+        cmocka_unit_test(test_urgent_any_case),
         cmocka_unit_test(test_local_errors),
     };
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
