@@ -94,7 +94,7 @@ static void test_masked_local_run(void **state)
     /* land use: 1 + the class's position in thresholds.classes */
     assert_int_equal((int)sm_test_raster_at(&lu, 75, 175), 1); /* "Residential" */
     assert_int_equal((int)sm_test_raster_at(&lu, 75, 25), 2);
-    assert_int_equal((int)sm_test_raster_at(&lu, 5, 5), NULL); /* nearest sample says forest */
+    assert_int_equal((int)sm_test_raster_at(&lu, 5, 5), 0); /* nearest sample says forest */
     free(cd.v), free(lu.v);
     /* the rasters carry the local CRS, not a made-up EPSG code */
     GDALDatasetH ds = GDALOpen(sm_test_out_file("local_site", "surfaces/cd.tif"), GA_ReadOnly);
@@ -107,6 +107,25 @@ static void test_masked_local_run(void **state)
     const char *json = sm_test_out_file("local_site", "run.json");
     assert_int_equal(sm_test_manifest_long(json, "stages.ingest.samples"), 64);
     assert_int_equal(sm_test_manifest_long(json, "stages.classify.landuse.samples_with_class"), 63);
+    /* only the 15 x 20 cells of the study area are counted: half north */
+    const char *per = "stages.classify.landuse.cells_per_class";
+    char key[128];
+    snprintf(key, sizeof key, "%s.residential", per);
+    assert_int_equal(sm_test_manifest_long(json, key), 150);
+    snprintf(key, sizeof key, "%s.agricultural", per);
+    assert_int_equal(
+        sm_test_manifest_long(json, key) +
+            sm_test_manifest_long(json, "stages.classify.landuse.cells_unmapped_class"),
+        150);
+    /* the east of the agricultural half is above 1.4 mg/kg: one hotspot (the
+     * strip outside the mask is no data, not a hotspot), with case studies
+     * linked though the site has no place on the earth */
+    assert_int_equal(sm_test_manifest_long(json, "stages.hotspots.areas_found"), 1);
+    char *recs = sm_test_slurp(sm_test_out_file("local_site", "recommendations.csv"));
+    assert_non_null(strstr(recs, "nearest_case_km\n"));
+    assert_non_null(strstr(recs, "\"C0"));
+    assert_null(strstr(recs, " km")); /* no made-up distances */
+    free(recs);
 }
 
 /* Nearest sample up to max_distance: cells farther than 10 m from every
@@ -119,8 +138,8 @@ static void test_max_distance(void **state)
         fail_msg("exit %d: %s", rc, err);
     sm_test_raster lu;
     sm_test_read_raster(sm_test_out_file("local_far", "classes/landuse.tif"), 1, &lu);
-    assert_int_equal((int)sm_test_raster_at(&lu, 65, 165), 1);    /* 3.5 m from a sample */
-    assert_int_equal((int)sm_test_raster_at(&lu, 55, 175), NULL); /* 14.6 m from any */
+    assert_int_equal((int)sm_test_raster_at(&lu, 65, 165), 1); /* 3.5 m from a sample */
+    assert_int_equal((int)sm_test_raster_at(&lu, 55, 175), 0); /* 14.6 m from any */
     free(lu.v);
 }
 

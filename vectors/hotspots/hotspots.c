@@ -150,6 +150,10 @@ static int keep_polygons(OGRLayerH layer, double min_ha, areas *a)
     OGRFeatureH f;
     OGR_L_ResetReading(layer);
     while ((f = OGR_L_GetNextFeature(layer)) && a->found < total) {
+        if (OGR_F_GetFieldAsInteger(f, 0) != 1) { /* the areas below, between hotspots */
+            OGR_F_Destroy(f);
+            continue;
+        }
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         double ha = g ? OGR_G_Area(g) / 1e4 : 0;
         a->found++;
@@ -178,9 +182,11 @@ static int polygonize(const char *mask, OGRSpatialReferenceH srs, const sm_hotsp
     const char *opt[] = {hc->connectivity == 8 ? "8CONNECTED=8" : NULL, NULL};
     sm_progress_task task;
     sm_progress_begin(&task, "hotspots", "polygons");
-    /* the band is its own mask: only cells of value 1 become polygons */
+    /* cells outside grid.mask are no data (255), so not the band but its
+     * no-data mask says where polygons go; keep_polygons keeps value 1 */
     if (rc == SM_OK)
-        rc = GDALPolygonize(band, band, layer, 0, (char **)opt, sm_progress, &task) == CE_None
+        rc = GDALPolygonize(band, GDALGetMaskBand(band), layer, 0, (char **)opt, sm_progress,
+                            &task) == CE_None
                  ? keep_polygons(layer, hc->min_area_ha, a)
                  : sm_error_set(SM_EIO, "polygonising hotspots: %s", CPLGetLastErrorMsg());
     if (mem)
