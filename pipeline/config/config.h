@@ -190,6 +190,10 @@ typedef struct {
     int zmin, zmax; /* -1: from the grid */
     int viewer;
     int report;
+    /* publish.basemap: a tile URL template under the viewer's maps and its
+     * credit line; "" (the default): no basemap, nothing fetched */
+    char basemap_url[512];
+    char basemap_attribution[256];
 } sm_publish_config;
 
 typedef struct {

@@ -2,6 +2,7 @@
  * (docs/remediation.md, docs/publish.md). */
 #include "config/config.h"
 #include "config/yamlread.h"
+#include "core/crs.h"
 #include "core/error.h"
 #include "core/version.h"
 
@@ -115,9 +116,60 @@ void sm_config_free_screening(sm_config *cfg)
     memset(sc, 0, sizeof *sc);
 }
 
+/* One string of at most size - 1 characters into out. */
+static int load_text(const sm_ynode *n, char *out, size_t size)
+{
+    char *s = NULL;
+    SM_TRY(sm_y_string(n, &s));
+    size_t len = strlen(s);
+    if (len >= size) {
+        free(s);
+        return sm_y_error(n, "longer than %zu characters", size - 1);
+    }
+    memcpy(out, s, len + 1);
+    free(s);
+    return SM_OK;
+}
+
+/* publish.basemap: a URL template, or {url, attribution}. The credit line
+ * is required: tile providers' terms ask for it, and a map without it
+ * would misstate whose data it shows. A local CRS has no place on the
+ * earth to put a basemap under, so it is an error there. */
+static int load_basemap(const sm_ynode *sec, const sm_config *cfg, sm_publish_config *pc)
+{
+    static const char *const keys[] = {"url", "attribution", NULL};
+    sm_ynode n, v;
+    if (!sm_y_get(sec, "basemap", &n))
+        return SM_OK;
+    if (!sm_y_is_map(&n))
+        SM_TRY(load_text(&n, pc->basemap_url, sizeof pc->basemap_url));
+    else {
+        SM_TRY(sm_y_check_map(&n, keys));
+        if (sm_y_get(&n, "url", &v))
+            SM_TRY(load_text(&v, pc->basemap_url, sizeof pc->basemap_url));
+        if (sm_y_get(&n, "attribution", &v))
+            SM_TRY(load_text(&v, pc->basemap_attribution, sizeof pc->basemap_attribution));
+    }
+    if (!strstr(pc->basemap_url, "{z}") || !strstr(pc->basemap_url, "{x}") ||
+        !strstr(pc->basemap_url, "{y}"))
+        return sm_y_error(&n, "expected a tile URL template with {z}, {x} "
+                              "and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    if (!pc->basemap_attribution[0])
+        return sm_y_error(&n, "attribution is required with a basemap url (the tile provider's "
+                              "credit line), e.g. "
+                              "attribution: \"© OpenStreetMap contributors\"");
+    OGRSpatialReferenceH srs = cfg->crs ? sm_crs_new(cfg->crs) : NULL;
+    int local = srs && sm_crs_is_local(srs);
+    OSRDestroySpatialReference(srs);
+    if (local)
+        return sm_y_error(&n, "crs: local has no georeference, so no basemap "
+                              "can be placed under the maps; remove publish.basemap");
+    return SM_OK;
+}
+
 int sm_config_load_publish(const void *rootp, sm_config *cfg)
 {
-    static const char *const keys[] = {"tiles", "viewer", "report", NULL};
+    static const char *const keys[] = {"tiles", "viewer", "report", "basemap", NULL};
     static const char *const tile_keys[] = {"zoom", NULL};
     const sm_ynode *root = rootp;
     sm_publish_config *pc = &cfg->publish;
@@ -129,6 +181,7 @@ int sm_config_load_publish(const void *rootp, sm_config *cfg)
     pc->present = 1;
     SM_TRY(sm_y_key_bool(&sec, "viewer", &pc->viewer));
     SM_TRY(sm_y_key_bool(&sec, "report", &pc->report));
+    SM_TRY(load_basemap(&sec, cfg, pc));
     if (!sm_y_get(&sec, "tiles", &tiles))
         return SM_OK;
     if (!sm_y_is_map(&tiles)) { /* tiles: true | false, or the mapping of their settings */

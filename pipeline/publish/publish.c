@@ -2,6 +2,8 @@
  *   cog/       every surface, variance, probability and class raster (hard
  *              links to the run's COGs, so nothing is copied)
  *   tiles/<id>/{z}/{x}/{y}.png  colour-ramped XYZ pyramids, with legends
+ *              (images/<id>/image.png, one picture on the grid, when the
+ *              working CRS is local: Web Mercator cannot hold it)
  *   vectors/   GeoJSON and FlatGeobuf layers
  *   stac/      a STAC catalog of all of it
  *   index.html the Leaflet viewer (layers.json tells it what there is)
@@ -18,6 +20,7 @@
 #include "publish/report.h"
 #include "publish/stac.h"
 #include "render/colormap.h"
+#include "render/quicklook.h"
 #include "render/tiles.h"
 #include "stage/products.h"
 
@@ -40,11 +43,13 @@ typedef struct {
     char ids[SM_STAC_MAX_TILES][96]; /* the pyramids' folders under web/tiles/ */
     int classes;                     /* a class raster: nearest neighbour, its colour table */
     char kind[16];
+    int local; /* an image on the grid in images/<id>/, not a pyramid */
 } product;
 
 typedef struct {
     product p[MAXP];
     int n;
+    int local; /* crs: local */
 } products;
 
 /* A pyramid of band `band` of p, named id, shown as title. */
@@ -53,7 +58,10 @@ static void add_pyramid(product *p, const char *key, const char *id, const char 
     int k = p->stac.ntiles++;
     sm_stac_tiles *t = &p->stac.tiles[k];
     snprintf(t->key, sizeof t->key, "%s", key);
-    snprintf(t->href, sizeof t->href, "tiles/%s/{z}/{x}/{y}.png", id);
+    if (p->local)
+        snprintf(t->href, sizeof t->href, "images/%s/image.png", id);
+    else
+        snprintf(t->href, sizeof t->href, "tiles/%s/{z}/{x}/{y}.png", id);
     snprintf(t->title, sizeof t->title, "%s", title);
     snprintf(p->ids[k], sizeof p->ids[k], "%s", id);
     p->bands[k] = band;
@@ -94,6 +102,7 @@ static void add(products *ps, const char *path, const char *id, const char *titl
     snprintf(p->stac.unit, sizeof p->stac.unit, "%s", unit);
     snprintf(p->stac.href, sizeof p->stac.href, "cog/%s.tif", id);
     p->classes = classes;
+    p->local = ps->local;
     snprintf(p->kind, sizeof p->kind, "%s", kind);
     if (tiles && !strcmp(kind, "prob"))
         add_tier_pyramids(p);
@@ -105,17 +114,19 @@ static void add(products *ps, const char *path, const char *id, const char *titl
 static void list_products(const sm_config *cfg, products *ps)
 {
     const char *names[SM_MAX_CONTAMINANTS];
-    char file[PATH], id[96], title[160];
+    char file[PATH], id[96], title[160], unit[40];
     int n = sm_products_interpolated(cfg, names);
     ps->n = 0;
     for (int i = 0; i < n; i++) {
+        const char *u = sm_config_unit(cfg, names[i]);
         sm_product_member(file, sizeof file, cfg, SM_PRODUCT_SURFACE, "%s", names[i]);
         snprintf(title, sizeof title, "%s concentration", names[i]);
-        add(ps, file, names[i], title, "mg/kg", cfg->publish.tiles, 0, "surface");
+        add(ps, file, names[i], title, u, cfg->publish.tiles, 0, "surface");
         snprintf(id, sizeof id, "%s_var", names[i]);
         sm_product_member(file, sizeof file, cfg, SM_PRODUCT_SURFACE, "%s", id);
         snprintf(title, sizeof title, "%s kriging variance", names[i]);
-        add(ps, file, id, title, "(mg/kg)^2", 0, 0, "variance");
+        snprintf(unit, sizeof unit, "(%s)^2", u);
+        add(ps, file, id, title, unit, 0, 0, "variance");
     }
     n = cfg->thresholds.present ? sm_products_classified(cfg, names) : 0;
     static const char *const what[][3] = {{"prob", "probability of exceeding each tier", "1"},
@@ -188,24 +199,21 @@ static int class_colours(const char *path, sm_colormap *m)
     return SM_OK;
 }
 
-/* A log ramp over the surface's range (lowest positive value at most a
- * thousandth of the highest). */
+/* The ramp of sm_colormap_surface over the surface's exact range, as the
+ * report's quicklooks have it. */
 static int surface_colours(const product *p, sm_colormap *m)
 {
-    CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO");
     GDALDatasetH ds = GDALOpen(p->stac.path, GA_ReadOnly);
-    double mm[2] = {NAN, NAN};
-    if (ds)
-        GDALComputeRasterMinMax(GDALGetRasterBand(ds, 1), FALSE, mm);
-    if (ds)
-        GDALClose(ds);
-    CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", NULL);
     if (!ds)
         return sm_error_set(SM_ENOINPUT, "%s: cannot open", p->stac.path);
+    double mm[2];
+    int rc = sm_quicklook_minmax(GDALGetRasterBand(ds, 1), p->stac.path, mm);
+    GDALClose(ds);
     char title[200];
     snprintf(title, sizeof title, "%s (%s)", p->stac.title, p->stac.unit);
-    sm_colormap_concentration(title, fmax(mm[0], mm[1] / 1000), mm[1], m);
-    return SM_OK;
+    if (rc == SM_OK)
+        sm_colormap_surface(title, mm[0], mm[1], m);
+    return rc;
 }
 
 /* Pyramid k of p. */
@@ -218,10 +226,14 @@ static int publish_tiles(const sm_config *cfg, const product *p, int k, int zmin
                  ? (sm_colormap_probability(p->stac.tiles[k].title, &m), SM_OK)
                  : surface_colours(p, &m);
     char dir[PATH];
-    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles/%s", id);
+    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "%s/%s", p->local ? "images" : "tiles",
+                      id);
     sm_tiles_spec spec = {p->stac.path, p->bands[k], dir,       &m,         p->classes,
                           zmin,         zmax,        sm_rank(), sm_nranks()};
     sm_tiles_result r;
+    double bounds[4];
+    if (rc == SM_OK && p->local)
+        return sm_rank() == 0 ? sm_tiles_image(&spec, bounds) : SM_OK;
     if (rc == SM_OK)
         rc = sm_tiles_render(&spec, &r);
     if (rc == SM_OK)
@@ -230,18 +242,19 @@ static int publish_tiles(const sm_config *cfg, const product *p, int k, int zmin
     return rc;
 }
 
-/* web/tiles/ holds this run's pyramids only: those of products gone, of
- * tiers a new table lacks, or all of them with publish.tiles off, are
- * removed so that nothing stale is served. */
-static int prune_tiles(const sm_config *cfg, const products *ps)
+/* web/tiles/ (or web/images/) holds this run's pyramids only: those of
+ * products gone, of tiers a new table lacks, or all of them with
+ * publish.tiles off or in the folder the CRS does not use, are removed so
+ * that nothing stale is served. */
+static int prune_tiles(const sm_config *cfg, const products *ps, const char *sub, int used)
 {
     char dir[PATH], path[PATH + 300];
-    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "tiles");
+    sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "%s", sub);
     char **names = VSIReadDir(dir);
     int rc = SM_OK;
     for (int i = 0; names && names[i] && rc == SM_OK; i++) {
         int keep = !strcmp(names[i], ".") || !strcmp(names[i], "..");
-        for (int j = 0; j < ps->n && !keep; j++)
+        for (int j = 0; j < ps->n && !keep && used; j++)
             for (int k = 0; k < ps->p[j].stac.ntiles && !keep; k++)
                 keep = !strcmp(names[i], ps->p[j].ids[k]);
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -249,7 +262,7 @@ static int prune_tiles(const sm_config *cfg, const products *ps)
             rc = sm_error_set(SM_EIO, "%s: cannot remove the stale pyramid", path);
     }
     CSLDestroy(names);
-    if (rc == SM_OK && !cfg->publish.tiles && access(dir, F_OK) == 0 && rmdir(dir) != 0)
+    if (rc == SM_OK && !used && access(dir, F_OK) == 0 && rmdir(dir) != 0)
         rc = sm_error_set(SM_EIO, "%s: cannot remove", dir);
     return rc;
 }
@@ -293,6 +306,17 @@ static int copy_viewer(const char *web)
     return rc;
 }
 
+/* {"cd": "mg/kg", ...}: the unit of each contaminant's values, for popups. */
+static json_object *units_json(const sm_config *cfg)
+{
+    json_object *u = json_object_new_object();
+    for (int i = 0; i < cfg->samples.n_contaminants; i++) {
+        const char *name = cfg->samples.contaminants[i].name;
+        json_object_object_add(u, name, json_object_new_string(sm_config_unit(cfg, name)));
+    }
+    return u;
+}
+
 static int write_layers(const sm_config *cfg, const char *web, const products *ps,
                         const sm_web_vectors *wv, const double *bbox, int zmin, int zmax)
 {
@@ -301,7 +325,17 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
     for (int i = 0; i < 4; i++)
         json_object_array_add(b, json_object_new_double(bbox[i]));
     json_object_object_add(o, "project", json_object_new_string(cfg->project));
+    /* "local": bounds and vectors in local metres, images in place of tiles */
+    json_object_object_add(o, "crs", json_object_new_string(ps->local ? "local" : "EPSG:4326"));
     json_object_object_add(o, "bounds", b);
+    if (cfg->publish.basemap_url[0]) { /* only when asked: a basemap fetches from its server */
+        json_object *bm = json_object_new_object();
+        json_object_object_add(bm, "url", json_object_new_string(cfg->publish.basemap_url));
+        json_object_object_add(bm, "attribution",
+                               json_object_new_string(cfg->publish.basemap_attribution));
+        json_object_object_add(o, "basemap", bm);
+    }
+    json_object_object_add(o, "units", units_json(cfg));
     json_object_object_add(o, "minzoom", json_object_new_int(zmin));
     json_object_object_add(o, "maxzoom", json_object_new_int(zmax));
     for (int i = 0; i < ps->n; i++)
@@ -312,12 +346,15 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
             json_object_object_add(t, "id", json_object_new_string(p->ids[k]));
             json_object_object_add(t, "title", json_object_new_string(p->stac.tiles[k].title));
             json_object_object_add(t, "url", json_object_new_string(p->stac.tiles[k].href));
-            snprintf(url, sizeof url, "tiles/%s/legend.json", p->ids[k]);
+            snprintf(url, sizeof url, "%s/%s/legend.json", p->local ? "images" : "tiles",
+                     p->ids[k]);
             json_object_object_add(t, "legend", json_object_new_string(url));
             json_object_object_add(t, "minzoom", json_object_new_int(zmin));
             json_object_object_add(t, "maxzoom", json_object_new_int(zmax));
             if (!strcmp(p->kind, "prob"))
                 json_object_object_add(t, "tier", json_object_new_int(p->bands[k]));
+            if (p->stac.unit[0])
+                json_object_object_add(t, "unit", json_object_new_string(p->stac.unit));
             json_object_array_add(tiles, t);
         }
     if (!cfg->publish.tiles) /* the viewer says why it shows no raster map */
@@ -326,6 +363,12 @@ static int write_layers(const sm_config *cfg, const char *web, const products *p
             json_object_new_string("No raster maps: the config switches tiles off "
                                    "(publish.tiles: false). The rasters are in cog/ as "
                                    "Cloud Optimized GeoTIFFs, listed in stac/."));
+    if (ps->local)
+        json_object_object_add(
+            o, "local_note",
+            json_object_new_string("Local coordinates (crs: local, engineering metres): the "
+                                   "survey has no georeference, so the maps are drawn on a "
+                                   "plain metric canvas without a basemap."));
     for (int i = 0; i < wv->n; i++) {
         const char *id = wv->layers[i].name;
         if (!strcmp(id, "recommendations"))
@@ -367,6 +410,8 @@ static void stac_vectors(const sm_web_vectors *wv, sm_stac_vector *v)
 static int zoom_range(const sm_config *cfg, const products *ps, int *zmin, int *zmax)
 {
     *zmin = cfg->publish.zmin, *zmax = cfg->publish.zmax;
+    if (ps->local) /* no zoom levels: one image each */
+        *zmin = *zmax = 0;
     if (*zmin >= 0 || ps->n == 0)
         return SM_OK;
     return sm_tiles_zoom_range(ps->p[0].stac.path, zmin, zmax);
@@ -376,7 +421,9 @@ static int publish_rasters(const sm_config *cfg, const products *ps, int zmin, i
 {
     int rc = sm_rank() == 0 ? publish_cogs(cfg, ps) : SM_OK;
     if (rc == SM_OK && sm_rank() == 0)
-        rc = prune_tiles(cfg, ps);
+        rc = prune_tiles(cfg, ps, "tiles", cfg->publish.tiles && !ps->local);
+    if (rc == SM_OK && sm_rank() == 0)
+        rc = prune_tiles(cfg, ps, "images", cfg->publish.tiles && ps->local);
     for (int i = 0; i < ps->n && rc == SM_OK; i++)
         for (int k = 0; k < ps->p[i].stac.ntiles && rc == SM_OK; k++)
             rc = publish_tiles(cfg, &ps->p[i], k, zmin, zmax);
@@ -408,6 +455,7 @@ int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
     char web[PATH];
     sm_product_path(web, sizeof web, cfg, SM_PRODUCT_WEB);
     products *ps = malloc(sizeof *ps);
+    ps->local = sm_crs_is_local(ctx->srs);
     list_products(cfg, ps);
     sm_web_vectors wv;
     sm_stac_vector *sv = calloc(SM_WEBVECTORS_MAX, sizeof *sv);
@@ -422,12 +470,12 @@ int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
         return rc;
     }
     if (rc == SM_OK)
-        rc = sm_webvectors_write(cfg, &wv);
+        rc = sm_webvectors_write(cfg, ps->local, &wv);
     sm_stac_raster *sr = calloc((size_t)ps->n + 1, sizeof *sr);
     for (int i = 0; i < ps->n; i++)
         sr[i] = ps->p[i].stac;
     if (rc == SM_OK)
-        stac_vectors(&wv, sv), rc = sm_stac_write(cfg, web, sr, ps->n, sv, wv.n);
+        stac_vectors(&wv, sv), rc = sm_stac_write(cfg, web, sr, ps->n, sv, wv.n, ps->local);
     double bbox[4];
     if (rc == SM_OK)
         rc = sm_publish_bounds(ctx, bbox);
@@ -442,6 +490,7 @@ int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
     if (rc == SM_OK)
         rc = remove_stale(cfg, web);
     out->rasters = ps->n, out->vectors = wv.n, out->zmin = zmin, out->zmax = zmax;
+    out->local = ps->local;
     for (int i = 0; i < ps->n; i++)
         out->tiled += ps->p[i].stac.ntiles;
     free(sr), free(sv), free(ps);
@@ -451,6 +500,10 @@ int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out)
 int sm_publish_bounds(const sm_stage_ctx *ctx, double bbox[4])
 {
     const sm_grid g = *ctx->grid;
+    if (sm_crs_is_local(ctx->srs)) { /* no lon/lat: the grid's own metres */
+        bbox[0] = g.xmin, bbox[1] = g.ymin, bbox[2] = g.xmax, bbox[3] = g.ymax;
+        return SM_OK;
+    }
     OGRSpatialReferenceH ll = sm_crs_new("EPSG:4326");
     OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(ctx->srs, ll);
     int ok = ct && OCTTransformBounds(ct, g.xmin, g.ymin, g.xmax, g.ymax, &bbox[0], &bbox[1],

@@ -7,11 +7,13 @@
 
 typedef struct {
     int rasters, tiled, vectors, zmin, zmax;
+    int local; /* crs: local: images on the grid, not XYZ tiles */
 } sm_publish_summary;
 
 int sm_publish(const sm_stage_ctx *ctx, sm_publish_summary *out);
 
-/* The analysis grid's extent in lon/lat (xmin, ymin, xmax, ymax). */
+/* The analysis grid's extent in lon/lat (xmin, ymin, xmax, ymax); in its
+ * own metres when the working CRS is local. */
 int sm_publish_bounds(const sm_stage_ctx *ctx, double bbox[4]);
 
 #endif

@@ -184,6 +184,8 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "th{background:#f0f3f7}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "div.mapbox{position:relative;line-height:0}div.mapbox svg.overlay{position:absolute;"
+    "left:0;top:0;width:100%;height:100%;pointer-events:none}"
     ".absent{color:#777;font-style:italic}.note{color:#444;font-size:.9em}"
     ".figs{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}"
     "figure{margin:0}figcaption{font-weight:bold;margin-bottom:4px}figure.map{width:380px}"
@@ -199,7 +201,9 @@ static void page_head(report *r)
     sm_report_html_escape(f, r->cfg->project);
     fprintf(f, ": soilmap report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
     sm_report_html_escape(f, r->cfg->project);
-    fputs(": soilmap report</h1>\n<nav><a href=\"#run\">Run</a><a href=\"#ingest\">Ingest</a>", f);
+    fputs(": soilmap report</h1>\n<nav><a href=\"#run\">Run</a><a href=\"#settings\">Settings</a>"
+          "<a href=\"#ingest\">Ingest</a>",
+          f);
     for (int i = 0; i < r->cfg->samples.n_contaminants; i++) {
         const char *name = r->cfg->samples.contaminants[i].name;
         fputs("<a href=\"#c-", f);
@@ -224,6 +228,7 @@ static int write_page(report *r)
 {
     page_head(r);
     section_run(r);
+    sm_report_section_settings(r);
     int rc = section_ingest(r);
     for (int i = 0; i < r->cfg->samples.n_contaminants && rc == SM_OK; i++)
         rc = sm_report_section_contaminant(r, &r->cfg->samples.contaminants[i]);

@@ -70,7 +70,9 @@ static void stats_table(report *r, const char *name, const stats *s)
     sm_report_kv_num(f, "samples", s->n);
     sm_report_kv_num(f, "below detection", sm_report_json_num(in, "censored"));
     sm_report_kv_num(f, "missing", sm_report_json_num(in, "missing"));
-    sm_report_kv_num(f, "minimum (mg/kg)", s->min);
+    char min_key[96];
+    snprintf(min_key, sizeof min_key, "minimum (%s)", sm_config_unit(r->cfg, name));
+    sm_report_kv_num(f, min_key, s->min);
     sm_report_kv_num(f, "25 %", s->q1);
     sm_report_kv_num(f, "median", s->median);
     sm_report_kv_num(f, "mean", s->mean);
@@ -114,7 +116,8 @@ static void histogram(report *r, const char *name, const double *v, const stats 
     char id[128], title[160], xlabel[160];
     snprintf(id, sizeof id, "histogram-%s", name);
     snprintf(title, sizeof title, "%s: %d samples", name, s->n);
-    snprintf(xlabel, sizeof xlabel, "%s (mg/kg)%s", name, log_axis ? ", log scale" : "");
+    snprintf(xlabel, sizeof xlabel, "%s (%s)%s", name, sm_config_unit(r->cfg, name),
+             log_axis ? ", log scale" : "");
     sm_svgplot p;
     sm_svgplot_init(&p, r->f, 440, 300);
     p.x = (sm_svg_axis){lo, hi, log_axis, xlabel};
@@ -223,25 +226,68 @@ static void model_curve(const sm_svgplot *p, const sm_vgm *m, double xmax)
     sm_svgplot_polyline(p, x, y, N, "model", "#d62728");
 }
 
+/* The points, each labelled with its number of pairs where a label fits
+ * without covering another or a point. */
 static void lag_points(const sm_svgplot *p, const lags *l)
 {
     sm_svgplot_points(p, l->dist, l->gamma, l->n, 3.5, "lag", "#1f77b4");
+    char(*np)[32] = malloc(((size_t)l->n + 1) * sizeof *np);
+    const char **text = malloc(((size_t)l->n + 1) * sizeof *text);
     for (int i = 0; i < l->n; i++) {
-        char np[32];
-        snprintf(np, sizeof np, "%.0f", l->np[i]);
-        sm_svgplot_text(p, l->dist[i], l->gamma[i], 5, -5, "np", np);
+        snprintf(np[i], sizeof np[i], "%.0f", l->np[i]);
+        text[i] = np[i];
+    }
+    sm_svgplot_labels(p, l->dist, l->gamma, l->n, "np", text);
+    free(np), free(text);
+}
+
+/* ---- directional variograms ---- */
+
+static const char *const dir_colours[] = {"#2ca02c", "#9467bd", "#ff7f0e",
+                                          "#8c564b", "#e377c2", "#17becf"};
+enum { DIR_MAX = 6 };
+
+static int read_directions(json_object *vg, lags *d, double *angle, double *tol)
+{
+    json_object *a = sm_report_json_at(vg, "directional");
+    int n = a && json_object_is_type(a, json_type_array) ? (int)json_object_array_length(a) : 0;
+    n = n < DIR_MAX ? n : DIR_MAX;
+    for (int k = 0; k < n; k++) {
+        json_object *o = json_object_array_get_idx(a, k);
+        read_lags(o, &d[k]);
+        angle[k] = sm_report_json_num(o, "angle"), tol[k] = sm_report_json_num(o, "tolerance");
+    }
+    return n;
+}
+
+static void direction_series(const sm_svgplot *p, const lags *d, const double *angle,
+                             const double *tol, int n)
+{
+    for (int k = 0; k < n; k++) {
+        sm_svgplot_polyline(p, d[k].dist, d[k].gamma, d[k].n, "dir", dir_colours[k]);
+        sm_svgplot_points(p, d[k].dist, d[k].gamma, d[k].n, 2.5, "lag-dir", dir_colours[k]);
+        double x = p->width - p->right - 120, y = p->top + 14 + 14 * k;
+        fprintf(p->out,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/><text x=\"%.1f\" "
+                "y=\"%.1f\" class=\"dir-legend\">%g\xc2\xb0 \xc2\xb1 %g\xc2\xb0</text>\n",
+                x, y - 4, dir_colours[k], x + 7, y, angle[k], tol[k]);
     }
 }
 
 static void variogram_svg(report *r, const char *name, json_object *vg)
 {
-    lags l;
+    lags l, d[DIR_MAX];
+    double angle[DIR_MAX], tol[DIR_MAX];
     sm_vgm m;
     read_lags(vg, &l);
+    int nd = read_directions(vg, d, angle, tol);
     parse_model(sm_report_json_at(vg, "model"), &m);
     double xmax = sm_report_json_num(vg, "cutoff"), ymax = m.n ? sm_vgm_sill(&m) : 0;
     for (int i = 0; i < l.n; i++)
         xmax = fmax(xmax, l.dist[i]), ymax = fmax(ymax, l.gamma[i]);
+    for (int k = 0; k < nd; k++)
+        for (int i = 0; i < d[k].n; i++)
+            xmax = fmax(xmax, d[k].dist[i]), ymax = fmax(ymax, d[k].gamma[i]);
     int log_scale =
         sm_report_json_str(vg, "transform") && !strcmp(sm_report_json_str(vg, "transform"), "log");
     char id[128], title[256], model[160], ylabel[160];
@@ -259,9 +305,12 @@ static void variogram_svg(report *r, const char *name, json_object *vg)
     sm_svgplot_axes(&p);
     if (m.n)
         model_curve(&p, &m, p.x.hi);
+    direction_series(&p, d, angle, tol, nd);
     lag_points(&p, &l);
     sm_svgplot_end(&p);
     free(l.dist), free(l.gamma), free(l.np);
+    for (int k = 0; k < nd; k++)
+        free(d[k].dist), free(d[k].gamma), free(d[k].np);
 }
 
 static int variogram_part(report *r, const char *name)
@@ -269,8 +318,9 @@ static int variogram_part(report *r, const char *name)
     char path[SM_PATH_SIZE];
     sm_product_member(path, sizeof path, r->cfg, SM_PRODUCT_VARIOGRAM, "%s", name);
     sm_report_heading(r->f, 3, "Variogram");
-    if (r->cfg->interpolation.method != SM_INTERP_KRIGING || !sm_report_exists(path)) {
-        sm_report_absent(r->f, r->cfg->interpolation.method != SM_INTERP_KRIGING
+    int kriging = sm_config_interp(r->cfg, name)->method == SM_INTERP_KRIGING;
+    if (!kriging || !sm_report_exists(path)) {
+        sm_report_absent(r->f, !kriging
                                    ? "No variogram: the surface is interpolated by IDW."
                                    : "No variogram: the interpolate stage has not written one.");
         return SM_OK;
@@ -279,8 +329,13 @@ static int variogram_part(report *r, const char *name)
     if (!vg)
         return sm_error_set(SM_EDATA, "%s: cannot read: %s", path, json_util_get_last_err());
     sm_report_para(r->f, "note",
-                   "Points: the empirical variogram, each labelled with its number "
-                   "of pairs; line: the fitted model.");
+                   sm_report_json_at(vg, "directional")
+                       ? "Blue points: the empirical variogram, labelled with their numbers "
+                         "of pairs where a label fits; red line: the fitted model; coloured "
+                         "lines: the directional variograms (angle clockwise from north, "
+                         "\xc2\xb1 tolerance)."
+                       : "Points: the empirical variogram, labelled with their numbers of "
+                         "pairs where a label fits; line: the fitted model.");
     variogram_svg(r, name, vg);
     json_object_put(vg);
     return SM_OK;
@@ -296,11 +351,9 @@ static void cv_cell(FILE *f, const char *cls, double v)
         fprintf(f, "<td class=\"num %s\">%s</td>", cls, SM_REPORT_DASH);
 }
 
-static void cv_table(report *r, const char *name, json_object *cv)
+static void cv_table(report *r, const char *id, json_object *cv)
 {
     FILE *f = r->f;
-    char id[128];
-    snprintf(id, sizeof id, "cv-%s", name);
     sm_report_table_open(
         f, id, (const char *const[]){"samples", "ME", "MAE", "RMSE", "MSDR", "R\xc2\xb2", NULL});
     fputs("<tr>", f);
@@ -320,8 +373,9 @@ static void cv_scatter(report *r, const char *name, const double *obs, const dou
     for (int i = 0; i < n; i++)
         lo = fmin(lo, fmin(obs[i], pred[i])), hi = fmax(hi, fmax(obs[i], pred[i]));
     sm_svg_pad_range(&lo, &hi, 0, 0.04);
-    const char *unit = r->cfg->interpolation.log_transform ? "ln mg/kg" : "mg/kg";
-    char id[128], title[160], xl[160], yl[160];
+    char unit[96], id[128], title[160], xl[160], yl[160];
+    snprintf(unit, sizeof unit, sm_config_interp(r->cfg, name)->log_transform ? "ln %s" : "%s",
+             sm_config_unit(r->cfg, name));
     snprintf(id, sizeof id, "cv-scatter-%s", name);
     snprintf(title, sizeof title, "%s: predicted against observed", name);
     snprintf(xl, sizeof xl, "observed (%s)", unit);
@@ -348,9 +402,24 @@ static int crossval_part(report *r, const char *name)
         sm_report_absent(r->f, "No cross-validation in run.json for this contaminant.");
         return SM_OK;
     }
-    if (r->cfg->interpolation.log_transform)
-        sm_report_para(r->f, "note", "On the interpolation scale: ln(mg/kg).");
-    cv_table(r, name, cv);
+    const char *unit = sm_config_unit(r->cfg, name);
+    char note[200], id[128];
+    snprintf(id, sizeof id, "cv-%s", name);
+    snprintf(note, sizeof note, "On the interpolation scale: ln(%s).", unit);
+    if (sm_config_interp(r->cfg, name)->log_transform)
+        sm_report_para(r->f, "note", note);
+    cv_table(r, id, cv);
+    snprintf(key, sizeof key, "stages.interpolate.contaminants.%s.cross_validation_original", name);
+    json_object *orig = sm_report_json_at(r->run, key);
+    if (orig) {
+        snprintf(note, sizeof note,
+                 "On the original scale (%s): observed and back-transformed predictions, "
+                 "as %s.",
+                 unit, sm_report_json_str(orig, "back_transform"));
+        sm_report_para(r->f, "note", note);
+        snprintf(id, sizeof id, "cv-original-%s", name);
+        cv_table(r, id, orig);
+    }
     sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
     snprintf(layer, sizeof layer, "cv_%s", name);
     double *cols[2] = {NULL, NULL};
@@ -366,29 +435,26 @@ static int crossval_part(report *r, const char *name)
 
 typedef enum { QL_SURFACE, QL_PROBABILITY, QL_CLASSES } ql_kind;
 
-/* The 2nd to 98th percentile of the surface, so that a few extreme cells do
- * not wash out the rest of the map. */
-static void ql_surface_map(const report *r, const char *name, sm_quicklook *q)
+/* The ramp the web viewer's tiles use (sm_colormap_surface over the
+ * surface's full range), so that the report and the viewer agree. */
+static int ql_surface_map(const report *r, const char *name, GDALRasterBandH b, const char *path,
+                          sm_quicklook *q)
 {
-    const sm_interp_config *ic = &r->cfg->interpolation;
-    size_t n = (size_t)q->w * q->h;
-    double *s = malloc(n * sizeof *s);
-    int k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (ic->log_transform && ic->back_transform == SM_BACK_NONE)
-            q->v[i] = exp(q->v[i]); /* that surface is ln(mg/kg) */
-        if (isfinite(q->v[i]))
-            s[k++] = q->v[i];
-    }
-    qsort(s, (size_t)k, sizeof *s, cmp_double);
+    const sm_interp_config *ic = sm_config_interp(r->cfg, name);
+    int ln = ic->log_transform && ic->back_transform == SM_BACK_NONE; /* that surface is ln */
+    double mm[2];
+    int rc = sm_quicklook_minmax(b, path, mm);
+    for (size_t i = 0; ln && i < (size_t)q->w * q->h; i++)
+        q->v[i] = exp(q->v[i]);
     char title[96];
-    snprintf(title, sizeof title, "%s (mg/kg)", name);
-    sm_colormap_concentration(title, quantile(s, k, 0.02), quantile(s, k, 0.98), &q->map);
-    free(s);
+    snprintf(title, sizeof title, "%s (%s)", name, sm_config_unit(r->cfg, name));
+    if (rc == SM_OK)
+        sm_colormap_surface(title, ln ? exp(mm[0]) : mm[0], ln ? exp(mm[1]) : mm[1], &q->map);
+    return rc;
 }
 
-/* Colours and names from the class raster itself: the colour table and
- * category names classify wrote. */
+/* The names classify wrote with the class raster, in the exceedance
+ * palette (green, then orange to dark red): "above" reads as a warning. */
 static void ql_class_map(GDALRasterBandH b, const char *title, sm_quicklook *q)
 {
     char **names = GDALGetRasterCategoryNames(b);
@@ -397,17 +463,7 @@ static void ql_class_map(GDALRasterBandH b, const char *title, sm_quicklook *q)
         if (isfinite(q->v[i]) && q->v[i] >= 0 && q->v[i] < SM_COLORMAP_MAXSTOPS)
             n = (int)fmax(n, q->v[i] + 1); /* no names: as many classes as values */
     n = n < SM_COLORMAP_MAXSTOPS ? n : SM_COLORMAP_MAXSTOPS;
-    unsigned char rgba[SM_COLORMAP_MAXSTOPS][4];
-    GDALColorTableH ct = GDALGetRasterColorTable(b);
-    for (int k = 0; k < n; k++) {
-        const GDALColorEntry *e =
-            ct && k < GDALGetColorEntryCount(ct) ? GDALGetColorEntry(ct, k) : NULL;
-        unsigned char grey = (unsigned char)(230 - 200 * k / (n > 1 ? n - 1 : 1));
-        rgba[k][0] = e ? e->c1 : grey, rgba[k][1] = e ? e->c2 : grey;
-        rgba[k][2] = e ? e->c3 : grey, rgba[k][3] = e ? e->c4 : 255;
-    }
-    sm_colormap_classes(title, n, (const unsigned char(*)[4])rgba, (const char *const *)names,
-                        &q->map);
+    sm_colormap_exceedance(title, n > 1 ? n - 1 : 1, (const char *const *)names, &q->map);
 }
 
 static int ql_load(const report *r, const char *name, const char *path, int band, ql_kind kind,
@@ -427,7 +483,7 @@ static int ql_load(const report *r, const char *name, const char *path, int band
     else
         snprintf(title, sizeof title, "%s", *desc ? desc : "classes");
     if (rc == SM_OK && kind == QL_SURFACE)
-        ql_surface_map(r, name, q);
+        rc = ql_surface_map(r, name, b, path, q);
     else if (rc == SM_OK && kind == QL_PROBABILITY)
         sm_colormap_probability(title, &q->map);
     else if (rc == SM_OK)
@@ -436,26 +492,34 @@ static int ql_load(const report *r, const char *name, const char *path, int band
     return rc;
 }
 
-static void ql_figure(report *r, const char *id, const sm_quicklook *q, const char *b64)
+typedef struct {
+    double *x, *y;
+    int n;
+} sample_points;
+
+static void ql_figure(report *r, const char *id, const sm_quicklook *q, const char *b64,
+                      const sample_points *pts)
 {
     FILE *f = r->f;
     char legend[160];
     snprintf(legend, sizeof legend, "legend-%s", id);
     fputs("<figure class=\"map\"><figcaption>", f);
     sm_report_html_escape(f, q->map.title);
-    fputs("</figcaption>\n<img class=\"quicklook\" id=\"", f);
+    fputs("</figcaption>\n<div class=\"mapbox\"><img class=\"quicklook\" id=\"", f);
     sm_report_html_escape(f, id);
     /* a small grid is shown enlarged by a whole factor, its cells kept square and crisp */
     int k = (int)fmax(1, ceil(QUICKLOOK_MIN / fmax(q->w, q->h)));
     fprintf(f, "\" width=\"%d\" height=\"%d\" alt=\"", k * q->w, k * q->h);
     sm_report_html_escape(f, q->map.title);
     fprintf(f, "\" src=\"data:image/png;base64,%s\"/>\n", b64);
+    sm_quicklook_overlay(f, q, k * q->w, k * q->h, pts->x, pts->y, pts->n);
+    fputs("</div>\n", f);
     sm_svg_legend(f, legend, &q->map);
     fputs("</figure>\n", f);
 }
 
 static int quicklook_figure(report *r, const char *name, const char *path, int band, ql_kind kind,
-                            const char *suffix)
+                            const char *suffix, const sample_points *pts)
 {
     sm_quicklook q = {0};
     char *b64 = NULL, id[128];
@@ -467,7 +531,7 @@ static int quicklook_figure(report *r, const char *name, const char *path, int b
     else
         snprintf(id, sizeof id, "map-%s-%s", name, suffix);
     if (rc == SM_OK)
-        ql_figure(r, id, &q, b64);
+        ql_figure(r, id, &q, b64, pts);
     CPLFree(b64);
     free(q.v);
     return rc;
@@ -498,6 +562,34 @@ static int band_count(const char *path)
     return n;
 }
 
+/* The samples with a value of the contaminant, for the maps' overlay. */
+static int read_points(const report *r, const char *name, sample_points *pts)
+{
+    char path[SM_PATH_SIZE];
+    sm_product_path(path, sizeof path, r->cfg, SM_PRODUCT_SAMPLES);
+    memset(pts, 0, sizeof *pts);
+    if (!sm_report_exists(path))
+        return SM_OK;
+    GDALDatasetH ds = sm_report_open_vector(path);
+    if (!ds)
+        return SM_EDATA;
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "samples");
+    long cap = l ? (long)OGR_L_GetFeatureCount(l, TRUE) : 0;
+    pts->x = malloc(((size_t)cap + 1) * sizeof(double));
+    pts->y = malloc(((size_t)cap + 1) * sizeof(double));
+    OGRFeatureH f;
+    while (l && pts->n < cap && (f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && isfinite(sm_report_fnum(f, name))) {
+            pts->x[pts->n] = OGR_G_GetX(g, 0), pts->y[pts->n] = OGR_G_GetY(g, 0);
+            pts->n++;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return SM_OK;
+}
+
 static int maps_part(report *r, const char *name)
 {
     static const struct {
@@ -510,21 +602,24 @@ static int maps_part(report *r, const char *name)
     char path[3][SM_PATH_SIZE];
     sm_report_heading(r->f, 3, "Maps");
     sm_report_para(r->f, "note",
-                   "The surface's colours span its 2nd to 98th percentile; values "
-                   "beyond take the end colours. White: no value, or no chance of "
-                   "exceeding.");
+                   "The surface's colours span its range (from at least a thousandth of "
+                   "its maximum), as in the web viewer's tiles. Black dots: the samples "
+                   "with a value; the bar gives the scale. White: no value, or no chance "
+                   "of exceeding.");
     for (int k = 0; k < 3; k++) {
         sm_product_member(path[k], sizeof path[k], r->cfg, maps[k].product, maps[k].member, name);
         if (map_missing(r, k, path[k]))
             sm_report_absent(r->f, map_missing(r, k, path[k]));
     }
     fputs("<div class=\"figs\">\n", r->f);
-    int rc = SM_OK;
+    sample_points pts;
+    int rc = read_points(r, name, &pts);
     for (int k = 0; k < 3 && rc == SM_OK; k++)
         if (sm_report_exists(path[k]) && (k == 0 || r->cfg->thresholds.present))
             for (int b = 1; b <= band_count(path[k]) && rc == SM_OK; b++)
-                rc = quicklook_figure(r, name, path[k], b, maps[k].kind, maps[k].suffix);
+                rc = quicklook_figure(r, name, path[k], b, maps[k].kind, maps[k].suffix, &pts);
     fputs("</div>\n", r->f);
+    free(pts.x), free(pts.y);
     return rc;
 }
 
@@ -532,7 +627,7 @@ int sm_report_section_contaminant(report *r, const sm_contaminant *c)
 {
     char id[128], title[256];
     snprintf(id, sizeof id, "c-%s", c->name);
-    snprintf(title, sizeof title, "%s (column %s, %s)", c->name, c->column, c->unit);
+    snprintf(title, sizeof title, "%s (column %s, %s)", c->name, c->column, sm_contaminant_unit(c));
     sm_report_section_open(r->f, id, title);
     int rc = sample_summary(r, c->name);
     if (rc == SM_OK && r->cfg->interpolation.present) {
@@ -544,6 +639,8 @@ int sm_report_section_contaminant(report *r, const sm_contaminant *c)
         fputs("</div></div>\n", r->f);
         if (rc == SM_OK)
             rc = maps_part(r, c->name);
+        if (rc == SM_OK && r->cfg->thresholds.present)
+            sm_report_tier_areas(r, c->name);
     } else if (rc == SM_OK) {
         sm_report_absent(r->f, "No interpolation: the config has no interpolation section.");
     }

@@ -24,9 +24,20 @@ typedef struct {
 
 extern const char SM_REPORT_DASH[]; /* an en dash: no value */
 
+enum { SM_MAX_TIERS_SHOWN = 9 }; /* tiers in a table: as many as a class raster has */
+
 /* ---- the sections after ingest: SM_OK, or an sm_status with the error set ---- */
 
 int sm_report_section_contaminant(report *r, const sm_contaminant *c);
+/* CRS, grid and mask, interpolation per contaminant, guideline values
+ * (report_settings.c). */
+void sm_report_section_settings(report *r);
+/* The table of areas above each tier per land use of a contaminant, from
+ * run.json's stages.classify (report_settings.c). */
+void sm_report_tier_areas(report *r, const char *name);
+/* A fitted model as run.json records it, written gstat's way:
+ * "0.0507 Nug + 0.591 Sph(897)". */
+void sm_report_model_text(json_object *model, char *buf, size_t size);
 int sm_report_section_hotspots(report *r);
 int sm_report_section_remediation(report *r);
 int sm_report_section_screening(report *r);

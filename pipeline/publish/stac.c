@@ -110,6 +110,14 @@ static void grid_properties(GDALDatasetH ds, json_object *props, double bbox_ll[
     if (auth && !strcmp(auth, "EPSG"))
         json_object_object_add(props, "proj:epsg",
                                json_object_new_int(atoi(OSRGetAuthorityCode(srs, NULL))));
+    else { /* a local CRS has no code: null, as the projection extension says, and its WKT */
+        char *wkt = NULL;
+        const char *opts[] = {"FORMAT=WKT2_2019", NULL};
+        json_object_object_add(props, "proj:epsg", NULL);
+        if (srs && OSRExportToWktEx(srs, &wkt, opts) == OGRERR_NONE)
+            json_object_object_add(props, "proj:wkt2", json_object_new_string(wkt));
+        CPLFree(wkt);
+    }
     double shape[2] = {h, w}, transform[6] = {gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]};
     double pb[4] = {gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]};
     json_object *s = json_object_new_array();
@@ -118,7 +126,9 @@ static void grid_properties(GDALDatasetH ds, json_object *props, double bbox_ll[
     json_object_object_add(props, "proj:shape", s);
     json_object_object_add(props, "proj:transform", numbers(transform, 6));
     json_object_object_add(props, "proj:bbox", numbers(pb, 4));
-    OGRCoordinateTransformationH ct = srs ? OCTNewCoordinateTransformation(srs, ll) : NULL;
+    OGRCoordinateTransformationH ct = NULL;
+    if (srs && sm_crs_transform(srs, ll, &ct) != 0) /* local: no lon/lat */
+        ct = NULL;
     if (!ct || !OCTTransformBounds(ct, pb[0], pb[1], pb[2], pb[3], &bbox_ll[0], &bbox_ll[1],
                                    &bbox_ll[2], &bbox_ll[3], 21))
         bbox_ll[0] = bbox_ll[1] = bbox_ll[2] = bbox_ll[3] = NAN;
@@ -136,8 +146,11 @@ static json_object *item_base(const sm_config *cfg, const char *id, const char *
     json_object_object_add(item, "stac_version", json_object_new_string(STAC_VERSION));
     json_object_object_add(item, "id", json_object_new_string(id));
     json_object_object_add(item, "collection", json_object_new_string(cfg->project));
-    json_object_object_add(item, "bbox", numbers(bbox, 4));
-    json_object_object_add(item, "geometry", bbox_polygon(bbox));
+    if (bbox && !isnan(bbox[0])) {
+        json_object_object_add(item, "bbox", numbers(bbox, 4));
+        json_object_object_add(item, "geometry", bbox_polygon(bbox));
+    } else /* not on the earth (crs: local): a null geometry and no bbox, as STAC allows */
+        json_object_object_add(item, "geometry", NULL);
     json_object_object_add(props, "datetime", json_object_new_string(datetime));
     json_object_object_add(props, "title", json_object_new_string(title));
     json_object_object_add(item, "properties", props);
@@ -194,33 +207,46 @@ static int raster_item(const sm_config *cfg, const char *dir, const sm_stac_rast
     json_object_object_add(assets, "data", data);
     for (int k = 0; k < r->ntiles; k++) {
         char title[300];
-        snprintf(title, sizeof title, "%s: XYZ tiles {z}/{x}/{y}.png, Web Mercator",
-                 r->tiles[k].title);
+        if (strstr(r->tiles[k].href, "{z}"))
+            snprintf(title, sizeof title, "%s: XYZ tiles {z}/{x}/{y}.png, Web Mercator",
+                     r->tiles[k].title);
+        else
+            snprintf(title, sizeof title,
+                     "%s: PNG image on the grid, a pixel a cell, local "
+                     "coordinates (proj:bbox)",
+                     r->tiles[k].title);
         json_object_object_add(assets, r->tiles[k].key,
                                asset(r->tiles[k].href, "image/png", "visual", title));
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; !isnan(bbox[0]) && i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], bbox[i]) : fmax(union_bbox[i], bbox[i]);
     char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/items/%s.json", dir, r->id);
     return write_json(item, path);
 }
 
+/* local: v->bbox is in local metres, not lon/lat: proj:bbox, no bbox. */
 static int vector_item(const sm_config *cfg, const char *dir, const sm_stac_vector *v,
-                       const char *datetime, double *union_bbox)
+                       const char *datetime, int local, double *union_bbox)
 {
-    json_object *item = item_base(cfg, v->id, v->title, datetime, v->bbox), *assets, *props;
+    json_object *item = item_base(cfg, v->id, v->title, datetime, local ? NULL : v->bbox), *assets,
+                *props, *ext = json_object_new_array();
     json_object_object_get_ex(item, "assets", &assets);
     json_object_object_get_ex(item, "properties", &props);
     json_object_object_add(props, "features", json_object_new_int64(v->features));
-    json_object_object_add(item, "stac_extensions", json_object_new_array());
+    if (local) {
+        json_object_array_add(ext, json_object_new_string(PROJ_EXT));
+        json_object_object_add(props, "proj:epsg", NULL);
+        json_object_object_add(props, "proj:bbox", numbers(v->bbox, 4));
+    }
+    json_object_object_add(item, "stac_extensions", ext);
     json_object_object_add(
         assets, "geojson",
         asset(v->geojson_href, "application/geo+json", "data", "GeoJSON (RFC 7946)"));
     json_object_object_add(
         assets, "flatgeobuf",
         asset(v->fgb_href, "application/vnd.flatgeobuf", "data", "FlatGeobuf with spatial index"));
-    for (int i = 0; v->features && i < 4; i++)
+    for (int i = 0; v->features && !local && i < 4; i++)
         union_bbox[i] = i < 2 ? fmin(union_bbox[i], v->bbox[i]) : fmax(union_bbox[i], v->bbox[i]);
     char path[SM_PATH_SIZE];
     snprintf(path, sizeof path, "%s/items/%s.json", dir, v->id);
@@ -295,7 +321,7 @@ static void product_datetime(const sm_config *cfg, char *out, size_t size)
 }
 
 int sm_stac_write(const sm_config *cfg, const char *web, const sm_stac_raster *r, int nr,
-                  const sm_stac_vector *v, int nv)
+                  const sm_stac_vector *v, int nv, int local)
 {
     char dir[SM_PATH_SIZE], items[SM_PATH_SIZE], datetime[40];
     snprintf(dir, sizeof dir, "%s/stac", web);
@@ -307,7 +333,11 @@ int sm_stac_write(const sm_config *cfg, const char *web, const sm_stac_raster *r
     for (int i = 0; i < nr && rc == SM_OK; i++)
         rc = raster_item(cfg, dir, &r[i], datetime, bbox), ids[i] = r[i].id;
     for (int i = 0; i < nv && rc == SM_OK; i++)
-        rc = vector_item(cfg, dir, &v[i], datetime, bbox), ids[nr + i] = v[i].id;
+        rc = vector_item(cfg, dir, &v[i], datetime, local, bbox), ids[nr + i] = v[i].id;
+    if (!(bbox[0] <= bbox[2])) { /* nothing on the earth (crs: local): the whole world, since a
+                                  * collection's spatial extent is required */
+        bbox[0] = -180, bbox[1] = -90, bbox[2] = 180, bbox[3] = 90;
+    }
     if (rc == SM_OK)
         rc = write_collection(cfg, dir, bbox, datetime, ids, nr + nv);
     if (rc == SM_OK)

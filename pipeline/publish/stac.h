@@ -3,7 +3,10 @@
  * projection extension (proj:epsg, proj:shape, proj:transform, proj:bbox;
  * GDAL 3.6 reads proj:epsg) and the raster extension (nodata, data type,
  * unit, statistics) on raster assets. Hrefs are relative, so the folder can
- * be moved or served as it is. */
+ * be moved or served as it is. With a local working CRS (local: 1) there
+ * are no lon/lat: items have a null geometry and no bbox, proj:epsg null,
+ * proj:wkt2 and proj:bbox in local metres, and the collection's extent is
+ * the whole world (STAC requires one). */
 #ifndef SM_STAC_H
 #define SM_STAC_H
 
@@ -37,6 +40,6 @@ typedef struct {
 } sm_stac_vector;
 
 int sm_stac_write(const sm_config *cfg, const char *web, const sm_stac_raster *r, int nr,
-                  const sm_stac_vector *v, int nv);
+                  const sm_stac_vector *v, int nv, int local);
 
 #endif

@@ -42,16 +42,23 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     json_object *z = json_object_new_array();
     json_object_array_add(z, json_object_new_int(s.zmin));
     json_object_array_add(z, json_object_new_int(s.zmax));
-    json_object_object_add(rec, "zoom", cfg->publish.tiles ? z : NULL);
-    if (!cfg->publish.tiles)
+    json_object_object_add(rec, "zoom", cfg->publish.tiles && !s.local ? z : NULL);
+    if (!cfg->publish.tiles || s.local)
         json_object_put(z);
     json_object_object_add(rec, "tiles", json_object_new_boolean(cfg->publish.tiles));
+    /* crs: local: images on the grid in web/images/, no XYZ tiles, no basemap */
+    json_object_object_add(rec, "local_canvas", json_object_new_boolean(s.local));
+    json_object_object_add(
+        rec, "basemap",
+        cfg->publish.basemap_url[0] ? json_object_new_string(cfg->publish.basemap_url) : NULL);
     json_object_object_add(rec, "viewer", json_object_new_boolean(cfg->publish.viewer));
     json_object_object_add(rec, "report", json_object_new_boolean(cfg->publish.report));
     if (rc != SM_OK)
         return rc;
     char tiles[64] = "no tiles", viewer[SM_PATH_SIZE + 40] = "no viewer";
-    if (cfg->publish.tiles)
+    if (cfg->publish.tiles && s.local)
+        snprintf(tiles, sizeof tiles, "%d images in local coordinates", s.tiled);
+    else if (cfg->publish.tiles)
         snprintf(tiles, sizeof tiles, "%d pyramids, zoom %d-%d", s.tiled, s.zmin, s.zmax);
     if (cfg->publish.viewer)
         snprintf(viewer, sizeof viewer, "viewer: %s/web/index.html", cfg->output);
@@ -74,7 +81,9 @@ const sm_stage sm_stage_publish = {
             "catalog of all of it) and index.html, a viewer that works offline from any static\n"
             "web server, e.g.:\n"
             "  python3 -m http.server --bind 127.0.0.1 --directory out/demo/web 8000\n"
-            "and <output>/report.html, the run report in one file. See docs/publish.md.\n",
+            "and <output>/report.html, the run report in one file. No basemap unless\n"
+            "publish.basemap gives one; with crs: local the maps are images on a plain\n"
+            "metric canvas (web/images/), not web tiles. See docs/publish.md.\n",
     .enabled = enabled,
     .skip_note = "no 'publish' section in the config",
     .outputs = outputs,

@@ -7,6 +7,7 @@
 #include "grid/surface.h"
 #include "grid/window.h"
 #include "guideline/exceedance.h"
+#include "render/colormap.h"
 #include "stage/products.h"
 
 #include <cpl_string.h>
@@ -134,12 +135,6 @@ static int c_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double
     return SM_OK;
 }
 
-/* Class k: green below the first tier, then yellow to dark red. */
-static const GDALColorEntry class_colours[] = {
-    {26, 150, 65, 255}, {254, 224, 139, 255}, {244, 109, 67, 255}, {215, 48, 39, 255},
-    {165, 0, 38, 255},  {103, 0, 31, 255},    {64, 0, 20, 255},    {40, 0, 10, 255},
-    {20, 0, 5, 255},    {10, 0, 0, 255}};
-
 static void describe_class_band(GDALRasterBandH b, const cjob *j)
 {
     char **names = NULL;
@@ -153,7 +148,11 @@ static void describe_class_band(GDALRasterBandH b, const cjob *j)
             snprintf(text, sizeof text, "above %s", tn ? tn : "tier");
             names = CSLAddString(names, text);
         }
-        GDALSetColorEntry(ct, k, &class_colours[k]);
+        /* the palette the report and the web tiles use: above reads as a warning */
+        unsigned char rgba[4];
+        sm_colormap_class_colour(k, j->g->ntiers, rgba);
+        GDALColorEntry e = {rgba[0], rgba[1], rgba[2], rgba[3]};
+        GDALSetColorEntry(ct, k, &e);
     }
     GDALSetRasterCategoryNames(b, names);
     GDALSetRasterColorTable(b, ct);

@@ -3,8 +3,14 @@
 #include "interpolate/stage_interpolate.h"
 #include "core/error.h"
 #include "core/jsonfile.h"
+#include "interpolate/crossval_original.h"
 #include "interpolate/interpolate.h"
 #include "stage/products.h"
+
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdlib.h>
 
 static int enabled(const sm_config *cfg) { return cfg->interpolation.present; }
 
@@ -18,6 +24,60 @@ static json_object *cv_json(const sm_cv *cv)
     json_object_object_add(o, "msdr", sm_json_number(cv->msdr));
     json_object_object_add(o, "r2", sm_json_number(cv->r2));
     return o;
+}
+
+/* Layer cv_<c> of samples.gpkg, which the stage has just written: field
+ * k of fields into cols[k] (NAN where null). */
+static int read_cv(const sm_config *cfg, const char *name, double *cols[3], int *n)
+{
+    static const char *const fields[] = {"observed", "predicted", "variance"};
+    char path[SM_PATH_SIZE], layer[SM_PATH_SIZE];
+    sm_product_path(path, sizeof path, cfg, SM_PRODUCT_SAMPLES);
+    snprintf(layer, sizeof layer, "cv_%s", name);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, layer) : NULL;
+    if (!l) {
+        if (ds)
+            GDALClose(ds);
+        return 0;
+    }
+    long cap = (long)OGR_L_GetFeatureCount(l, TRUE);
+    for (int k = 0; k < 3; k++)
+        cols[k] = malloc(((size_t)cap + 1) * sizeof(double));
+    OGRFeatureH f;
+    *n = 0;
+    while (*n < cap && (f = OGR_L_GetNextFeature(l))) {
+        for (int k = 0; k < 3; k++) {
+            int i = OGR_F_GetFieldIndex(f, fields[k]);
+            cols[k][*n] =
+                i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : NAN;
+        }
+        OGR_F_Destroy(f);
+        (*n)++;
+    }
+    GDALClose(ds);
+    return 1;
+}
+
+/* With a log transform, the figures on the original scale too. */
+static void add_cv_original(const sm_config *cfg, const char *name, json_object *o)
+{
+    const sm_interp_config *ic = sm_config_interp(cfg, name);
+    double *cols[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (!ic->log_transform || !read_cv(cfg, name, cols, &n))
+        return;
+    sm_cv cv;
+    sm_cv_original(cols[0], cols[1], ic->method == SM_INTERP_KRIGING ? cols[2] : NULL, n,
+                   ic->back_transform, &cv);
+    json_object *j = cv_json(&cv);
+    json_object_object_add(j, "back_transform",
+                           json_object_new_string(ic->back_transform == SM_BACK_UNBIASED
+                                                      ? "exp(prediction + variance / 2)"
+                                                      : "exp(prediction)"));
+    json_object_object_add(o, "cross_validation_original", j);
+    for (int k = 0; k < 3; k++)
+        free(cols[k]);
 }
 
 static json_object *result_json(const sm_config *cfg, const char *name, const sm_interp_result *r)
@@ -36,6 +96,8 @@ static json_object *result_json(const sm_config *cfg, const char *name, const sm
     json_object_object_add(o, "singular_cells", json_object_new_int64(r->singular_cells));
     if (r->cv_done)
         json_object_object_add(o, "cross_validation", cv_json(&r->cv));
+    if (r->cv_done)
+        add_cv_original(cfg, name, o);
     return o;
 }
 
@@ -77,7 +139,8 @@ const sm_stage sm_stage_interpolate = {
             "           log-scale surfaces are kept as <c>_log.tif and <c>_logvar.tif;\n"
             "  idw:     inverse distance weighting of the nearest samples: surfaces/<c>.tif.\n"
             "Cross-validation (leave-one-out or k-fold) writes layer cv_<c> into samples.gpkg\n"
-            "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json. Surfaces are\n"
+            "and its summary (ME, MAE, RMSE, MSDR, R2) to the log and run.json (with transform:\n"
+            "log, also back-transformed to the original scale). Surfaces are\n"
             "computed in tiles on all threads; the files are the same for any --threads.\n",
     .enabled = enabled,
     .skip_note = "no 'interpolation' section in the config",

@@ -34,6 +34,36 @@ void sm_colormap_concentration(const char *title, double lo, double hi, sm_color
     }
 }
 
+void sm_colormap_surface(const char *title, double min, double max, sm_colormap *m)
+{
+    sm_colormap_concentration(title, fmax(min, max / 1000), max, m);
+}
+
+void sm_colormap_class_colour(int k, int ntiers, unsigned char rgba[4])
+{
+    /* orange, red, dark red: ColorBrewer OrRd/Reds end points */
+    static const double ramp[3][3] = {{253, 141, 60}, {227, 26, 28}, {128, 0, 38}};
+    rgba[3] = 255;
+    if (k <= 0) {
+        rgba[0] = 26, rgba[1] = 150, rgba[2] = 65;
+        return;
+    }
+    double t = ntiers > 1 ? 2.0 * (k - 1) / (ntiers - 1) : 1; /* 0..2 along the ramp */
+    t = t > 2 ? 2 : t;
+    int i = t >= 2 ? 1 : (int)t;
+    for (int c = 0; c < 3; c++)
+        rgba[c] = (unsigned char)lround(ramp[i][c] + (t - i) * (ramp[i + 1][c] - ramp[i][c]));
+}
+
+void sm_colormap_exceedance(const char *title, int ntiers, const char *const *names, sm_colormap *m)
+{
+    unsigned char rgba[SM_COLORMAP_MAXSTOPS][4];
+    int n = ntiers + 1 < SM_COLORMAP_MAXSTOPS ? ntiers + 1 : SM_COLORMAP_MAXSTOPS;
+    for (int k = 0; k < n; k++)
+        sm_colormap_class_colour(k, ntiers, rgba[k]);
+    sm_colormap_classes(title, n, (const unsigned char(*)[4])rgba, names, m);
+}
+
 void sm_colormap_probability(const char *title, sm_colormap *m)
 {
     memset(m, 0, sizeof *m);

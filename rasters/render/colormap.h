@@ -33,6 +33,21 @@ void sm_colormap_probability(const char *title, sm_colormap *m);
 void sm_colormap_classes(const char *title, int n, const unsigned char (*rgba)[4],
                          const char *const *names, sm_colormap *m);
 
+/* The ramp for a concentration surface whose values span min..max, the
+ * one the report's quicklooks and the web viewer's tiles share: a
+ * concentration ramp from max(min, max / 1000) to max, so that a few
+ * near-zero cells do not stretch the log axis over decades nobody maps. */
+void sm_colormap_surface(const char *title, double min, double max, sm_colormap *m);
+
+/* The colour of exceedance class k of 0..ntiers: green below the first
+ * tier, then orange to dark red, so that "above" always reads as a warning
+ * (a single tier: red). */
+void sm_colormap_class_colour(int k, int ntiers, unsigned char rgba[4]);
+
+/* Exceedance classes 0..ntiers in those colours, with the given names. */
+void sm_colormap_exceedance(const char *title, int ntiers, const char *const *names,
+                            sm_colormap *m);
+
 /* The colour of v; NAN gives transparent. */
 void sm_colormap_apply(const sm_colormap *m, double v, unsigned char rgba[4]);
 

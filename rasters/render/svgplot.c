@@ -1,6 +1,7 @@
 #include "render/svgplot.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- XML text ---- */
@@ -371,6 +372,85 @@ void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double 
     double px = sm_svgplot_px(p, x), py = sm_svgplot_py(p, y);
     if (!isnan(px) && !isnan(py))
         text_at(p->out, px + dx, py + dy, "start", cls, text);
+}
+
+/* ---- labels that do not overlap ---- */
+
+enum { LABEL_CHAR_W = 7, LABEL_ASCENT = 9, LABEL_DESCENT = 3, POINT_R = 4 };
+
+void sm_svg_label_box(const char *text, double x, double y, double box[4])
+{
+    box[0] = x, box[1] = y - LABEL_ASCENT;
+    box[2] = x + LABEL_CHAR_W * (double)strlen(text), box[3] = y + LABEL_DESCENT;
+}
+
+static int boxes_overlap(const double *a, const double *b)
+{
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* Whether the box is inside the figure and clear of placed labels and of
+ * every point. */
+static int spot_free(const double *box, const double (*placed)[4], int n_placed, const double *px,
+                     const double *py, int n, double width, double height)
+{
+    if (box[0] < 0 || box[1] < 0 || box[2] > width || box[3] > height)
+        return 0;
+    for (int i = 0; i < n_placed; i++)
+        if (boxes_overlap(box, placed[i]))
+            return 0;
+    for (int i = 0; i < n; i++) {
+        double pt[4] = {px[i] - POINT_R, py[i] - POINT_R, px[i] + POINT_R, py[i] + POINT_R};
+        if (!isnan(px[i]) && !isnan(py[i]) && boxes_overlap(box, pt))
+            return 0;
+    }
+    return 1;
+}
+
+int sm_svg_place_labels(const double *px, const double *py, const char *const *text, int n,
+                        double width, double height, double *tx, double *ty)
+{
+    enum { LEVELS = 8, STEP = LABEL_ASCENT + LABEL_DESCENT + 1 };
+    double(*placed)[4] = malloc(((size_t)n + 1) * sizeof *placed);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        tx[i] = ty[i] = NAN;
+        if (isnan(px[i]) || isnan(py[i]))
+            continue;
+        double w = LABEL_CHAR_W * (double)strlen(text[i]), box[4];
+        /* right above, right below, left above, left below; then farther up and down */
+        for (int c = 0; c < 4 * LEVELS && isnan(tx[i]); c++) {
+            int level = c / 4, side = c % 4;
+            double x = side < 2 ? px[i] + 5 : px[i] - 5 - w;
+            double y = side % 2 == 0 ? py[i] - 5 - level * STEP : py[i] + 14 + level * STEP;
+            sm_svg_label_box(text[i], x, y, box);
+            if (spot_free(box, (const double(*)[4])placed, k, px, py, n, width, height)) {
+                tx[i] = x, ty[i] = y;
+                memcpy(placed[k++], box, sizeof box);
+            }
+        }
+    }
+    free(placed);
+    return k;
+}
+
+int sm_svgplot_labels(const sm_svgplot *p, const double *x, const double *y, int n, const char *cls,
+                      const char *const *text)
+{
+    double *px = calloc(((size_t)n + 1) * 4, sizeof *px), *py = px + n + 1, *tx = py + n + 1,
+           *ty = tx + n + 1;
+    for (int i = 0; i < n; i++) {
+        px[i] = sm_svgplot_px(p, x[i]), py[i] = sm_svgplot_py(p, y[i]);
+        if (x[i] < fmin(p->x.lo, p->x.hi) || x[i] > fmax(p->x.lo, p->x.hi) ||
+            y[i] < fmin(p->y.lo, p->y.hi) || y[i] > fmax(p->y.lo, p->y.hi))
+            px[i] = py[i] = NAN;
+    }
+    int placed = sm_svg_place_labels(px, py, text, n, p->width, p->height, tx, ty);
+    for (int i = 0; i < n; i++)
+        if (!isnan(tx[i]))
+            text_at(p->out, tx[i], ty[i], "start", cls, text[i]);
+    free(px);
+    return placed;
 }
 
 void sm_svgplot_end(const sm_svgplot *p) { fputs("</svg>\n", p->out); }

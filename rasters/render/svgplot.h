@@ -83,6 +83,22 @@ void sm_svgplot_rect(const sm_svgplot *p, double x0, double y0, double x1, doubl
 void sm_svgplot_text(const sm_svgplot *p, double x, double y, double dx, double dy, const char *cls,
                      const char *text);
 
+/* Places n labels next to their points (px, py in px) inside a width x
+ * height figure so that no two labels overlap and no label covers a point:
+ * the first free spot of a few around the point, then farther above and
+ * below. Label i starts at (tx[i], ty[i]) (its baseline), NAN when no spot
+ * was free. Text is taken as 11 px sans-serif. Returns the number placed. */
+int sm_svg_place_labels(const double *px, const double *py, const char *const *text, int n,
+                        double width, double height, double *tx, double *ty);
+
+/* The labels at data points (x, y), placed by sm_svg_place_labels; returns
+ * the number drawn. */
+int sm_svgplot_labels(const sm_svgplot *p, const double *x, const double *y, int n, const char *cls,
+                      const char *const *text);
+
+/* A label's box as sm_svg_place_labels reckons it, text starting at (x, y). */
+void sm_svg_label_box(const char *text, double x, double y, double box[4]);
+
 void sm_svgplot_end(const sm_svgplot *p);
 
 /* A legend for a colour ramp, drawn with sm_colormap_apply itself so that it

@@ -305,3 +305,56 @@ int sm_tiles_render(const sm_tiles_spec *spec, sm_tiles_result *out)
     free(tiles);
     return rc;
 }
+
+/* ---- one image on the grid (a local CRS: no Web Mercator) ---- */
+
+/* The band's values, nodata as NAN. */
+static int read_band(GDALDatasetH ds, int band, int w, int h, double *v)
+{
+    GDALRasterBandH b = GDALGetRasterBand(ds, band);
+    int has;
+    double nodata = GDALGetRasterNoDataValue(b, &has);
+    if (GDALRasterIO(b, GF_Read, 0, 0, w, h, v, w, h, GDT_Float64, 0, 0) != CE_None)
+        return sm_error_set(SM_EIO, "%s band %d: cannot read: %s", GDALGetDescription(ds), band,
+                            CPLGetLastErrorMsg());
+    for (long i = 0; has && i < (long)w * h; i++)
+        if (v[i] == nodata)
+            v[i] = NAN;
+    return SM_OK;
+}
+
+int sm_tiles_image(const sm_tiles_spec *spec, double bounds[4])
+{
+    GDALDatasetH ds = GDALOpen(spec->src, GA_ReadOnly);
+    if (!ds)
+        return sm_error_set(SM_ENOINPUT, "%s: cannot open", spec->src);
+    int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
+    double gt[6];
+    GDALGetGeoTransform(ds, gt);
+    bounds[0] = gt[0], bounds[1] = gt[3] + h * gt[5];
+    bounds[2] = gt[0] + w * gt[1], bounds[3] = gt[3];
+    int rc = spec->band >= 1 && spec->band <= GDALGetRasterCount(ds)
+                 ? SM_OK
+                 : sm_error_set(SM_EDATA, "%s: no band %d to render", spec->src, spec->band);
+    double *v = malloc(sizeof *v * (size_t)w * (size_t)h);
+    unsigned char *rgba = malloc(4 * (size_t)w * (size_t)h);
+    if (rc == SM_OK)
+        rc = read_band(ds, spec->band, w, h, v);
+    GDALClose(ds);
+    for (long i = 0; rc == SM_OK && i < (long)w * h; i++) {
+        unsigned char c[4];
+        sm_colormap_apply(spec->colors, v[i], c);
+        for (int b = 0; b < 4; b++)
+            rgba[(size_t)b * w * h + i] = c[b];
+    }
+    char path[SM_PATH_SIZE];
+    snprintf(path, sizeof path, "%s/image.png", spec->dir);
+    if (rc == SM_OK)
+        rc = sm_make_dirs(spec->dir);
+    if (rc == SM_OK)
+        rc = write_png(path, rgba, w, h);
+    if (rc == SM_OK)
+        rc = write_legend(spec);
+    free(v), free(rgba);
+    return rc;
+}

@@ -31,4 +31,11 @@ int sm_tiles_zoom_range(const char *src, int *zmin, int *zmax);
 
 int sm_tiles_render(const sm_tiles_spec *spec, sm_tiles_result *out);
 
+/* For a raster in a local CRS, which Web Mercator cannot hold: the band as
+ * one PNG on its own grid (a pixel a cell, north up), DIR/image.png, with
+ * the legend beside it; bounds: its extent in the raster's units (xmin,
+ * ymin, xmax, ymax), where a viewer puts the image. zmin, zmax and the
+ * parts are not used. */
+int sm_tiles_image(const sm_tiles_spec *spec, double bounds[4]);
+
 #endif

@@ -6,7 +6,10 @@
  * points against variogram/<c>.json, quicklooks decoded as PNG, hotspot and
  * recommendation rows against hotspots.gpkg, cross-validation figures
  * against run.json, no external URL, every hostile string escaped, and the
- * sections the Meuse config has no products for said to be absent. */
+ * sections the Meuse config has no products for said to be absent; the
+ * settings section against run.json and the config, the areas above each
+ * tier against the class rasters, the original-scale cross-validation, the
+ * directional variograms, and the maps' sample points and scale bars. */
 #define _GNU_SOURCE /* strcasestr */
 #include "config/config.h"
 #include "core/error.h"
@@ -145,9 +148,12 @@ static const page *meuse(void)
     snprintf(table, sizeof table, "%s", sm_test_src("configs/thresholds/netherlands.csv"));
     snprintf(out, sizeof out, "%s", sm_test_tmp("out-meuse"));
     sm_test_rmtree("out-meuse");
-    const subst s[] = {
-        {"../data/", data}, {"thresholds/netherlands.csv", table}, {"../out/meuse", out}};
-    build_page(&meuse_page, run_config("meuse", "configs/meuse.yaml", s, 3));
+    /* directional variograms too, for the report to plot */
+    const subst s[] = {{"../data/", data},
+                       {"thresholds/netherlands.csv", table},
+                       {"../out/meuse", out},
+                       {"    model: Sph", "    directions: [0, 90]\n    model: Sph"}};
+    build_page(&meuse_page, run_config("meuse", "configs/meuse.yaml", s, 4));
     return &meuse_page;
 }
 
@@ -437,6 +443,24 @@ static void check_cv(const page *p, const char *c)
         assert_non_null(td);
         assert_string_equal(text_of(td), want);
     }
+    /* log transform (both configs): the original-scale figures too */
+    snprintf(id, sizeof id, "cv-original-%s", c);
+    table = must_id(p, id);
+    for (int k = 0; k < 5; k++) {
+        snprintf(path, sizeof path,
+                 "stages.interpolate.contaminants.%s.cross_validation_original.%s", c, keys[k]);
+        json_object *v = sm_test_json(run, path);
+        if (k == 3)
+            snprintf(want, sizeof want, "\xe2\x80\x93"); /* no MSDR: a dash */
+        else
+            snprintf(want, sizeof want, "%.4g", json_object_get_double(v));
+        assert_string_equal(text_of(find(table, "td", classes[k])), want);
+    }
+    snprintf(path, sizeof path, "stages.interpolate.contaminants.%s.cross_validation.rmse", c);
+    double log_rmse = json_object_get_double(sm_test_json(run, path));
+    snprintf(path, sizeof path, "stages.interpolate.contaminants.%s.cross_validation_original.rmse",
+             c);
+    assert_true(json_object_get_double(sm_test_json(run, path)) != log_rmse);
     snprintf(id, sizeof id, "cv-scatter-%s", c); /* one point per cross-validated sample */
     char layer[32];
     snprintf(layer, sizeof layer, "cv_%s", c);
@@ -587,6 +611,172 @@ static void test_missing_run_json(void **state)
     sm_config_free(&cfg);
 }
 
+/* ---- settings, areas, directional variograms, map overlays ---- */
+
+static json_object *run_json(const page *p)
+{
+    return json_object_from_file(out_file(p, "run.json"));
+}
+
+static double run_num(json_object *run, const char *fmt, const char *c)
+{
+    char path[256];
+    snprintf(path, sizeof path, fmt, c);
+    return json_object_get_double(sm_test_json(run, path));
+}
+
+/* The model as the test reckons gstat writes it, from run.json. */
+static void model_text(json_object *model, char *buf, size_t size)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < json_object_array_length(model); i++) {
+        json_object *m = json_object_array_get_idx(model, i);
+        const char *type = json_object_get_string(sm_test_json(m, "model"));
+        double psill = json_object_get_double(sm_test_json(m, "psill"));
+        used += (size_t)snprintf(buf + used, size - used, "%s%.3g %s", i ? " + " : "", psill, type);
+        if (strcmp(type, "Nug"))
+            used += (size_t)snprintf(buf + used, size - used, "(%.4g)",
+                                     json_object_get_double(sm_test_json(m, "range")));
+    }
+}
+
+static void test_settings_section(void **state)
+{
+    (void)state;
+    const page *p = demo();
+    json_object *run = run_json(p);
+    const CPLXMLNode *grid = must_id(p, "settings-grid");
+    assert_string_equal(cell(grid, 0, 1), "EPSG:32633");
+    assert_string_equal(cell(grid, 1, 1), "10");
+    assert_string_equal(cell(grid, 4, 1), "600 \xc3\x97 500 = 300000");
+    const CPLXMLNode *interp = must_id(p, "settings-interpolation");
+    assert_int_equal(body_rows(interp), 4);
+    for (int i = 0; i < 4; i++) {
+        char path[128], want[256];
+        snprintf(path, sizeof path, "stages.interpolate.contaminants.%s.model", demo_metals[i]);
+        model_text(sm_test_json(run, path), want, sizeof want);
+        assert_string_equal(cell(interp, i, 0), demo_metals[i]);
+        assert_string_equal(cell(interp, i, 1), "mg/kg");
+        assert_string_equal(cell(interp, i, 3), "32");
+        assert_string_equal(cell(interp, i, 4), "4");
+        assert_string_equal(cell(interp, i, 5), "2500");
+        assert_string_equal(cell(interp, i, 7), want);
+    }
+    /* a row per contaminant and land-use class, each value as classify used it */
+    const CPLXMLNode *gl = must_id(p, "settings-guidelines");
+    assert_int_equal(body_rows(gl), 16);
+    assert_string_equal(cell(gl, 0, 1), "agricultural");
+    char want[32];
+    json_object *bands =
+        sm_test_json(run, "stages.classify.contaminants.cd.guideline_values.agricultural.bands");
+    json_object *values = sm_test_json(json_object_array_get_idx(bands, 0), "values");
+    snprintf(want, sizeof want, "%.4g",
+             json_object_get_double(json_object_array_get_idx(values, 0)));
+    assert_string_equal(cell(gl, 0, 4), want);
+    assert_string_equal(want, "1.4"); /* CCME's agricultural cadmium */
+    json_object_put(run);
+}
+
+/* Cells of value >= t in a class raster. */
+static long cells_at_least(const char *path, int t)
+{
+    GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
+    assert_non_null(ds);
+    int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
+    unsigned char *v = malloc((size_t)w * h);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, w, h, v, w, h, GDT_Byte, 0, 0),
+        CE_None);
+    long n = 0;
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        n += v[i] >= t && v[i] != 255;
+    free(v);
+    GDALClose(ds);
+    return n;
+}
+
+static const CPLXMLNode *foot_row(const CPLXMLNode *table)
+{
+    const CPLXMLNode *tfoot = find(table, "tfoot", NULL);
+    assert_non_null(tfoot);
+    return find(tfoot, "tr", NULL);
+}
+
+static const char *foot_cell(const CPLXMLNode *table, int col)
+{
+    const CPLXMLNode *td = foot_row(table)->psChild;
+    for (; td && (td->eType != CXT_Element || col-- > 0); td = td->psNext)
+        ;
+    return td ? text_of(td) : NULL;
+}
+
+/* The area above each tier, summed over the land uses, is the class
+ * raster's cells above it times the cell area. */
+static void check_areas(const page *p, const char *c, int ntiers, int n_landuse)
+{
+    char id[64], file[64], want[32];
+    snprintf(id, sizeof id, "areas-%s", c);
+    snprintf(file, sizeof file, "classes/%s_class.tif", c);
+    const CPLXMLNode *table = must_id(p, id);
+    assert_int_equal(body_rows(table), n_landuse);
+    json_object *run = run_json(p);
+    double ha = run_num(run, "stages.classify.cell_area_ha%s", "");
+    for (int t = 1; t <= ntiers; t++) {
+        long above = cells_at_least(out_file(p, file), t);
+        snprintf(want, sizeof want, above * ha >= 1e4 ? "%.0f" : "%.4g", above * ha);
+        assert_string_equal(foot_cell(table, 2 * t), want);
+    }
+    long all = cells_at_least(out_file(p, file), 0);
+    snprintf(want, sizeof want, all * ha >= 1e4 ? "%.0f" : "%.4g", all * ha);
+    assert_string_equal(foot_cell(table, 1), want);
+    json_object_put(run);
+}
+
+static void test_tier_areas(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        check_areas(demo(), demo_metals[i], 1, 4);
+        check_areas(meuse(), meuse_metals[i], 2, 1);
+    }
+    /* the demo's cadmium lies above its guideline somewhere: the check is not 0 = 0 */
+    assert_true(cells_at_least(out_file(demo(), "classes/cd_class.tif"), 1) > 0);
+}
+
+/* Meuse asks for directions 0 and 90: a line and points for each. */
+static void test_directional_variograms(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "variogram-%s", meuse_metals[i]);
+        const CPLXMLNode *svg = must_id(meuse(), id);
+        assert_int_equal(count(svg, "polyline", "dir"), 2);
+        assert_int_equal(count(svg, "text", "dir-legend"), 2);
+        assert_true(count(svg, "circle", "lag-dir") > 4);
+        snprintf(id, sizeof id, "variogram-%s", demo_metals[i]);
+        assert_int_equal(count(must_id(demo(), id), "polyline", "dir"), 0);
+    }
+}
+
+/* Each map of a contaminant has its samples as points and a scale bar. */
+static void test_map_overlays(void **state)
+{
+    (void)state;
+    const page *p = demo();
+    json_object *run = run_json(p);
+    for (int i = 0; i < 4; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "c-%s", demo_metals[i]);
+        const CPLXMLNode *sec = must_id(p, id);
+        long n = (long)run_num(run, "stages.ingest.contaminants_mg_per_kg.%s.n", demo_metals[i]);
+        assert_int_equal(count(sec, "svg", "overlay"), 3);
+        assert_int_equal(count(sec, "g", "scalebar"), 3);
+        assert_int_equal(count(sec, "circle", "sample"), 3 * n);
+    }
+    json_object_put(run);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -612,6 +802,10 @@ int main(void)
         cmocka_unit_test(test_screening_top_list),
         cmocka_unit_test(test_absent_sections),
         cmocka_unit_test(test_missing_run_json),
+        cmocka_unit_test(test_settings_section),
+        cmocka_unit_test(test_tier_areas),
+        cmocka_unit_test(test_directional_variograms),
+        cmocka_unit_test(test_map_overlays),
     };
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, teardown);
 }

@@ -382,6 +382,43 @@ static void test_source_crs_checked(void **state)
     assert_error(rc, SM_ECONFIG, "give exactly one of 'type'");
 }
 
+/* publish.basemap: off by default; {url, attribution} or a bare url, the
+ * attribution required; refused with crs: local (issue 17, items 9, 12). */
+static void test_publish_basemap(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    const char *grid = "grid: {resolution: 5}\n";
+    assert_int_equal(load(grid, base_samples, "publish: {}\n", &cfg), SM_OK);
+    assert_string_equal(cfg.publish.basemap_url, "");
+    sm_config_free(&cfg);
+    assert_int_equal(load(grid, base_samples,
+                          "publish:\n  basemap: {url: \"https://tile.openstreetmap.org/{z}/{x}/"
+                          "{y}.png\", attribution: \"\u00a9 OpenStreetMap contributors\"}\n",
+                          &cfg),
+                     SM_OK);
+    assert_string_equal(cfg.publish.basemap_url, "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    assert_string_equal(cfg.publish.basemap_attribution, "\u00a9 OpenStreetMap contributors");
+    sm_config_free(&cfg);
+    int rc = load(grid, base_samples, "publish: {basemap: \"https://t.example/{z}/{x}/{y}.png\"}\n",
+                  &cfg);
+    assert_error(rc, SM_ECONFIG, "publish.basemap: attribution is required with a basemap url");
+    rc = load(grid, base_samples,
+              "publish: {basemap: {url: \"https://t.example/tiles.png\", "
+              "attribution: x}}\n",
+              &cfg);
+    assert_error(rc, SM_ECONFIG, "publish.basemap: expected a tile URL template with {z}");
+    rc = load(grid, base_samples, "publish: {basemap: {attribution: x, link: y}}\n", &cfg);
+    assert_error(rc, SM_ECONFIG, "publish.basemap");
+    const char *local = sm_test_write(
+        "local.yaml", "project: t\noutput: out/t\ncrs: local\ngrid: {resolution: 5}\n"
+                      "samples: {path: s.csv, x: x, y: y, contaminants: {cd: Cd}}\n"
+                      "publish: {basemap: {url: \"https://t.example/{z}/{x}/{y}.png\", "
+                      "attribution: x}}\n");
+    assert_error(sm_config_load(local, &cfg), SM_ECONFIG,
+                 "publish.basemap: crs: local has no georeference");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_classify_sections),
         cmocka_unit_test(test_attribute_clash),
         cmocka_unit_test(test_source_crs_checked),
+        cmocka_unit_test(test_publish_basemap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Cross-validation: seeded k-fold, and k-fold with one sample per fold is
- * leave-one-out. */
+ * leave-one-out; the original-scale figures of a log-scale one. */
 #include "geostat/crossval.h"
+#include "interpolate/crossval_original.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -96,12 +97,42 @@ static int setup(void **state)
     return 0;
 }
 
+/* Back-transformed by hand: observed e^0, e^1, e^2; predictions ln 2,
+ * ln 2, ln 8 with variance 2 ln 2 (so exp(pred + var / 2) doubles exp(pred))
+ * and one sample without a prediction. */
+static void test_original_scale(void **state)
+{
+    (void)state;
+    const double obs[] = {0, 1, 2, 5}, pred[] = {log(2), log(2), log(8), NAN},
+                 var[] = {2 * log(2), 2 * log(2), 2 * log(2), 1};
+    sm_cv cv;
+    sm_cv_original(obs, pred, NULL, 4, SM_BACK_EXP, &cv);
+    double r[] = {1 - 2, exp(1) - 2, exp(2) - 8}, me = (r[0] + r[1] + r[2]) / 3;
+    assert_int_equal(cv.used, 3);
+    assert_true(fabs(cv.mean_error - me) < 1e-12);
+    assert_true(fabs(cv.mae - (fabs(r[0]) + fabs(r[1]) + fabs(r[2])) / 3) < 1e-12);
+    assert_true(fabs(cv.rmse - sqrt((r[0] * r[0] + r[1] * r[1] + r[2] * r[2]) / 3)) < 1e-12);
+    assert_true(isnan(cv.msdr));
+    double mean = (1 + exp(1) + exp(2)) / 3, sst = 0;
+    for (int i = 0; i < 3; i++)
+        sst += pow(exp(i) - mean, 2);
+    assert_true(fabs(cv.r2 - (1 - (r[0] * r[0] + r[1] * r[1] + r[2] * r[2]) / sst)) < 1e-12);
+    /* unbiased: the variance term doubles every prediction */
+    sm_cv_original(obs, pred, var, 4, SM_BACK_UNBIASED, &cv);
+    assert_true(fabs(cv.mean_error - ((1 - 4) + (exp(1) - 4) + (exp(2) - 16)) / 3) < 1e-12);
+    /* nothing predicted: no figures */
+    sm_cv_original(obs + 3, pred + 3, NULL, 1, SM_BACK_EXP, &cv);
+    assert_int_equal(cv.used, 0);
+    assert_true(isnan(cv.rmse) && isnan(cv.r2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folds_seeded_and_balanced),
         cmocka_unit_test(test_n_folds_equal_leave_one_out),
         cmocka_unit_test(test_summary_figures),
+        cmocka_unit_test(test_original_scale),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

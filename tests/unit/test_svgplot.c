@@ -380,6 +380,79 @@ static void test_legends(void **state)
     }
 }
 
+/* ---- labels and class colours ---- */
+
+static int overlap(const double *a, const double *b)
+{
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* Variogram-like points bunched along a curve, with counts of 2 to 4
+ * digits: every label placed, none overlapping another or covering a point,
+ * all inside the figure. Placing each at (5, -5) (the old way) overlaps. */
+static void test_labels_do_not_overlap(void **state)
+{
+    (void)state;
+    enum { N = 16 };
+    double px[N], py[N], tx[N], ty[N], box[N][4], naive[N][4];
+    char text[N][8];
+    const char *t[N];
+    for (int i = 0; i < N; i++) {
+        px[i] = 60 + 18 * i, py[i] = 200 - 120 * (1 - exp(-i / 4.0));
+        snprintf(text[i], sizeof text[i], "%d", 80 + 331 * i);
+        t[i] = text[i];
+    }
+    int naive_overlaps = 0;
+    for (int i = 0; i < N; i++) {
+        sm_svg_label_box(t[i], px[i] + 5, py[i] - 5, naive[i]);
+        for (int j = 0; j < i; j++)
+            naive_overlaps += overlap(naive[i], naive[j]);
+    }
+    assert_true(naive_overlaps > 0); /* the case is a real one */
+    assert_int_equal(sm_svg_place_labels(px, py, t, N, 400, 260, tx, ty), N);
+    for (int i = 0; i < N; i++) {
+        assert_false(isnan(tx[i]));
+        sm_svg_label_box(t[i], tx[i], ty[i], box[i]);
+        assert_true(box[i][0] >= 0 && box[i][1] >= 0 && box[i][2] <= 400 && box[i][3] <= 260);
+        for (int j = 0; j < i; j++)
+            assert_false(overlap(box[i], box[j]));
+        for (int j = 0; j < N; j++) {
+            double pt[4] = {px[j] - 3.5, py[j] - 3.5, px[j] + 3.5, py[j] + 3.5};
+            assert_false(overlap(box[i], pt));
+        }
+    }
+    /* no room at all: the label is left out, not drawn over another */
+    double qx[2] = {10, 10}, qy[2] = {10, 10};
+    const char *wide[2] = {"123456789012345678901234567890", "123456789012345678901234567890"};
+    assert_true(sm_svg_place_labels(qx, qy, wide, 2, 20, 20, tx, ty) < 2);
+}
+
+/* Below the first tier green; every class above it orange to dark red:
+ * red clearly above green and blue, never pale (the old tier-1 colour was
+ * pale yellow 254, 224, 139). */
+static void test_exceedance_colours(void **state)
+{
+    (void)state;
+    for (int ntiers = 1; ntiers <= 5; ntiers++) {
+        unsigned char c[4];
+        sm_colormap_class_colour(0, ntiers, c);
+        assert_true(c[1] > c[0] && c[1] > c[2]);
+        int last_g = 256;
+        for (int k = 1; k <= ntiers; k++) {
+            sm_colormap_class_colour(k, ntiers, c);
+            assert_true(c[0] >= 120 && c[0] > c[1] + 80 && c[0] > c[2] + 60);
+            assert_true(c[1] <= 150 && c[2] <= 70); /* not yellow, not pale */
+            assert_true(c[1] <= last_g);            /* darker with each tier */
+            last_g = c[1];
+        }
+    }
+    sm_colormap m;
+    const char *names[] = {"below guideline", "above guideline"};
+    sm_colormap_exceedance("cd class", 1, names, &m);
+    assert_int_equal(m.n, 2);
+    assert_string_equal(m.stops[1].label, "above guideline");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +466,8 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_plot_is_well_formed_xml),
         cmocka_unit_test(test_legends),
+        cmocka_unit_test(test_labels_do_not_overlap),
+        cmocka_unit_test(test_exceedance_colours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,19 +46,25 @@ static const char *sql_for(const source *s, GDALDatasetH ds)
     return s->sql;
 }
 
+/* In lon/lat (RFC 7946) normally; in the working CRS's own metres when it
+ * is local, which has no lon/lat to give. */
 static int translate(GDALDatasetH src, const char *sql, const char *name, const char *format,
-                     const char *path)
+                     const char *path, int local)
 {
     sm_outfile out;
     sm_outfile_begin(&out, path);
     int geojson = !strcmp(format, "GeoJSON");
     char *argv[] = {"-f",       (char *)format,
-                    "-t_srs",   "EPSG:4326",
                     "-sql",     (char *)sql,
                     "-nln",     (char *)name,
-                    "-lco",     geojson ? "RFC7946=YES" : "SPATIAL_INDEX=YES",
                     "-dialect", "SQLITE",
+                    "-lco",     geojson ? "RFC7946=YES" : "SPATIAL_INDEX=YES",
+                    "-t_srs",   "EPSG:4326",
                     NULL};
+    if (local && geojson) /* no RFC 7946 and no reprojection */
+        argv[8] = NULL;
+    else if (local)
+        argv[10] = NULL;
     GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
     int err = 0;
     GDALDatasetH dst = GDALVectorTranslate(out.tmp, NULL, 1, &src, o, &err);
@@ -70,7 +76,7 @@ static int translate(GDALDatasetH src, const char *sql, const char *name, const 
     return sm_outfile_commit(&out);
 }
 
-/* Feature count and lon/lat extent of the written GeoJSON. */
+/* Feature count and extent (lon/lat, or local metres) of the written GeoJSON. */
 static void describe(const char *path, sm_web_layer *l)
 {
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -85,7 +91,8 @@ static void describe(const char *path, sm_web_layer *l)
         GDALClose(ds);
 }
 
-static int one_layer(const sm_config *cfg, const source *s, const char *dir, sm_web_vectors *out)
+static int one_layer(const sm_config *cfg, const source *s, const char *dir, int local,
+                     sm_web_vectors *out)
 {
     char src_path[SM_PATH_SIZE], path[SM_PATH_SIZE];
     sm_product_path(src_path, sizeof src_path, cfg, s->file);
@@ -97,13 +104,13 @@ static int one_layer(const sm_config *cfg, const source *s, const char *dir, sm_
     int rc = SM_OK;
     if (sql) {
         snprintf(path, sizeof path, "%s/%s.geojson", dir, s->name);
-        rc = translate(src, sql, s->name, "GeoJSON", path);
+        rc = translate(src, sql, s->name, "GeoJSON", path, local);
         if (rc == SM_OK) {
             sm_web_layer *l = &out->layers[out->n++];
             l->name = s->name;
             describe(path, l);
             snprintf(path, sizeof path, "%s/%s.fgb", dir, s->name);
-            rc = translate(src, sql, s->name, "FlatGeobuf", path);
+            rc = translate(src, sql, s->name, "FlatGeobuf", path, local);
         }
     }
     if (src)
@@ -111,13 +118,13 @@ static int one_layer(const sm_config *cfg, const source *s, const char *dir, sm_
     return rc;
 }
 
-int sm_webvectors_write(const sm_config *cfg, sm_web_vectors *out)
+int sm_webvectors_write(const sm_config *cfg, int local, sm_web_vectors *out)
 {
     memset(out, 0, sizeof *out);
     char dir[SM_PATH_SIZE];
     sm_product_member(dir, sizeof dir, cfg, SM_PRODUCT_WEB, "vectors");
     int rc = sm_make_dirs(dir);
     for (unsigned i = 0; rc == SM_OK && i < sizeof sources / sizeof *sources; i++)
-        rc = one_layer(cfg, &sources[i], dir, out);
+        rc = one_layer(cfg, &sources[i], dir, local, out);
     return rc;
 }
