@@ -102,6 +102,11 @@ static int load_landuse(const sm_ynode *root, sm_landuse_config *lu)
         return sm_y_error(&sec, "give one of 'path' (a land-use layer or raster), 'column' (a "
                                 "samples.attributes column: each cell takes the nearest "
                                 "sample's class) or 'default' (one class for the whole area)");
+    if (!lu->column && isfinite(lu->max_distance)) {
+        sm_ynode n;
+        sm_y_get(&sec, "max_distance", &n);
+        return sm_y_error(&n, "applies to land use from the samples ('column') only");
+    }
     if (lu->path && !lu->field && lu->n_codes == 0)
         return sm_y_error(&sec, "give 'field' (the class attribute of a polygon layer) or "
                                 "'codes' (the classes of a raster's cell values)");
@@ -319,12 +324,17 @@ static int load_hotspots(const sm_ynode *root, sm_config *cfg)
     if (!cfg->thresholds.present)
         return sm_y_error(&sec, "hotspots are areas above guideline values: add a "
                                 "'thresholds' section");
-    const char *idw = NULL; /* an interpolated contaminant without a kriging variance */
+    /* hotspots read the classified contaminants: thresholds.contaminants,
+     * else every interpolated one */
+    const sm_thresholds_config *tc = &cfg->thresholds;
     const sm_interp_config *ic = &cfg->interpolation;
-    int n = ic->n_contaminants ? ic->n_contaminants : cfg->samples.n_contaminants;
+    char **list = tc->n_contaminants ? tc->contaminants : ic->contaminants;
+    int n = tc->n_contaminants   ? tc->n_contaminants
+            : ic->n_contaminants ? ic->n_contaminants
+                                 : cfg->samples.n_contaminants;
+    const char *idw = NULL; /* one without a kriging variance */
     for (int i = 0; i < n && !idw; i++) {
-        const char *name =
-            ic->n_contaminants ? ic->contaminants[i] : cfg->samples.contaminants[i].name;
+        const char *name = list ? list[i] : cfg->samples.contaminants[i].name;
         if (sm_config_interp(cfg, name)->method != SM_INTERP_KRIGING)
             idw = name;
     }

@@ -338,6 +338,14 @@ static int load_per(const sm_ynode *sec, const sm_config *cfg, sm_interp_config 
         ic->n_per = i + 1;
         if (!sm_config_contaminant(cfg, name))
             return sm_y_error(&item, "'%s' is not one of samples.contaminants", name);
+        int listed = !ic->n_contaminants;
+        for (int k = 0; k < ic->n_contaminants && !listed; k++)
+            listed = !strcmp(ic->contaminants[k], name);
+        if (!listed)
+            return sm_y_error(&item,
+                              "'%s' is not interpolated (interpolation.contaminants leaves it "
+                              "out), so its settings would do nothing",
+                              name);
         SM_TRY(load_own(&item, &ic->per[i]));
     }
     return SM_OK;

@@ -14,10 +14,14 @@ int sm_grid_make(const sm_grid_config *cfg, const double *bbox, sm_grid *g)
     const double *o = cfg->origin;
     g->res = r;
     g->mask = NULL;
-    g->xmin = o[0] + floor((src[0] - grow - o[0]) / r) * r;
-    g->ymin = o[1] + floor((src[1] - grow - o[1]) / r) * r;
-    g->ncols = (long)ceil((src[2] + grow - g->xmin) / r - 1e-9);
-    g->nrows = (long)ceil((src[3] + grow - g->ymin) / r - 1e-9);
+    /* An edge on the origin's lattice up to rounding stays where it is: a
+     * template's bottom (top + rows x -res) or a national grid's far edge in
+     * coordinates of millions of metres is off by more than 1e-9 of a cell. */
+    const double eps = 1e-6; /* of a cell */
+    g->xmin = o[0] + floor((src[0] - grow - o[0]) / r + eps) * r;
+    g->ymin = o[1] + floor((src[1] - grow - o[1]) / r + eps) * r;
+    g->ncols = (long)ceil((src[2] + grow - g->xmin) / r - eps);
+    g->nrows = (long)ceil((src[3] + grow - g->ymin) / r - eps);
     if (g->ncols < 1)
         g->ncols = 1;
     if (g->nrows < 1)

@@ -125,16 +125,23 @@ static int check_code(const sm_threshold_table *t, sm_threshold *r)
 }
 
 /* A mass fraction is stored in mg/kg, so that tables in ug/kg compare with
- * samples in mg/kg; another unit stays as written, to be matched exactly. */
-static void read_unit(OGRFeatureH f, const int *idx, sm_threshold *r)
+ * samples in mg/kg; another unit stays as written, to be matched exactly.
+ * A value the conversion makes impossible (1e308 g/kg) is refused. */
+static int read_unit(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_threshold *r)
 {
     r->unit = idx[C_UNIT] >= 0 ? field(f, idx, C_UNIT) : strdup("");
     double factor;
-    if (!*r->unit || sm_unit_to_mgkg(r->unit, &factor) == 0) {
-        r->value *= *r->unit ? factor : 1.0;
-        free(r->unit);
-        r->unit = strdup("mg/kg");
+    if (*r->unit && sm_unit_to_mgkg(r->unit, &factor) != 0)
+        return SM_OK;
+    const char *why = sm_unit_convert(r->value, *r->unit ? factor : 1.0, &r->value);
+    if (why) {
+        char text[64];
+        snprintf(text, sizeof text, "%s %s", OGR_F_GetFieldAsString(f, idx[C_VALUE]), r->unit);
+        return bad(t, r->row, C_VALUE, why, text);
     }
+    free(r->unit);
+    r->unit = strdup("mg/kg");
+    return SM_OK;
 }
 
 static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_threshold *r)
@@ -167,7 +174,8 @@ static int read_row(sm_threshold_table *t, OGRFeatureH f, const int *idx, sm_thr
     r->verified = !strcasecmp(verified, "yes");
     if (check_code(t, r) != SM_OK)
         return SM_EDATA;
-    read_unit(f, idx, r);
+    if (read_unit(t, f, idx, r) != SM_OK)
+        return SM_EDATA;
     if (sm_ph_band_parse(r->condition, &r->ph_lo, &r->ph_hi) != 0 || r->ph_lo >= r->ph_hi)
         return bad(t, r->row, C_CONDITION, "is not a pH band like \"5.5<pH<=6.5\", got",
                    r->condition);
@@ -203,8 +211,9 @@ int sm_thresholds_check_unit(const sm_threshold_table *t, const char *regime,
 {
     for (int i = 0; i < t->n; i++) {
         const sm_threshold *r = &t->rows[i];
+        /* exact: mSv/h is not MSv/h (mass fractions are all mg/kg by now) */
         if ((regime && strcmp(r->regime, regime)) || strcmp(r->contaminant, contaminant) ||
-            !strcasecmp(r->unit, unit))
+            !strcmp(r->unit, unit))
             continue;
         return sm_error_set(SM_EDATA,
                             "%s: row %ld: %s is in %s but the samples are in %s; give the "

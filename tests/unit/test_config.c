@@ -318,6 +318,54 @@ static void expect_classify_error(const char *sections, const char *fragment)
     assert_error(rc, SM_ECONFIG, fragment);
 }
 
+/* interpolation.per: a contaminant's keys replace the shared group they
+ * name, the rest is shared; per-contaminant keys that would do nothing and
+ * landuse.max_distance without a column are refused. */
+static void test_interpolation_per(void **state)
+{
+    (void)state;
+    sm_config cfg;
+    const char *extra = "interpolation:\n  method: idw\n  idw: {power: 2}\n"
+                        "  neighbours: {max: 20, min: 3}\n"
+                        "  per: {cd: {idw: {power: 3}}, pb: {neighbours: {max: 12}}}\n";
+    if (load("grid: {resolution: 5}\n", base_samples, extra, &cfg) != SM_OK)
+        fail_msg("%s", sm_error_message());
+    const sm_interp_config *cd = sm_config_interp(&cfg, "cd"), *pb = sm_config_interp(&cfg, "pb");
+    assert_true(cd->power == 3 && cd->nmax == 20 && cd->nmin == 3);
+    assert_true(pb->power == 2 && pb->nmax == 12 && pb->nmin == 1); /* neighbours replaced whole */
+    assert_true(sm_config_interp(&cfg, "zn") == &cfg.interpolation);
+    sm_config_free(&cfg);
+    extra = "interpolation: {method: idw, contaminants: [cd], per: {pb: {method: kriging}}}\n";
+    assert_error(load("grid: {resolution: 5}\n", base_samples, extra, &cfg), SM_ECONFIG,
+                 "interpolation.per.pb: 'pb' is not interpolated");
+    extra = "interpolation: {method: idw}\nlanduse: {default: farm, max_distance: 50}\n";
+    assert_error(load("grid: {resolution: 5}\n", base_samples, extra, &cfg), SM_ECONFIG,
+                 "landuse.max_distance: applies to land use from the samples");
+}
+
+/* basis: probability needs kriging for the contaminants hotspots read,
+ * the classified ones, and only those: pb by IDW is fine when only cd is
+ * classified, and named when it is. */
+static void test_probability_basis_per_contaminant(void **state)
+{
+    (void)state;
+    static const char *const fmt =
+        "interpolation: {method: kriging, per: {pb: {method: idw}}}\n"
+        "landuse: {default: farm}\n"
+        "thresholds: {table: t.csv, classes: {farm: a}, contaminants: [%s]}\n"
+        "hotspots: {basis: probability}\n";
+    char extra[1000];
+    sm_config cfg;
+    snprintf(extra, sizeof extra, fmt, "cd");
+    if (load("grid: {resolution: 5}\n", base_samples, extra, &cfg) != SM_OK)
+        fail_msg("%s", sm_error_message());
+    sm_config_free(&cfg);
+    snprintf(extra, sizeof extra, fmt, "cd, pb");
+    assert_error(load("grid: {resolution: 5}\n", base_samples, extra, &cfg), SM_ECONFIG,
+                 "hotspots.basis: 'probability' needs the kriging variance; pb is interpolated "
+                 "with idw");
+}
+
 /* The landuse, thresholds and hotspots sections: located errors. */
 static void test_classify_sections(void **state)
 {
@@ -442,6 +490,8 @@ int main(void)
         cmocka_unit_test(test_explicit_extent),
         cmocka_unit_test(test_bad_contaminant_name),
         cmocka_unit_test(test_classify_sections),
+        cmocka_unit_test(test_probability_basis_per_contaminant),
+        cmocka_unit_test(test_interpolation_per),
         cmocka_unit_test(test_attribute_clash),
         cmocka_unit_test(test_source_crs_checked),
         cmocka_unit_test(test_publish_basemap),

@@ -50,6 +50,28 @@ static void test_origin(void **state)
     assert_true(g.xmax >= 150 && g.ymax >= 260 && g.xmax - 10 < 150 && g.ymax - 10 < 260);
 }
 
+/* extent: like: a template's edges, computed as config_grid.c does (the
+ * bottom as top + rows x -res), give exactly its rows and columns, whatever
+ * the rounding of that sum (before: often one row too many). */
+static void test_template_extent_exact(void **state)
+{
+    (void)state;
+    const double res[] = {0.1, 0.2, 0.3, 0.25, 2.5, 25};
+    for (int k = 0; k < 6; k++)
+        for (int h = 1; h <= 300; h++) {
+            double gt[6] = {2600000.1, res[k], 0, 1200000.7, 0, -res[k]};
+            int w = h + 3;
+            sm_grid_config cfg = {.resolution = res[k],
+                                  .extent = {gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]},
+                                  .origin = {gt[0], gt[3]}};
+            sm_grid g;
+            assert_int_equal(sm_grid_make(&cfg, NULL, &g), SM_OK);
+            if (g.nrows != h || g.ncols != w)
+                fail_msg("res %g, %d x %d template: grid of %ld x %ld", res[k], w, h, g.ncols,
+                         g.nrows);
+        }
+}
+
 static void test_no_extent_fails(void **state)
 {
     (void)state;
@@ -88,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_from_samples_with_buffer),
                                        cmocka_unit_test(test_explicit_extent),
                                        cmocka_unit_test(test_origin),
+                                       cmocka_unit_test(test_template_extent_exact),
                                        cmocka_unit_test(test_no_extent_fails),
                                        cmocka_unit_test(test_too_many_cells_fails),
                                        cmocka_unit_test(test_tile_size)};

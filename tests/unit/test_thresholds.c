@@ -182,7 +182,9 @@ static void test_unit_column(void **state)
     assert_string_equal(t.rows[2].unit, "nSv/h");
     assert_true(t.rows[3].value == 500.0);
     assert_int_equal(sm_thresholds_check_unit(&t, NULL, "cd", "mg/kg"), SM_OK);
-    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "dose", "NSV/H"), SM_OK);
+    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "dose", "nSv/h"), SM_OK);
+    /* a unit soilmap does not convert is matched exactly: M is not m */
+    assert_int_equal(sm_thresholds_check_unit(&t, NULL, "dose", "NSv/h"), SM_EDATA);
     assert_int_equal(sm_thresholds_check_unit(&t, "X", "dose", "uSv/h"), SM_EDATA);
     assert_non_null(strstr(sm_error_message(), "units.csv: row 3: dose is in nSv/h but the "
                                                "samples are in uSv/h"));
@@ -190,6 +192,24 @@ static void test_unit_column(void **state)
     assert_non_null(strstr(sm_error_message(), "row 1: cd is in mg/kg"));
     assert_int_equal(sm_thresholds_check_unit(&t, "Y", "cd", "Bq/kg"), SM_OK); /* no Y rows */
     sm_thresholds_free(&t);
+}
+
+/* A value the unit conversion makes impossible is refused, naming it. */
+static void test_unit_conversion_refused(void **state)
+{
+    (void)state;
+    static const char head[] = "regime,contaminant,substance,cas,land_use,tier,tier_name,"
+                               "condition,value,verified,source,note,unit\n";
+    char text[512];
+    snprintf(text, sizeof text, "%sX,cd,c,,a,1,s,,1e308,yes,src,,g/kg\n", head);
+    sm_threshold_table t;
+    assert_int_equal(sm_thresholds_load(sm_test_write("overflow.csv", text), &t), SM_EDATA);
+    assert_non_null(strstr(sm_error_message(),
+                           "overflow.csv: row 1: value: infinite after conversion to mg/kg "
+                           "'1e308 g/kg'"));
+    snprintf(text, sizeof text, "%sX,cd,c,,a,1,s,,200,yes,src,,%%\n", head);
+    assert_int_equal(sm_thresholds_load(sm_test_write("percent.csv", text), &t), SM_EDATA);
+    assert_non_null(strstr(sm_error_message(), "row 1: value: more than 1e6 mg/kg"));
 }
 
 /* The empty-source case itself is in test_bad_rows_named. */
@@ -464,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_tiers_out_of_order),
         cmocka_unit_test(test_contaminant_codes),
         cmocka_unit_test(test_unit_column),
+        cmocka_unit_test(test_unit_conversion_refused),
         cmocka_unit_test(test_missing_source),
         cmocka_unit_test(test_gb15618_copper_orchard),
         cmocka_unit_test(test_gb15618_cadmium_ph_bands),

@@ -268,7 +268,9 @@ static void link_cases(const sm_config *cfg, catalogue *c, const hotspot *h, rec
 
 /* ---- reading the hotspots ---- */
 
-static int read_hotspot(OGRFeatureH f, OGRCoordinateTransformationH ct, hotspot *h)
+/* ct: the working CRS to lon/lat (NULL: already lon/lat); local: no place
+ * on the earth, the hotspot's lon/lat NaN. */
+static int read_hotspot(OGRFeatureH f, OGRCoordinateTransformationH ct, int local, hotspot *h)
 {
     memset(h, 0, sizeof *h);
     h->id = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "id"));
@@ -279,10 +281,9 @@ static int read_hotspot(OGRFeatureH f, OGRCoordinateTransformationH ct, hotspot 
     h->area_ha = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "area_ha"));
     h->n_samples = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "n_samples"));
     OGRGeometryH g = OGR_F_GetGeometryRef(f), centre = g ? OGR_G_PointOnSurface(g) : NULL;
-    /* in a local CRS (ct NULL) a hotspot has no place on the earth */
-    int ok = centre && (!ct || OGR_G_Transform(centre, ct) == OGRERR_NONE);
+    int ok = centre && (local || !ct || OGR_G_Transform(centre, ct) == OGRERR_NONE);
     h->lon = h->lat = NAN;
-    if (ok && ct)
+    if (ok && !local)
         h->lon = OGR_G_GetX(centre, 0), h->lat = OGR_G_GetY(centre, 0);
     if (centre)
         OGR_G_DestroyGeometry(centre);
@@ -493,8 +494,13 @@ static int each_hotspot(const sm_config *cfg, catalogue *c, GDALDatasetH gpkg, c
                                          "hotspots stage");
     OGRSpatialReferenceH src = sm_crs_clone(OGR_L_GetSpatialRef(l)), ll = sm_crs_new("EPSG:4326");
     OGRCoordinateTransformationH ct = NULL;
-    if (src && !sm_crs_is_local(src))
-        ct = OCTNewCoordinateTransformation(src, ll);
+    int local = src && sm_crs_is_local(src);
+    if (!local && (!src || sm_crs_transform(src, ll, &ct) != 0)) {
+        OSRDestroySpatialReference(src), OSRDestroySpatialReference(ll);
+        return sm_error_set(SM_EDATA,
+                            "hotspots.gpkg: the hotspots' CRS has no transformation to "
+                            "lon/lat for the case-study distances; run the hotspots stage again");
+    }
     targets tg = {0};
     tg.loaded = sm_thresholds_load(cfg->thresholds.table, &tg.table) == SM_OK;
     int rc = SM_OK;
@@ -502,7 +508,7 @@ static int each_hotspot(const sm_config *cfg, catalogue *c, GDALDatasetH gpkg, c
     OGR_L_ResetReading(l);
     while (rc == SM_OK && (f = OGR_L_GetNextFeature(l))) {
         hotspot h;
-        rc = read_hotspot(f, ct, &h);
+        rc = read_hotspot(f, ct, local, &h);
         if (rc == SM_OK)
             rc = one_hotspot(cfg, c, &tg, &h, out, sum);
         sum->hotspots++;
