@@ -498,6 +498,21 @@ static char *quick_check(const char *path)
 /* A store whose middle page has its cell pointers overwritten: it opens
  * and reads its schema, but quick_check finds the damage. An import must
  * refuse it, name the store and leave it byte for byte as it was. */
+/* A case study's land use matches whatever its case, and is stored as the
+ * store names it (before: "Residential" was refused). */
+static void test_import_land_use_any_case(void **state)
+{
+    (void)state;
+    const char *s = survey("case",
+                           "T3,Illustrative: test three,CZE,15.0,50.0,Residential,"
+                           "phytoextraction,2021,1,,,12,,,yes\n",
+                           "T3,pb,400,,\n");
+    assert_int_equal(store_cmd("import", s), 0);
+    assert_int_equal(scalar("SELECT count(*) FROM cases WHERE id = 'T3' AND land_use = "
+                            "'residential'"),
+                     1);
+}
+
 static void test_import_refuses_damaged_store(void **state)
 {
     (void)state;
@@ -678,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_import_geopackage),
         cmocka_unit_test(test_bad_imports_change_nothing),
+        cmocka_unit_test(test_import_land_use_any_case),
         cmocka_unit_test(test_import_refuses_damaged_store),
         cmocka_unit_test(test_killed_import_leaves_store_as_it_was),
     };

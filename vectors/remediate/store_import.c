@@ -317,9 +317,12 @@ static void check_codes(problems *p, const known *k, char *const *v, int *countr
     if (find(k, 1, v[C_TECH]) < 0)
         problem(p, "technology", v[C_TECH], "'%s' is not a technology of the store",
                 v[C_TECH] ? v[C_TECH] : "");
+    /* land uses match whatever their case, as everywhere in soilmap, and
+     * are stored as the store names them */
     int lu = !v[C_LAND_USE] || !*v[C_LAND_USE];
     for (int i = 0; land_uses[i] && !lu; i++)
-        lu = !strcmp(land_uses[i], v[C_LAND_USE]);
+        if ((lu = !strcasecmp(land_uses[i], v[C_LAND_USE])))
+            strcpy(v[C_LAND_USE], land_uses[i]); /* same length */
     if (!lu)
         problem(p, "land_use", v[C_LAND_USE],
                 "land_use '%s' is not one of agricultural, "
