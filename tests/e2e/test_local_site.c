@@ -44,7 +44,8 @@ static const char *mask_csv(void)
 }
 
 /* The survey's config as NAME.yaml; with remediation keys (may be ""): also
- * hotspots and remediation, on a store made first with `store init`. */
+ * hotspots, remediation (on a store made first with `store init`) and the
+ * report. */
 static int run(const char *name, const char *samples_extra, const char *landuse,
                const char *remediation)
 {
@@ -65,7 +66,8 @@ static int run(const char *name, const char *samples_extra, const char *landuse,
     if (remediation) {
         snprintf(yaml + used, sizeof yaml - (size_t)used,
                  "hotspots: {basis: prediction, min_area_ha: 0.01}\n"
-                 "remediation: {store: %s, cases: 2%s}\n",
+                 "remediation: {store: %s, cases: 2%s}\n"
+                 "publish: {tiles: false, viewer: false}\n",
                  store, remediation);
         snprintf(file, sizeof file, "%s.yaml", name);
         char args[1024];
@@ -126,6 +128,13 @@ static void test_masked_local_run(void **state)
     assert_non_null(strstr(recs, "\"C0"));
     assert_null(strstr(recs, " km")); /* no made-up distances */
     free(recs);
+    /* the report's settings name the local CRS and the mask with its cells */
+    char *page = sm_test_slurp(sm_test_out_file("local_site", "report.html"));
+    assert_non_null(page);
+    assert_non_null(strstr(page, "<tr><th>working CRS</th><td>local</td></tr>"));
+    assert_non_null(strstr(page, "local_mask.csv</td></tr>"));
+    assert_non_null(strstr(page, "<th>cells inside the mask</th><td class=\"num\">300</td>"));
+    free(page);
 }
 
 /* Nearest sample up to max_distance: cells farther than 10 m from every
