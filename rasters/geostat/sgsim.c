@@ -24,31 +24,42 @@ double sm_sgs_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
     return ((double)(h >> 11) + 0.5) * 0x1.0p-53; /* in (0, 1), never 0 */
 }
 
-static double gaussian(uint64_t seed, long r, long node)
+/* The streams: the third key of every number drawn, so that no two uses
+ * share one. A Gaussian draw takes c and c + 1. */
+enum { PATH_COARSE = 0, DRAW_COARSE = 1, DRAW_FINE = 3, PATH_FINE = 5 };
+
+static double gaussian(uint64_t seed, long r, long node, uint64_t c)
 {
-    double u1 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, 1);
-    double u2 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, 2);
+    double u1 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, c);
+    double u2 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, c + 1);
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
-/* The visiting order of realization r: Fisher-Yates on the node indices. */
+/* The lattice's visiting order in realization r: Fisher-Yates. */
 static void random_path(uint64_t seed, long r, long n, long *path)
 {
     for (long i = 0; i < n; i++)
         path[i] = i;
     for (long i = 0; i < n - 1; i++) {
-        long j = i + (long)(sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)i, 0) * (double)(n - i));
+        double u = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)i, PATH_COARSE);
+        long j = i + (long)(u * (double)(n - i));
         long t = path[i];
         path[i] = path[j], path[j] = t;
     }
 }
 
-/* ---- the search for simulated nodes: grid offsets by distance ---- */
+/* ---- the search for simulated nodes: offsets by distance ---- */
 
 typedef struct {
     int di, dj;
-    double d2;
+    long d2; /* in units squared: exact, so ties are ties */
 } offset;
+
+struct sm_sgs_offsets {
+    offset *o;
+    long n;
+    double unit; /* metres between nodes */
+};
 
 static int by_distance(const void *a, const void *b)
 {
@@ -58,23 +69,34 @@ static int by_distance(const void *a, const void *b)
     return p->dj != q->dj ? p->dj - q->dj : p->di - q->di;
 }
 
-/* Every offset within the radius (but the node itself), nearest first, ties
- * in a fixed order; *n their count. */
-static offset *make_offsets(const sm_sgs *s, long *n)
+/* Every offset within reach units and the radius (but the node itself),
+ * nearest first, ties in a fixed order. */
+static sm_sgs_offsets *make_offsets(long reach, double unit, double radius)
 {
-    long reach =
-        (long)fmin(ceil(s->radius / s->res), (double)(s->ncols > s->nrows ? s->ncols : s->nrows));
+    sm_sgs_offsets *s = calloc(1, sizeof *s);
     long side = 2 * reach + 1;
-    offset *o = malloc((size_t)(side * side) * sizeof *o);
-    *n = 0;
+    if (s)
+        s->o = malloc((size_t)(side * side) * sizeof *s->o);
+    if (!s || !s->o) {
+        free(s);
+        return NULL;
+    }
+    s->unit = unit;
     for (long dj = -reach; dj <= reach; dj++)
         for (long di = -reach; di <= reach; di++) {
-            double d2 = (double)(di * di + dj * dj) * s->res * s->res;
-            if ((di || dj) && d2 <= s->radius * s->radius)
-                o[(*n)++] = (offset){(int)di, (int)dj, d2};
+            long d2 = di * di + dj * dj;
+            if (d2 && d2 <= reach * reach && (double)d2 * unit * unit <= radius * radius)
+                s->o[s->n++] = (offset){(int)di, (int)dj, d2};
         }
-    qsort(o, (size_t)*n, sizeof *o, by_distance);
-    return o;
+    qsort(s->o, (size_t)s->n, sizeof *s->o, by_distance);
+    return s;
+}
+
+static void free_offsets(sm_sgs_offsets *s)
+{
+    if (s)
+        free(s->o);
+    free(s);
 }
 
 /* ---- one node ---- */
@@ -83,14 +105,9 @@ typedef struct {
     double x[SM_SGS_MAXNB], y[SM_SGS_MAXNB], v[SM_SGS_MAXNB];
     double C[SM_SGS_MAXNB * SM_SGS_MAXNB], c0[SM_SGS_MAXNB];
     sm_neighbour nb[SM_SGS_MAXNB];
+    double sx[SM_SGS_MAXNB], sy[SM_SGS_MAXNB], sv[SM_SGS_MAXNB], sd[SM_SGS_MAXNB];
     int m;
 } system_t;
-
-static void add_point(system_t *k, double x, double y, double v)
-{
-    k->x[k->m] = x, k->y[k->m] = y, k->v[k->m] = v;
-    k->m++;
-}
 
 /* In-place Cholesky of the m x m matrix A (lower triangle); 0 on success. */
 static int cholesky(double *A, int m)
@@ -142,60 +159,235 @@ static void simple_kriging(const sm_vgm *model, system_t *k, double x0, double y
         *var = 0;
 }
 
+/* The nodes simulated so far, on a window of the grid or on the lattice:
+ * field node (i, j) is grid cell (col0 + i * step, row0 + j * step). */
 typedef struct {
-    const sm_sgs *s;
-    const offset *off;
-    long noff;
-    unsigned char *done; /* per node: simulated already */
-    double *out;
-    system_t k;
-} walk;
+    long ncols, nrows, col0, row0, step;
+    double *v; /* NAN: not simulated (yet, or ever) */
+    const sm_sgs_offsets *off;
+} field;
 
-static void gather(walk *w, long node, double x0, double y0)
+static double node_x(const sm_sgs *s, const field *f, long i)
 {
-    const sm_sgs *s = w->s;
-    w->k.m = 0;
-    int nd =
-        s->tree && s->ndata > 0 ? sm_kdtree_knn(s->tree, x0, y0, s->ndata, s->radius, w->k.nb) : 0;
-    for (int i = 0; i < nd; i++)
-        add_point(&w->k, s->x[w->k.nb[i].index], s->y[w->k.nb[i].index], s->z[w->k.nb[i].index]);
-    long col = node % s->ncols, row = node / s->ncols;
-    int found = 0;
-    for (long i = 0; i < w->noff && found < s->nsim; i++) {
-        long c = col + w->off[i].di, r = row + w->off[i].dj;
-        if (c < 0 || r < 0 || c >= s->ncols || r >= s->nrows || !w->done[r * s->ncols + c])
+    return s->xmin + ((double)(f->col0 + i * f->step) + 0.5) * s->res;
+}
+
+static double node_y(const sm_sgs *s, const field *f, long j)
+{
+    return s->ymax - ((double)(f->row0 + j * f->step) + 0.5) * s->res;
+}
+
+/* The nearest simulated nodes of field node (i, j), nearest first. */
+static int simulated_near(const sm_sgs *s, const field *f, system_t *k, long i, long j)
+{
+    int ns = 0;
+    for (long q = 0; q < f->off->n && ns < s->nmax; q++) {
+        long c = i + f->off->o[q].di, r = j + f->off->o[q].dj;
+        if (c < 0 || r < 0 || c >= f->ncols || r >= f->nrows || isnan(f->v[r * f->ncols + c]))
             continue;
-        add_point(&w->k, s->xmin + (c + 0.5) * s->res, s->ymax - (r + 0.5) * s->res,
-                  w->out[r * s->ncols + c]);
-        found++;
+        k->sx[ns] = node_x(s, f, c), k->sy[ns] = node_y(s, f, r);
+        k->sv[ns] = f->v[r * f->ncols + c];
+        k->sd[ns] = sqrt((double)f->off->o[q].d2) * f->off->unit;
+        ns++;
+    }
+    return ns;
+}
+
+/* The nmax nearest of the data and the simulated nodes (a datum first at
+ * equal distance) into k's points. */
+static void gather(const sm_sgs *s, const field *f, system_t *k, long i, long j)
+{
+    double x0 = node_x(s, f, i), y0 = node_y(s, f, j);
+    int nd = s->tree && s->n > 0 ? sm_kdtree_knn(s->tree, x0, y0, s->nmax, s->radius, k->nb) : 0;
+    int ns = simulated_near(s, f, k, i, j), a = 0, b = 0;
+    for (k->m = 0; k->m < s->nmax && (a < nd || b < ns); k->m++) {
+        if (a < nd && (b >= ns || k->nb[a].dist <= k->sd[b])) {
+            int d = k->nb[a++].index;
+            k->x[k->m] = s->x[d], k->y[k->m] = s->y[d], k->v[k->m] = s->z[d];
+        } else {
+            k->x[k->m] = k->sx[b], k->y[k->m] = k->sy[b], k->v[k->m] = k->sv[b];
+            b++;
+        }
     }
 }
 
-int sm_sgs_realization(const sm_sgs *s, long r, double *out)
+/* Field node (i, j) drawn from its conditional distribution, rounded to the
+ * float that is stored, so that later nodes condition on what is written. */
+static double draw(const sm_sgs *s, const field *f, system_t *k, long i, long j, long r,
+                   long key, uint64_t stream)
 {
-    if (s->ndata + s->nsim > SM_SGS_MAXNB || s->ndata < 0 || s->nsim < 0)
-        return sm_error_set(SM_EDATA,
-                            "simulation: %d data and %d simulated neighbours; at most "
-                            "%d in all",
-                            s->ndata, s->nsim, SM_SGS_MAXNB);
-    if (!(s->radius > 0) || !(s->res > 0) || s->ncols < 1 || s->nrows < 1)
+    double mean, var;
+    gather(s, f, k, i, j);
+    simple_kriging(&s->model, k, node_x(s, f, i), node_y(s, f, j), &mean, &var);
+    return (float)(mean + sqrt(var) * gaussian(s->seed, r, key, stream));
+}
+
+static int active(const sm_sgs *s, long col, long row)
+{
+    return !s->active || s->active(s->active_ctx, col, row);
+}
+
+/* ---- set-up ---- */
+
+int sm_sgs_init(sm_sgs *s)
+{
+    s->coarse_off = s->fine_off = NULL;
+    if (s->nmax < 1 || s->nmax > SM_SGS_MAXNB)
+        return sm_error_set(SM_EDATA, "simulation: %d neighbours; give 1 to %d", s->nmax,
+                            SM_SGS_MAXNB);
+    if (!(s->radius > 0) || !(s->res > 0) || s->ncols < 1 || s->nrows < 1 || s->spacing < 1)
         return sm_error_set(SM_EDATA, "simulation: no grid or no search radius");
-    long n = s->ncols * s->nrows;
-    long *path = malloc((size_t)n * sizeof *path);
-    walk *w = calloc(1, sizeof *w);
-    w->s = s, w->out = out;
-    w->done = calloc((size_t)n, 1);
-    w->off = make_offsets(s, &w->noff);
-    random_path(s->seed, r, n, path);
-    for (long i = 0; i < n; i++) {
-        long node = path[i];
-        double x0 = s->xmin + (node % s->ncols + 0.5) * s->res;
-        double y0 = s->ymax - (node / s->ncols + 0.5) * s->res, mean, var;
-        gather(w, node, x0, y0);
-        simple_kriging(&s->model, &w->k, x0, y0, &mean, &var);
-        out[node] = mean + sqrt(var) * gaussian(s->seed, r, node);
-        w->done[node] = 1;
+    long S = s->spacing, side = s->ncols > s->nrows ? s->ncols : s->nrows;
+    s->ccols = (s->ncols + S - 1) / S, s->crows = (s->nrows + S - 1) / S;
+    long cside = s->ccols > s->crows ? s->ccols : s->crows;
+    /* A disc of S (k + 1) cells holds at least k^2 >= nmax lattice nodes, so
+     * a fine node's nmax nearest simulated nodes are always within it. */
+    double k = ceil(sqrt((double)s->nmax));
+    s->reach = (long)fmin(fmin(ceil(s->radius / s->res), (double)(S * (k + 1))), (double)side);
+    /* The lattice's search is capped, to keep the offsets in memory. */
+    long creach = (long)fmin(fmin(ceil(s->radius / (s->res * S)), (double)cside), 512);
+    s->fine_off = make_offsets(s->reach, s->res, s->radius);
+    s->coarse_off = make_offsets(creach, s->res * S, s->radius);
+    if (!s->fine_off || !s->coarse_off) {
+        sm_sgs_free(s);
+        return sm_error_set(SM_EINTERNAL, "simulation: out of memory");
     }
-    free((void *)w->off), free(w->done), free(w), free(path);
     return SM_OK;
+}
+
+void sm_sgs_free(sm_sgs *s)
+{
+    free_offsets(s->coarse_off), free_offsets(s->fine_off);
+    s->coarse_off = s->fine_off = NULL;
+}
+
+/* ---- the lattice ---- */
+
+int sm_sgs_coarse(const sm_sgs *s, long r, float *out)
+{
+    long n = s->ccols * s->crows, S = s->spacing;
+    long *path = malloc((size_t)n * sizeof *path);
+    double *v = malloc((size_t)n * sizeof *v);
+    system_t *k = malloc(sizeof *k);
+    int rc = path && v && k ? SM_OK : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
+    if (rc == SM_OK) {
+        field f = {s->ccols, s->crows, 0, 0, S, v, s->coarse_off};
+        for (long i = 0; i < n; i++)
+            v[i] = NAN;
+        random_path(s->seed, r, n, path);
+        for (long i = 0; i < n; i++) {
+            long col = path[i] % s->ccols, row = path[i] / s->ccols;
+            if (active(s, col * S, row * S))
+                v[path[i]] = draw(s, &f, k, col, row, r, path[i], DRAW_COARSE);
+        }
+        for (long i = 0; i < n; i++)
+            out[i] = (float)v[i];
+    }
+    free(path), free(v), free(k);
+    return rc;
+}
+
+/* ---- the blocks ---- */
+
+typedef struct {
+    double key;
+    long cell;
+} step_t;
+
+struct sm_sgs_work {
+    int tile;
+    double *v;    /* the window: the block and reach cells around it */
+    step_t *path; /* the block's fine cells */
+    system_t k;
+};
+
+sm_sgs_work *sm_sgs_work_new(const sm_sgs *s, int tile)
+{
+    sm_sgs_work *w = malloc(sizeof *w);
+    if (!w)
+        return NULL;
+    long side = tile + 2 * s->reach;
+    w->tile = tile;
+    w->v = malloc((size_t)(side * side) * sizeof *w->v);
+    w->path = malloc((size_t)tile * (size_t)tile * sizeof *w->path);
+    if (!w->v || !w->path) {
+        sm_sgs_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void sm_sgs_work_free(sm_sgs_work *w)
+{
+    if (w)
+        free(w->v), free(w->path);
+    free(w);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const step_t *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return p->cell < q->cell ? -1 : p->cell > q->cell;
+}
+
+static int on_lattice(const sm_sgs *s, long col, long row)
+{
+    return col % s->spacing == 0 && row % s->spacing == 0;
+}
+
+/* The window around the block with the lattice nodes in it. */
+static field window(const sm_sgs *s, sm_sgs_work *w, const float *coarse, long x0, long y0,
+                    int bw, int bh)
+{
+    long c0 = x0 - s->reach > 0 ? x0 - s->reach : 0, r0 = y0 - s->reach > 0 ? y0 - s->reach : 0;
+    long c1 = x0 + bw + s->reach < s->ncols ? x0 + bw + s->reach : s->ncols;
+    long r1 = y0 + bh + s->reach < s->nrows ? y0 + bh + s->reach : s->nrows;
+    field f = {c1 - c0, r1 - r0, c0, r0, 1, w->v, s->fine_off};
+    for (long row = r0; row < r1; row++)
+        for (long col = c0; col < c1; col++)
+            f.v[(row - r0) * f.ncols + col - c0] =
+                on_lattice(s, col, row)
+                    ? coarse[row / s->spacing * s->ccols + col / s->spacing]
+                    : NAN;
+    return f;
+}
+
+int sm_sgs_block(const sm_sgs *s, sm_sgs_work *w, long r, const float *coarse, long x0, long y0,
+                 int bw, int bh, float *out)
+{
+    if (bw > w->tile || bh > w->tile)
+        return sm_error_set(SM_EINTERNAL, "simulation: a %dx%d block in %d-cell work space", bw,
+                            bh, w->tile);
+    field f = window(s, w, coarse, x0, y0, bw, bh);
+    long n = 0;
+    for (long row = y0; row < y0 + bh; row++)
+        for (long col = x0; col < x0 + bw; col++)
+            if (!on_lattice(s, col, row) && active(s, col, row)) {
+                long cell = row * s->ncols + col;
+                w->path[n++] =
+                    (step_t){sm_sgs_uniform(s->seed, (uint64_t)r, (uint64_t)cell, PATH_FINE), cell};
+            }
+    qsort(w->path, (size_t)n, sizeof *w->path, by_key);
+    for (long i = 0; i < n; i++) {
+        long col = w->path[i].cell % s->ncols - f.col0, row = w->path[i].cell / s->ncols - f.row0;
+        f.v[row * f.ncols + col] = draw(s, &f, &w->k, col, row, r, w->path[i].cell, DRAW_FINE);
+    }
+    for (long row = 0; row < bh; row++)
+        for (long col = 0; col < bw; col++)
+            out[row * bw + col] = (float)f.v[(row + y0 - f.row0) * f.ncols + col + x0 - f.col0];
+    return SM_OK;
+}
+
+int sm_sgs_realization(const sm_sgs *s, long r, float *out)
+{
+    long side = s->ncols > s->nrows ? s->ncols : s->nrows;
+    float *coarse = calloc((size_t)(s->ccols * s->crows), sizeof *coarse);
+    sm_sgs_work *w = coarse ? sm_sgs_work_new(s, (int)side) : NULL;
+    int rc = w ? sm_sgs_coarse(s, r, coarse) : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
+    if (rc == SM_OK)
+        rc = sm_sgs_block(s, w, r, coarse, 0, 0, (int)s->ncols, (int)s->nrows, out);
+    sm_sgs_work_free(w), free(coarse);
+    return rc;
 }

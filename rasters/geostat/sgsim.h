@@ -1,13 +1,21 @@
-/* Sequential Gaussian simulation of one realization on a grid (the core of
- * GSLIB's sgsim and gstat's krige(nsim =)): nodes visited along a random
- * path, each drawn from its simple-kriging distribution given the nearest
- * data and the nearest nodes simulated before it, all in normal scores
- * (nscore.h) with mean 0.
+/* Sequential Gaussian simulation on a grid (the core of GSLIB's sgsim and
+ * gstat's krige(nsim =)): nodes visited along a random path, each drawn from
+ * its simple-kriging distribution given the nearest data and the nearest
+ * nodes simulated before it, all in normal scores (nscore.h) with mean 0.
  *
- * Realization r of seed s is a pure function of (s, r): the path and every
- * Gaussian draw come from a counter-based generator keyed by seed,
- * realization and node, never from a shared stream, so realizations can be
- * computed on any thread or process in any order and come out the same. */
+ * Two levels, so that a national grid is simulated in parallel tiles and
+ * the result does not depend on who computes what:
+ *   1. the coarse lattice (every `spacing`-th column and row) is simulated
+ *      first, over the whole grid, one realization at a time;
+ *   2. each tile (block) of the grid then fills its other cells, conditioned
+ *      on the data, on the lattice nodes (its own and its neighbours') and on
+ *      its own cells simulated before; never on another block's fine cells,
+ *      so blocks are independent given the lattice.
+ * A block's cells are a pure function of (seed, realization, lattice values,
+ * block placement): the path and every Gaussian draw come from a
+ * counter-based generator keyed by seed, realization and cell, never from a
+ * shared stream. With one block covering the grid this is plain SGS along a
+ * lattice-first path, as GSLIB's multiple-grid option does. */
 #ifndef SM_SGSIM_H
 #define SM_SGSIM_H
 
@@ -16,26 +24,53 @@
 
 #include <stdint.h>
 
+enum { SM_SGS_MAXNB = 256 };
+
+typedef struct sm_sgs_offsets sm_sgs_offsets;
+
 typedef struct {
     /* conditioning data, in normal scores, and their index */
     int n;
     const double *x, *y, *z;
     const sm_kdtree *tree;
-    sm_vgm model; /* of the normal scores (sill about 1) */
-    int ndata;    /* nearest data used at a node */
-    int nsim;     /* nearest previously simulated nodes used at a node */
-    double radius;
+    sm_vgm model;  /* of the normal scores (sill about 1) */
+    int nmax;      /* nearest conditioning values, data and simulated nodes together */
+    double radius; /* HUGE_VAL: no limit */
     /* the grid: nodes at cell centres, row 0 at the top */
     long ncols, nrows;
     double xmin, ymax, res;
+    int spacing; /* of the coarse lattice, in cells (>= 1) */
+    /* cells to simulate (NULL: all); the others are NAN and condition nothing */
+    int (*active)(const void *ctx, long col, long row);
+    const void *active_ctx;
     uint64_t seed;
+    /* set by sm_sgs_init */
+    long ccols, crows; /* the lattice */
+    long reach;        /* cells a fine node's search for simulated nodes looks */
+    sm_sgs_offsets *coarse_off, *fine_off;
 } sm_sgs;
 
-/* Realization r into out[row * ncols + col] (normal scores). SM_EDATA with
- * a message for a grid or neighbourhood it cannot do (nsim + ndata above
- * SM_SGS_MAXNB, a radius that leaves no search window). */
-enum { SM_SGS_MAXNB = 256 };
-int sm_sgs_realization(const sm_sgs *s, long r, double *out);
+/* Checks the settings and prepares the searches: SM_EDATA with a message
+ * for nmax out of 1..SM_SGS_MAXNB, no grid or no radius; SM_EINTERNAL. */
+int sm_sgs_init(sm_sgs *s);
+void sm_sgs_free(sm_sgs *s);
+
+/* Realization r's lattice nodes into out[crow * ccols + ccol] (lattice node
+ * (ccol, crow) is grid cell (ccol * spacing, crow * spacing)). */
+int sm_sgs_coarse(const sm_sgs *s, long r, float *out);
+
+/* Per-thread work space for blocks of up to tile x tile cells. */
+typedef struct sm_sgs_work sm_sgs_work;
+sm_sgs_work *sm_sgs_work_new(const sm_sgs *s, int tile);
+void sm_sgs_work_free(sm_sgs_work *w);
+
+/* Realization r's cells of the block of w x h cells from column x0, row y0,
+ * into out[j * w + i], given that realization's lattice (sm_sgs_coarse). */
+int sm_sgs_block(const sm_sgs *s, sm_sgs_work *work, long r, const float *coarse, long x0,
+                 long y0, int w, int h, float *out);
+
+/* The whole grid as one block, into out[row * ncols + col] (tests). */
+int sm_sgs_realization(const sm_sgs *s, long r, float *out);
 
 /* The generator: a uniform number in (0, 1) from (seed, a, b, c); exposed
  * for tests. */

@@ -59,77 +59,152 @@ static void sk(const sm_vgm *m, double xa, double ya, double xb, double yb, doub
 }
 
 /* The 6 x 6 grid of 10 m cells over the three data. */
-static sm_sgs on_grid(const sm_kdtree *tree, int ndata, int nsim, double radius, uint64_t seed)
+static sm_sgs on_grid(const sm_kdtree *tree, int nmax, double radius, int spacing, uint64_t seed)
 {
-    return (sm_sgs){.n = 3,
-                    .x = dx,
-                    .y = dy,
-                    .z = dz,
-                    .tree = tree,
-                    .model = exp_model(),
-                    .ndata = ndata,
-                    .nsim = nsim,
-                    .radius = radius,
-                    .ncols = NC,
-                    .nrows = NR,
-                    .xmin = 0,
-                    .ymax = 60,
-                    .res = 10,
-                    .seed = seed};
+    sm_sgs s = {.n = 3,
+                .x = dx,
+                .y = dy,
+                .z = dz,
+                .tree = tree,
+                .model = exp_model(),
+                .nmax = nmax,
+                .radius = radius,
+                .ncols = NC,
+                .nrows = NR,
+                .xmin = 0,
+                .ymax = 60,
+                .res = 10,
+                .spacing = spacing,
+                .seed = seed};
+    assert_int_equal(sm_sgs_init(&s), SM_OK);
+    return s;
 }
 
-static void test_matches_simple_kriging(void **state)
+/* Realization r: the lattice, then the grid in blocks of bw x bh cells. */
+static void blocked(const sm_sgs *s, long r, int bw, int bh, float *out)
 {
-    (void)state;
-    sm_kdtree tree;
-    assert_int_equal(sm_kdtree_build(&tree, 3, dx, dy), 0);
-    sm_sgs s = on_grid(&tree, 3, NC * NR, 1e9, 20261206);
-    double sum[NC * NR] = {0}, sq[NC * NR] = {0}, cross = 0, out[NC * NR];
-    const int a = 14, b = 15; /* neighbours in a row, near the first datum */
-    for (int r = 0; r < NREAL; r++) {
-        assert_int_equal(sm_sgs_realization(&s, r, out), SM_OK);
-        for (int k = 0; k < NC * NR; k++)
-            sum[k] += out[k], sq[k] += out[k] * out[k];
-        cross += out[a] * out[b];
-    }
-    const int nodes[] = {0, a, b, 21, 35};
-    for (int i = 0; i < 5; i++) {
+    float coarse[NC * NR], block[NC * NR];
+    sm_sgs_work *w = sm_sgs_work_new(s, bw > bh ? bw : bh);
+    assert_non_null(w);
+    assert_int_equal(sm_sgs_coarse(s, r, coarse), SM_OK);
+    for (int y0 = 0; y0 < NR; y0 += bh)
+        for (int x0 = 0; x0 < NC; x0 += bw) {
+            assert_int_equal(sm_sgs_block(s, w, r, coarse, x0, y0, bw, bh, block), SM_OK);
+            for (int j = 0; j < bh; j++)
+                for (int i = 0; i < bw; i++)
+                    out[(y0 + j) * NC + x0 + i] = block[j * bw + i];
+        }
+    sm_sgs_work_free(w);
+}
+
+typedef struct {
+    double sum[NC * NR], sq[NC * NR], cross;
+} moments;
+
+/* Each node's mean and variance against simple kriging's, within 4
+ * Monte-Carlo standard errors. */
+static void check_nodes(const sm_sgs *s, const moments *mo, const int *nodes, int n)
+{
+    for (int i = 0; i < n; i++) {
         int k = nodes[i];
         double x, y, mean, var;
         node_xy(k, &x, &y);
-        sk(&s.model, x, y, x, y, &mean, &var);
-        double m = sum[k] / NREAL, v = (sq[k] - NREAL * m * m) / (NREAL - 1);
+        sk(&s->model, x, y, x, y, &mean, &var);
+        double m = mo->sum[k] / NREAL, v = (mo->sq[k] - NREAL * m * m) / (NREAL - 1);
         print_message("node %2d: mean %.4f (SK %.4f), variance %.4f (SK %.4f)\n", k, m, mean, v,
                       var);
         assert_true(fabs(m - mean) <= 4 * sqrt(var / NREAL));
         assert_true(fabs(v - var) <= 4 * var * sqrt(2.0 / (NREAL - 1)));
     }
+}
+
+/* Nodes a and b's covariance against simple kriging's. */
+static void check_covariance(const sm_sgs *s, const moments *mo, int a, int b)
+{
     double xa, ya, xb, yb, ma, mb, va, vb, cab, unused;
     node_xy(a, &xa, &ya), node_xy(b, &xb, &yb);
-    sk(&s.model, xa, ya, xa, ya, &ma, &va), sk(&s.model, xb, yb, xb, yb, &mb, &vb);
-    sk(&s.model, xa, ya, xb, yb, &unused, &cab);
-    double c = (cross - NREAL * (sum[a] / NREAL) * (sum[b] / NREAL)) / (NREAL - 1);
+    sk(&s->model, xa, ya, xa, ya, &ma, &va), sk(&s->model, xb, yb, xb, yb, &mb, &vb);
+    sk(&s->model, xa, ya, xb, yb, &unused, &cab);
+    double c = (mo->cross - NREAL * (mo->sum[a] / NREAL) * (mo->sum[b] / NREAL)) / (NREAL - 1);
     print_message("nodes %d, %d: covariance %.4f (SK %.4f)\n", a, b, c, cab);
     assert_true(fabs(c - cab) <= 4 * sqrt((va * vb + cab * cab) / NREAL));
+}
+
+static void run(const sm_sgs *s, int bw, int bh, int a, int b, moments *mo)
+{
+    memset(mo, 0, sizeof *mo);
+    float out[NC * NR];
+    for (int r = 0; r < NREAL; r++) {
+        if (bw == NC && bh == NR)
+            assert_int_equal(sm_sgs_realization(s, r, out), SM_OK);
+        else
+            blocked(s, r, bw, bh, out);
+        for (int k = 0; k < NC * NR; k++)
+            mo->sum[k] += out[k], mo->sq[k] += (double)out[k] * out[k];
+        mo->cross += (double)out[a] * out[b];
+    }
+}
+
+/* One block over the grid: plain SGS. */
+static void test_matches_simple_kriging(void **state)
+{
+    (void)state;
+    sm_kdtree tree;
+    assert_int_equal(sm_kdtree_build(&tree, 3, dx, dy), 0);
+    sm_sgs s = on_grid(&tree, NC * NR + 3, HUGE_VAL, 1, 20261206);
+    moments mo;
+    const int a = 14, b = 15; /* neighbours in a row, near the first datum */
+    run(&s, NC, NR, a, b, &mo);
+    const int nodes[] = {0, a, b, 21, 35};
+    check_nodes(&s, &mo, nodes, 5);
+    check_covariance(&s, &mo, a, b);
+    sm_sgs_free(&s);
     sm_kdtree_free(&tree);
 }
 
-/* A realization is a function of (seed, r) alone; others differ. */
+/* The two-level scheme: a lattice every 2 cells, then 3 x 3 blocks. Each
+ * node's distribution stays exact (it conditions on a subset of the
+ * field), and so does the covariance of two nodes of one block; two nodes
+ * of different blocks meet only through the lattice, and are not checked. */
+static void test_blocks_match_simple_kriging(void **state)
+{
+    (void)state;
+    sm_kdtree tree;
+    assert_int_equal(sm_kdtree_build(&tree, 3, dx, dy), 0);
+    sm_sgs s = on_grid(&tree, NC * NR + 3, HUGE_VAL, 2, 99);
+    moments mo;
+    const int a = 19, b = 20; /* cells (1, 3) and (2, 3): one block, off the lattice */
+    run(&s, 3, 3, a, b, &mo);
+    const int nodes[] = {0, 7, a, b, 27, 35};
+    check_nodes(&s, &mo, nodes, 6);
+    check_covariance(&s, &mo, a, b);
+    sm_sgs_free(&s);
+    sm_kdtree_free(&tree);
+}
+
+/* A realization is a function of (seed, r) alone, whichever blocks it is
+ * computed in when the lattice is the whole grid; others differ. */
 static void test_reproducible(void **state)
 {
     (void)state;
     sm_kdtree tree;
     assert_int_equal(sm_kdtree_build(&tree, 3, dx, dy), 0);
-    sm_sgs s = on_grid(&tree, 2, 8, 40, 7);
-    double one[NC * NR], two[NC * NR], other[NC * NR];
+    sm_sgs s = on_grid(&tree, 8, 40, 2, 7);
+    float one[NC * NR], two[NC * NR], other[NC * NR];
     assert_int_equal(sm_sgs_realization(&s, 5, one), SM_OK);
     assert_int_equal(sm_sgs_realization(&s, 6, other), SM_OK);
     assert_int_equal(sm_sgs_realization(&s, 5, two), SM_OK);
     assert_memory_equal(one, two, sizeof one);
     assert_memory_not_equal(one, other, sizeof one);
-    s.ndata = 200, s.nsim = 100;
-    assert_int_equal(sm_sgs_realization(&s, 5, two), SM_EDATA);
-    assert_non_null(strstr(sm_error_message(), "200 data and 100 simulated neighbours"));
+    float b[NC * NR];
+    blocked(&s, 5, 3, 2, b);
+    for (int k = 0; k < NC * NR; k++) /* the lattice is common to any blocking */
+        if ((k % NC) % 2 == 0 && (k / NC) % 2 == 0)
+            assert_memory_equal(&b[k], &one[k], sizeof b[k]);
+    sm_sgs_free(&s);
+    s.nmax = 300;
+    assert_int_equal(sm_sgs_init(&s), SM_EDATA);
+    assert_non_null(strstr(sm_error_message(), "300 neighbours; give 1 to 256"));
     sm_kdtree_free(&tree);
 }
 
@@ -153,6 +228,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_simple_kriging),
+        cmocka_unit_test(test_blocks_match_simple_kriging),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_uniform),
     };
