@@ -259,7 +259,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
 {
     static const char *const keys[] = {
         "project", "output",     "crs",      "grid",        "samples",   "sources", "interpolation",
-        "landuse", "thresholds", "hotspots", "remediation", "screening", "publish", NULL};
+        "landuse", "thresholds", "hotspots", "simulation", "remediation", "screening", "publish", NULL};
     sm_ynode root = sm_yaml_root(doc);
     SM_TRY(sm_y_check_map(&root, keys));
     SM_TRY(sm_y_key_string(&root, "project", 1, &cfg->project));
@@ -269,6 +269,7 @@ static int load_root(const sm_yaml_doc *doc, sm_config *cfg)
     SM_TRY(load_sources(&root, cfg));
     SM_TRY(sm_config_load_interpolation(&root, cfg, &cfg->interpolation));
     SM_TRY(sm_config_load_classify(&root, cfg));
+    SM_TRY(sm_config_load_simulation(&root, cfg));
     SM_TRY(sm_config_load_remediation(&root, cfg));
     SM_TRY(sm_config_load_screening(&root, cfg));
     return sm_config_load_publish(&root, cfg);
@@ -321,6 +322,7 @@ void sm_config_free(sm_config *cfg)
     free(cfg->sources);
     sm_config_free_interpolation(&cfg->interpolation);
     sm_config_free_classify(cfg);
+    sm_config_free_simulation(cfg);
     sm_config_free_remediation(cfg);
     sm_config_free_screening(cfg);
     free(cfg->file), free(cfg->json), free(cfg->project), free(cfg->output);

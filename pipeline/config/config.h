@@ -183,6 +183,28 @@ typedef struct {
     double sample_distance;    /* metres: samples counted around a site */
 } sm_screening_config;
 
+/* A tail of the normal-score back-transform beyond the data (nscore.h):
+ * model SM_TAIL_*, its parameter (power, omega) and its bound (NAN: the
+ * default). */
+typedef struct {
+    int model;
+    double par, bound;
+} sm_tail_config;
+
+/* The `simulation` section: sequential Gaussian simulation. */
+typedef struct {
+    int present;
+    int realizations;
+    unsigned long seed;
+    char **contaminants; /* NULL: every kriged contaminant */
+    int n_contaminants;
+    int nmax;            /* 0: the interpolation's neighbours.max (32 if global) */
+    double maxdist;      /* NAN: the interpolation's neighbours.radius */
+    int lattice;         /* the coarse lattice's spacing in cells; 0: automatic */
+    double declustering; /* cell size in metres for declustering weights; 0: none */
+    sm_tail_config lower, upper;
+} sm_simulation_config;
+
 /* The `publish` section: web products. */
 typedef struct {
     int present;
@@ -210,6 +232,7 @@ typedef struct {
     sm_landuse_config landuse;
     sm_thresholds_config thresholds;
     sm_hotspots_config hotspots;
+    sm_simulation_config simulation;
     sm_remediation_config remediation;
     sm_screening_config screening;
     sm_publish_config publish;
@@ -241,6 +264,10 @@ void sm_config_free_interpolation(sm_interp_config *ic);
 /* The landuse, thresholds and hotspots sections (config_classify.c). */
 int sm_config_load_classify(const void *root, sm_config *cfg);
 void sm_config_free_classify(sm_config *cfg);
+
+/* The simulation section (config_simulation.c). */
+int sm_config_load_simulation(const void *root, sm_config *cfg);
+void sm_config_free_simulation(sm_config *cfg);
 
 /* The remediation section (config_remediation.c). */
 int sm_config_load_remediation(const void *root, sm_config *cfg);

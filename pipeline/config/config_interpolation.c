@@ -10,21 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int load_int(const sm_ynode *map, const char *key, int lo, int hi, int *out)
-{
-    double v = *out;
-    int rc = sm_y_key_number(map, key, 0, lo, hi, &v);
-    if (rc <= 0)
-        return rc;
-    if (v != floor(v)) {
-        sm_ynode n;
-        sm_y_get(map, key, &n);
-        return sm_y_error(&n, "expected a whole number, got %g", v);
-    }
-    *out = (int)v;
-    return 1;
-}
-
 static int load_neighbours(const sm_ynode *sec, sm_interp_config *ic)
 {
     static const char *const keys[] = {"max", "min", "radius", NULL};
@@ -33,8 +18,8 @@ static int load_neighbours(const sm_ynode *sec, sm_interp_config *ic)
     if (!sm_y_get(sec, "neighbours", &n))
         return SM_OK;
     SM_TRY(sm_y_check_map(&n, keys));
-    SM_TRY(load_int(&n, "max", 1, 100000, &ic->nmax));
-    SM_TRY(load_int(&n, "min", 1, 100000, &ic->nmin));
+    SM_TRY(sm_y_key_int(&n, "max", 1, 100000, &ic->nmax));
+    SM_TRY(sm_y_key_int(&n, "min", 1, 100000, &ic->nmin));
     SM_TRY(sm_y_key_number(&n, "radius", 0, 1e-9, HUGE_VAL, &ic->maxdist));
     if (ic->nmax > 0 && ic->nmin > ic->nmax)
         return sm_y_error(&n, "min (%d) exceeds max (%d)", ic->nmin, ic->nmax);
@@ -216,8 +201,8 @@ static int load_cross_validation(const sm_ynode *sec, sm_interp_config *ic)
     }
     SM_TRY(sm_y_check_map(&n, keys));
     int folds = 10, seed = 1;
-    SM_TRY(load_int(&n, "folds", 2, 1000000, &folds));
-    SM_TRY(load_int(&n, "seed", 0, 2147483647, &seed));
+    SM_TRY(sm_y_key_int(&n, "folds", 2, 1000000, &folds));
+    SM_TRY(sm_y_key_int(&n, "seed", 0, 2147483647, &seed));
     ic->cv_folds = folds, ic->cv_seed = (unsigned)seed;
     return SM_OK;
 }
@@ -246,7 +231,7 @@ static int load_output_options(const sm_ynode *sec, sm_interp_config *ic)
 {
     static const char *const types[] = {"Float32", "Float64", NULL};
     ic->tile = 0; /* automatic: sm_grid_tile */
-    SM_TRY(load_int(sec, "tile_size", 16, 4096, &ic->tile));
+    SM_TRY(sm_y_key_int(sec, "tile_size", 16, 4096, &ic->tile));
     SM_TRY(sm_y_key_choice(sec, "data_type", types, &ic->float64));
     SM_TRY(
         sm_y_key_strings(sec, "creation_options", &ic->creation_options, &ic->n_creation_options));

@@ -27,19 +27,6 @@ static int load_weights(const sm_ynode *sec, sm_remediation_config *rc)
     return SM_OK;
 }
 
-static int load_whole(const sm_ynode *sec, const char *key, int lo, int hi, int *out)
-{
-    double v = *out;
-    int rc = sm_y_key_number(sec, key, 0, lo, hi, &v);
-    if (rc > 0 && v != floor(v)) {
-        sm_ynode n;
-        sm_y_get(sec, key, &n);
-        return sm_y_error(&n, "expected a whole number, got %g", v);
-    }
-    *out = (int)v;
-    return rc < 0 ? rc : SM_OK;
-}
-
 int sm_config_load_remediation(const void *rootp, sm_config *cfg)
 {
     static const char *const keys[] = {
@@ -60,8 +47,8 @@ int sm_config_load_remediation(const void *rootp, sm_config *cfg)
         rc->catalogue = strdup(SM_DATA_DIR "/remediation");
     SM_TRY(load_weights(&sec, rc));
     SM_TRY(sm_y_key_number(&sec, "nature_based_bonus", 0, 0, 1, &rc->nature_bonus));
-    SM_TRY(load_whole(&sec, "cases", 0, 100, &rc->cases));
-    SM_TRY(load_whole(&sec, "top", 1, 100, &rc->top));
+    SM_TRY(sm_y_key_int(&sec, "cases", 0, 100, &rc->cases));
+    SM_TRY(sm_y_key_int(&sec, "top", 1, 100, &rc->top));
     SM_TRY(sm_y_key_strings(&sec, "urgent_land_uses", &rc->urgent, &rc->n_urgent));
     if (!rc->urgent) {
         rc->urgent = calloc(3, sizeof *rc->urgent);

@@ -690,6 +690,21 @@ int sm_y_key_number(const sm_ynode *map, const char *key, int required, double m
     KEY_GETTER(required, sm_y_number(&v, min, max, out))
 }
 
+int sm_y_key_int(const sm_ynode *map, const char *key, int min, int max, int *out)
+{
+    double v = *out;
+    int rc = sm_y_key_number(map, key, 0, min, max, &v);
+    if (rc <= 0)
+        return rc;
+    if (v != floor(v)) {
+        sm_ynode n;
+        sm_y_get(map, key, &n);
+        return sm_y_error(&n, "expected a whole number, got %g", v);
+    }
+    *out = (int)v;
+    return 1;
+}
+
 int sm_y_key_choice(const sm_ynode *map, const char *key, const char *const choices[], int *out)
 {
     KEY_GETTER(0, sm_y_choice(&v, choices, out))

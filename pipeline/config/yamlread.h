@@ -92,6 +92,8 @@ int sm_y_key_string(const sm_ynode *map, const char *key, int required, char **o
 int sm_y_key_path(const sm_ynode *map, const char *key, int required, char **out);
 int sm_y_key_number(const sm_ynode *map, const char *key, int required, double min, double max,
                     double *out);
+/* A whole number in [min, max]: 1 when present, 0 when absent (out kept). */
+int sm_y_key_int(const sm_ynode *map, const char *key, int min, int max, int *out);
 int sm_y_key_choice(const sm_ynode *map, const char *key, const char *const choices[], int *out);
 int sm_y_key_bool(const sm_ynode *map, const char *key, int *out);
 /* A list of strings; a single scalar counts as a list of one. The list is

@@ -6,12 +6,14 @@
 #include "publish/stage_publish.h"
 #include "remediate/stage_remediate.h"
 #include "screen/stage_screen.h"
+#include "simulate/stage_simulate.h"
 
 #include <string.h>
 
 static const sm_stage *const stages[] = {
-    &sm_stage_ingest,    &sm_stage_interpolate, &sm_stage_classify, &sm_stage_hotspots,
-    &sm_stage_remediate, &sm_stage_screen,      &sm_stage_publish,  NULL,
+    &sm_stage_ingest,    &sm_stage_interpolate, &sm_stage_classify, &sm_stage_simulate,
+    &sm_stage_hotspots,  &sm_stage_remediate,   &sm_stage_screen,   &sm_stage_publish,
+    NULL,
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] - 1 };
 

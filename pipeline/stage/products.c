@@ -14,6 +14,7 @@ static const struct {
     [SM_PRODUCT_SURFACE] = {"surfaces", ".tif"},
     [SM_PRODUCT_VARIOGRAM] = {"variogram", ".json"},
     [SM_PRODUCT_CLASS] = {"classes", ".tif"},
+    [SM_PRODUCT_SIMULATION] = {"simulation", ""},
     [SM_PRODUCT_HOTSPOTS] = {"hotspots.gpkg", NULL},
     [SM_PRODUCT_HOTSPOT_IDS] = {"hotspot-ids.tif", NULL},
     [SM_PRODUCT_RECOMMENDATIONS] = {"recommendations.csv", NULL},

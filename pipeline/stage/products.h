@@ -16,6 +16,7 @@ typedef enum {
     SM_PRODUCT_SURFACE,         /* surfaces/<c>.tif, <c>_var.tif, <c>_log.tif, <c>_logvar.tif */
     SM_PRODUCT_VARIOGRAM,       /* variogram/<c>.json */
     SM_PRODUCT_CLASS,           /* classes/<c>_{ratio,class,prob}.tif, landuse.tif, ... */
+    SM_PRODUCT_SIMULATION,      /* simulation/<c>_{etype,q05,q95,p<k>}.tif, <c>.json */
     SM_PRODUCT_HOTSPOTS,        /* hotspots.gpkg: hotspots, sample_statistics, tables */
     SM_PRODUCT_HOTSPOT_IDS,     /* hotspot-ids.tif: each cell's hotspot */
     SM_PRODUCT_RECOMMENDATIONS, /* recommendations.csv */

@@ -7,6 +7,7 @@
 #include "grid/surface.h"
 #include "grid/window.h"
 #include "guideline/exceedance.h"
+#include "guideline/project.h"
 #include "render/colormap.h"
 #include "stage/products.h"
 
@@ -341,81 +342,6 @@ static int render_summary(const sm_stage_ctx *ctx, const char **names, int n)
 
 /* ---- the stage ---- */
 
-static int apply_overrides(const sm_config *cfg, sm_threshold_table *t)
-{
-    for (int i = 0; i < cfg->thresholds.n_overrides; i++) {
-        const sm_threshold_override *o = &cfg->thresholds.overrides[i];
-        double old = NAN;
-        if (!sm_thresholds_override(t, cfg->thresholds.regime, o->contaminant, o->land_use, o->tier,
-                                    o->value, &old))
-            return sm_error_set(SM_ECONFIG,
-                                "thresholds.overrides[%d]: %s has no tier %d value "
-                                "for %s on %s to override",
-                                i, t->path, o->tier, o->contaminant, o->land_use);
-        if (sm_thresholds_check_order(t) != SM_OK) {
-            char why[1024];
-            snprintf(why, sizeof why, "%s", sm_error_message());
-            return sm_error_set(SM_ECONFIG, "thresholds.overrides[%d]: %s", i, why);
-        }
-        sm_log(SM_LOG_RESULT, "classify: %s on %s tier %d: %g %s instead of the table's %g",
-               o->contaminant, o->land_use, o->tier, o->value, sm_config_unit(cfg, o->contaminant),
-               old);
-    }
-    return SM_OK;
-}
-
-/* Every category the config maps to must exist in the table. */
-static int check_categories(const sm_config *cfg, const sm_threshold_table *t)
-{
-    const sm_thresholds_config *tc = &cfg->thresholds;
-    for (int c = 0; c < tc->n_classes; c++)
-        for (char **cat = tc->categories[c]; *cat; cat++) {
-            int found = 0;
-            for (int i = 0; i < t->n && !found; i++)
-                found = !strcasecmp(t->rows[i].land_use, *cat) &&
-                        (!tc->regime || !strcmp(t->rows[i].regime, tc->regime));
-            if (!found)
-                return sm_error_set(SM_ECONFIG,
-                                    "thresholds.classes: class '%s' maps to '%s', "
-                                    "a land use %s does not have",
-                                    tc->classes[c], *cat, t->path);
-        }
-    return SM_OK;
-}
-
-static int load_table(const sm_config *cfg, sm_threshold_table *t)
-{
-    int rc = sm_thresholds_load(cfg->thresholds.table, t);
-    if (rc == SM_OK)
-        rc = check_categories(cfg, t);
-    return rc == SM_OK ? apply_overrides(cfg, t) : rc;
-}
-
-/* The table's rows for a contaminant, in the unit of its values, as the
- * product of classification needs them; the pH check below runs after. */
-static int resolve(const sm_config *cfg, const sm_threshold_table *t, const char *name,
-                   sm_guideline *g)
-{
-    const sm_thresholds_config *tc = &cfg->thresholds;
-    memset(g, 0, sizeof *g);
-    int rc = sm_thresholds_check_unit(t, tc->regime, name, sm_config_unit(cfg, name));
-    if (rc == SM_OK)
-        rc = sm_guideline_resolve(t, tc->regime, name, tc->categories, tc->n_classes, g);
-    return rc;
-}
-
-/* Values that depend on soil pH need a pH from the config. */
-static int check_ph_given(const sm_config *cfg, const sm_threshold_table *t, const sm_guideline *g,
-                          const char *name)
-{
-    if (!g->needs_ph || cfg->thresholds.ph_source != SM_PH_NONE)
-        return SM_OK;
-    return sm_error_set(SM_ECONFIG,
-                        "thresholds.ph: %s values for %s depend on soil pH; give a "
-                        "value, a raster or a samples column",
-                        t->path, name);
-}
-
 static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, const char *ph,
                         sm_classify_result *res)
 {
@@ -424,9 +350,7 @@ static int classify_one(const sm_stage_ctx *ctx, const sm_threshold_table *t, co
     const sm_thresholds_config *tc = &cfg->thresholds;
     const sm_interp_config *ic = sm_config_interp(cfg, res->name);
     sm_guideline gl;
-    int rc = resolve(cfg, t, res->name, &gl);
-    if (rc == SM_OK)
-        rc = check_ph_given(cfg, t, &gl, res->name);
+    int rc = sm_guideline_for(cfg, t, res->name, &gl);
     for (int c = 0; rc == SM_OK && c < gl.n_classes; c++)
         if (!gl.classes[c].category)
             sm_log(SM_LOG_INFO,
@@ -471,7 +395,7 @@ static int prepare_inputs(const sm_stage_ctx *ctx, sm_classify_summary *out, cha
     int rc = sm_make_dirs(dir);
     class_path(cfg, "landuse", lu);
     if (rc == SM_OK)
-        rc = load_table(cfg, &out->table);
+        rc = sm_guideline_load_table(cfg, "classify", &out->table);
     if (rc == SM_OK)
         rc = sm_landuse_make(ctx, lu, &out->landuse);
     sm_ph_source src = cfg->thresholds.ph_source;
@@ -540,14 +464,12 @@ int sm_classify_check(const sm_config *cfg)
     if (!cfg->thresholds.present)
         return SM_OK;
     sm_threshold_table t;
-    int rc = load_table(cfg, &t);
+    int rc = sm_guideline_load_table(cfg, "classify", &t);
     const char *names[SM_MAX_CONTAMINANTS];
     int n = sm_products_classified(cfg, names);
     for (int i = 0; i < n && rc == SM_OK; i++) {
         sm_guideline g;
-        rc = resolve(cfg, &t, names[i], &g);
-        if (rc == SM_OK)
-            rc = check_ph_given(cfg, &t, &g, names[i]);
+        rc = sm_guideline_for(cfg, &t, names[i], &g);
         sm_guideline_free(&g);
     }
     sm_thresholds_free(&t);

@@ -10,6 +10,7 @@
 #include "grid/points.h"
 #include "grid/share.h"
 #include "grid/surface.h"
+#include "modelfit/modelfit.h"
 #include "stage/products.h"
 
 #include <json-c/json.h>
@@ -38,83 +39,6 @@ typedef struct {
 } job;
 
 enum { NODATA_CELLS, SINGULAR_CELLS };
-
-/* ---- the variogram model ---- */
-
-static sm_vgm config_model(const sm_interp_config *ic, const sm_vgm *fallback)
-{
-    sm_vgm m = {.n = 0};
-    double nugget = !isnan(ic->nugget) ? ic->nugget : fallback ? fallback->part[0].psill : 0.0;
-    m.part[m.n++] = (sm_vgm_part){SM_VGM_NUG, nugget, 0, 0, 0, 1};
-    int ns = ic->n_structures;
-    for (int i = 0; i < ns; i++) {
-        const sm_structure_config *s = &ic->structures[i];
-        const sm_vgm_part *f = fallback && fallback->n > 1 ? &fallback->part[1] : NULL;
-        /* nested structures without values share the sill and spread their
-         * ranges, short to long, so that the fit can tell them apart */
-        double psill = f ? f->psill / ns : 1.0,
-               range = f ? f->range * 2.0 * (i + 1) / (ns + 1) : 1.0;
-        m.part[m.n++] = (sm_vgm_part){(sm_vgm_type)s->type,
-                                      !isnan(s->psill) ? s->psill : psill,
-                                      !isnan(s->range) ? s->range : range,
-                                      s->kappa,
-                                      s->anis_angle,
-                                      s->anis_ratio};
-    }
-    return m;
-}
-
-/* Fits each candidate type (Sph, Exp, Gau for "auto"), keeps the lowest SSE. */
-static int fit_model(job *j, const sm_vario *v, sm_interp_result *res)
-{
-    const sm_interp_config *ic = j->ic;
-    sm_vgm_type types[3] = {SM_VGM_SPH, SM_VGM_EXP, SM_VGM_GAU};
-    int ntypes = ic->model_auto ? 3 : 1;
-    int best = -1;
-    sm_vgm first_start = {.n = 0};
-    for (int t = 0; t < ntypes; t++) {
-        sm_vgm initial, start;
-        sm_vgm_type type = ic->model_auto ? types[t] : (sm_vgm_type)ic->structures[0].type;
-        sm_vgm_initial(v, type, ic->structures[0].kappa, &initial);
-        start = config_model(ic, &initial);
-        if (ic->model_auto)
-            start.part[1].type = type;
-        if (t == 0)
-            first_start = start;
-        sm_fit_result fit;
-        int rc = sm_vgm_fit(v, &start, (sm_fit_method)ic->fit_method, &fit);
-        if (rc)
-            return rc;
-        if (fit.converged && (best < 0 || fit.sse < res->fit.sse))
-            res->fit = fit, best = t;
-    }
-    res->fitted = best >= 0;
-    if (best >= 0) {
-        res->model = res->fit.model;
-        return SM_OK;
-    }
-    if (ic->fail_on_bad_fit)
-        return sm_error_set(SM_EDATA,
-                            "%s: the variogram fit did not converge; give the model "
-                            "by hand (fit: none) or set on_fit_failure: start",
-                            j->name);
-    sm_log(SM_LOG_WARN,
-           "interpolate: %s: the variogram fit did not converge; using the "
-           "starting model",
-           j->name);
-    res->fit_fallback = 1;
-    res->model = first_start;
-    return SM_OK;
-}
-
-static int choose_model(job *j, const sm_vario *v, sm_interp_result *res)
-{
-    if (j->ic->fit_method == 0) {
-        res->model = config_model(j->ic, NULL);
-        return SM_OK;
-    }
-    return fit_model(j, v, res);
-}
 
 /* ---- variogram/<c>.json ---- */
 
@@ -173,16 +97,16 @@ static int write_variogram_json(const job *j, const sm_vario *v, const sm_interp
     json_object_object_add(o, "lags", lags_json(v));
     json_object_object_add(o, "all_values_equal", json_object_new_boolean(res->constant));
     json_object_object_add(o, "model",
-                           res->constant ? json_object_new_null() : sm_vgm_json(&res->model));
+                           res->constant ? json_object_new_null() : sm_vgm_json(&res->vg.model));
     json_object *fit = json_object_new_object();
     json_object_object_add(fit, "method", json_object_new_int(j->ic->fit_method));
-    if (res->fitted) {
-        json_object_object_add(fit, "sse", json_object_new_double(res->fit.sse));
-        json_object_object_add(fit, "iterations", json_object_new_int(res->fit.iterations));
+    if (res->vg.fitted) {
+        json_object_object_add(fit, "sse", json_object_new_double(res->vg.fit.sse));
+        json_object_object_add(fit, "iterations", json_object_new_int(res->vg.fit.iterations));
         json_object_object_add(fit, "sills_fixed_at_zero",
-                               json_object_new_int(res->fit.fixed_sills));
+                               json_object_new_int(res->vg.fit.fixed_sills));
     }
-    json_object_object_add(fit, "fell_back_to_start", json_object_new_boolean(res->fit_fallback));
+    json_object_object_add(fit, "fell_back_to_start", json_object_new_boolean(res->vg.fit_fallback));
     json_object_object_add(o, "fit", fit);
     if (j->ic->n_directions)
         json_object_object_add(o, "directional", directional_json(j));
@@ -325,7 +249,7 @@ static int cross_validate(job *j, sm_interp_result *res)
 {
     const sm_interp_config *ic = j->ic;
     sm_cv_setup s = {j->pts.n,    j->pts.x,     j->pts.y,      j->pts.z, j->kriging,
-                     res->model,  ic->power,    ic->smoothing, ic->nmax, ic->nmin,
+                     res->vg.model,  ic->power,    ic->smoothing, ic->nmax, ic->nmin,
                      ic->maxdist, ic->cv_folds, ic->cv_seed};
     sm_cv cv;
     int rc = sm_crossval(&s, &cv);
@@ -392,7 +316,7 @@ static int fit_variogram(job *j, sm_interp_result *res)
     if (rc) /* name the contaminant: the message alone does not */
         return sm_error_set(rc, "%s: %s", j->name, sm_error_message());
     if (isnan(j->constant)) /* flat data has no model to fit: a zero variogram */
-        rc = choose_model(j, &v, res);
+        rc = sm_modelfit_choose(j->ic, j->name, "interpolate", &v, &res->vg);
     if (rc == SM_OK)
         rc = write_variogram_json(j, &v, res);
     sm_vario_free(&v);
@@ -421,9 +345,9 @@ static int prepare(job *j, sm_interp_result *res)
          * the same bits */
         if (sm_rank() == 0)
             rc = fit_variogram(j, res);
-        sm_ranks_broadcast(&res->model, sizeof res->model);
+        sm_ranks_broadcast(&res->vg.model, sizeof res->vg.model);
         if (isnan(j->constant)) /* flat data keeps IDW's search for the cells in reach */
-            ps.method = SM_PREDICTOR_KRIGING, ps.model = res->model;
+            ps.method = SM_PREDICTOR_KRIGING, ps.model = res->vg.model;
     }
     return rc == SM_OK ? sm_predictor_init(&j->pred, &ps) : rc;
 }
@@ -457,7 +381,7 @@ static void log_result(const job *j, const sm_interp_result *r)
 {
     char model[256] = "";
     if (j->kriging && !r->constant) {
-        const sm_vgm *m = &r->model;
+        const sm_vgm *m = &r->vg.model;
         int used = snprintf(model, sizeof model, ", model %g Nug", m->part[0].psill);
         for (int i = 1; i < m->n; i++)
             used += snprintf(model + used, sizeof model - (size_t)used, " + %g %s(%g)",

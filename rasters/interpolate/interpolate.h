@@ -9,6 +9,7 @@
 #include "core/limits.h"
 #include "geostat/crossval.h"
 #include "geostat/vgfit.h"
+#include "modelfit/modelfit.h"
 #include "grid/grid.h"
 #include "stage/paths.h"
 #include "stage/stage.h"
@@ -19,10 +20,7 @@ typedef struct {
     const char *name;
     int n;        /* samples with a value */
     int constant; /* every value equal: a flat surface, variance 0 */
-    sm_vgm model; /* kriging */
-    int fitted;   /* the model came from a fit */
-    sm_fit_result fit;
-    int fit_fallback; /* the fit failed; the starting model was used */
+    sm_modelfit vg; /* kriging: the variogram model */
     int cv_done;
     sm_cv cv;            /* summary figures (arrays freed) */
     long nodata_cells;   /* cells with too few neighbours */

@@ -86,10 +86,10 @@ static json_object *result_json(const sm_config *cfg, const char *name, const sm
     json_object_object_add(o, "samples", json_object_new_int(r->n));
     json_object_object_add(o, "seconds", json_object_new_double(r->seconds));
     if (sm_config_interp(cfg, name)->method == SM_INTERP_KRIGING && !r->constant) {
-        json_object_object_add(o, "model", sm_vgm_json(&r->model));
-        json_object_object_add(o, "fitted", json_object_new_boolean(r->fitted));
+        json_object_object_add(o, "model", sm_vgm_json(&r->vg.model));
+        json_object_object_add(o, "fitted", json_object_new_boolean(r->vg.fitted));
         json_object_object_add(o, "fit_fell_back_to_start",
-                               json_object_new_boolean(r->fit_fallback));
+                               json_object_new_boolean(r->vg.fit_fallback));
     }
     json_object_object_add(o, "constant", json_object_new_boolean(r->constant));
     json_object_object_add(o, "nodata_cells", json_object_new_int64(r->nodata_cells));

@@ -10,6 +10,7 @@
 #include "geostat/kdtree.h"
 #include "grid/cells.h"
 #include "guideline/exceedance.h"
+#include "guideline/project.h"
 #include "guideline/thresholds.h"
 #include "stage/products.h"
 
@@ -88,15 +89,10 @@ static GDALDatasetH open_raster(const char *path, int *rc)
 static int open_contaminant(run *r, int i)
 {
     const sm_config *cfg = r->cfg;
-    const sm_thresholds_config *tc = &cfg->thresholds;
     char conc[PATH], mean[PATH], var[PATH], sd[PATH];
     sm_products_surfaces(cfg, r->names[i], conc, mean, var, PATH);
     sm_product_member(sd, sizeof sd, cfg, SM_PRODUCT_SURFACE, "%s_var", r->names[i]);
-    int rc = sm_thresholds_check_unit(&r->table, tc->regime, r->names[i],
-                                      sm_config_unit(cfg, r->names[i]));
-    if (rc == SM_OK)
-        rc = sm_guideline_resolve(&r->table, tc->regime, r->names[i], tc->categories, tc->n_classes,
-                                  &r->c[i].gl);
+    int rc = sm_guideline_for(cfg, &r->table, r->names[i], &r->c[i].gl);
     const sm_interp_config *ic = sm_config_interp(cfg, r->names[i]);
     r->c[i].prob = ic->method == SM_INTERP_KRIGING;
     r->c[i].log = ic->log_transform;
@@ -183,7 +179,8 @@ static int open_run(const sm_stage_ctx *ctx, run *r)
     memset(r, 0, sizeof *r);
     r->cfg = cfg, r->srs = ctx->srs, r->grid = *ctx->grid;
     r->n = sm_products_classified(cfg, r->names);
-    int rc = sm_thresholds_load(cfg->thresholds.table, &r->table);
+    /* with the overrides, as classify: a site and its cell are judged alike */
+    int rc = sm_guideline_load_table(cfg, NULL, &r->table);
     for (int i = 0; i < r->n && rc == SM_OK; i++)
         rc = open_contaminant(r, i);
     char path[PATH];

@@ -1,0 +1,159 @@
+#include "simulate/reduce.h"
+#include "core/error.h"
+#include "grid/window.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    sm_sgs_work *work;
+    float *block;    /* one realization of the tile, in normal scores */
+    float *vals;     /* every realization: cell c's at vals[c * nreal ..] */
+    double *sorted;  /* one cell's, sorted */
+    sm_window lu, ph; /* ph unused with a constant pH */
+    long *area;      /* this thread's counts, added to the job's at the end */
+    long cells;
+    int rc;
+} scratch_t;
+
+static size_t area_size(const sm_sim_job *j)
+{
+    return (size_t)j->nreal * (size_t)(j->ntiers ? j->ntiers : 1) * (size_t)(j->nclasses + 1);
+}
+
+void *sm_sim_scratch_new(void *ctx)
+{
+    sm_sim_job *j = ctx;
+    scratch_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    size_t cells = (size_t)j->tile * (size_t)j->tile;
+    s->work = sm_sgs_work_new(&j->sgs, j->tile);
+    s->block = malloc(cells * sizeof *s->block);
+    s->vals = malloc(cells * (size_t)j->nreal * sizeof *s->vals);
+    s->sorted = malloc((size_t)j->nreal * sizeof *s->sorted);
+    s->area = calloc(area_size(j), sizeof *s->area);
+    if (!s->work || !s->block || !s->vals || !s->sorted || !s->area)
+        s->rc = sm_error_set(SM_EINTERNAL, "simulation: out of memory for a thread's tile");
+    if (s->rc == SM_OK && j->ntiers)
+        s->rc = sm_window_open(&s->lu, j->landuse, j->tile);
+    if (s->rc == SM_OK && j->ntiers && j->ph[0])
+        s->rc = sm_window_open(&s->ph, j->ph, j->tile);
+    return s;
+}
+
+void sm_sim_scratch_free(void *ctx, void *scratch)
+{
+    sm_sim_job *j = ctx;
+    scratch_t *s = scratch;
+    if (!s)
+        return;
+    if (s->area) {
+        size_t n = area_size(j);
+#pragma omp critical(sm_simulate_area)
+        {
+            for (size_t i = 0; i < n; i++)
+                j->area[i] += s->area[i];
+            j->cells += s->cells;
+        }
+    }
+    sm_window_close(&s->lu), sm_window_close(&s->ph);
+    sm_sgs_work_free(s->work);
+    free(s->block), free(s->vals), free(s->sorted), free(s->area), free(s);
+}
+
+double sm_sim_quantile(const double *sorted, int n, double p)
+{
+    double h = (n - 1) * p;
+    int lo = (int)floor(h);
+    if (lo >= n - 1)
+        return sorted[n - 1];
+    return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double p = *(const double *)a, q = *(const double *)b;
+    return (p > q) - (p < q);
+}
+
+/* Every realization of the tile, back-transformed. */
+static int realize(const sm_sim_job *j, scratch_t *s, int x0, int y0, int w, int h)
+{
+    long nc = j->sgs.ccols * j->sgs.crows;
+    size_t n = (size_t)w * (size_t)h;
+    for (long r = 0; r < j->nreal; r++) {
+        int rc = sm_sgs_block(&j->sgs, s->work, r, j->coarse + r * nc, x0, y0, w, h, s->block);
+        if (rc)
+            return rc;
+        for (size_t c = 0; c < n; c++)
+            s->vals[c * (size_t)j->nreal + (size_t)r] =
+                isnan(s->block[c]) ? NAN : (float)sm_nscore_back(&j->ns, s->block[c]);
+    }
+    return SM_OK;
+}
+
+/* The share of realizations above each tier of the cell's land use, each
+ * one above counted into its realization's area. */
+static void exceedance(const sm_sim_job *j, scratch_t *s, const float *v, double lu, double ph,
+                       double *out, size_t plane)
+{
+    if (isnan(lu) || lu < 1)
+        return;
+    int cls = (int)lu, nt = j->ntiers, stride = j->nclasses + 1;
+    const double *tv = sm_guideline_values(&j->gl, cls - 1, ph);
+    for (int t = 0; tv && t < nt; t++) {
+        if (isnan(tv[t]))
+            continue;
+        int above = 0;
+        for (int r = 0; r < j->nreal; r++)
+            if (v[r] > tv[t]) {
+                long *a = s->area + ((size_t)r * (size_t)nt + (size_t)t) * (size_t)stride;
+                above++, a[0]++, a[cls]++;
+            }
+        out[(size_t)(SM_SIM_FIXED_BANDS + t) * plane] = (double)above / j->nreal;
+    }
+}
+
+static void reduce_cell(const sm_sim_job *j, scratch_t *s, const float *v, double lu, double ph,
+                        double *out, size_t plane)
+{
+    double sum = 0;
+    for (int r = 0; r < j->nreal; r++)
+        sum += v[r], s->sorted[r] = v[r];
+    qsort(s->sorted, (size_t)j->nreal, sizeof *s->sorted, by_value);
+    out[0] = sum / j->nreal;
+    out[plane] = sm_sim_quantile(s->sorted, j->nreal, 0.05);
+    out[2 * plane] = sm_sim_quantile(s->sorted, j->nreal, 0.95);
+    if (j->ntiers)
+        exceedance(j, s, v, lu, ph, out, plane);
+}
+
+int sm_sim_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane)
+{
+    const sm_sim_job *j = ctx;
+    scratch_t *s = scratch;
+    if (!s)
+        return sm_error_set(SM_EINTERNAL, "simulation: out of memory for a thread's tile");
+    if (s->rc == SM_OK)
+        s->rc = realize(j, s, x0, y0, w, h);
+    if (s->rc == SM_OK && s->lu.ds)
+        s->rc = sm_window_read(&s->lu, 1, x0, y0, w, h);
+    if (s->rc == SM_OK && s->ph.ds)
+        s->rc = sm_window_read(&s->ph, 1, x0, y0, w, h);
+    if (s->rc != SM_OK)
+        return s->rc;
+    int nbands = SM_SIM_FIXED_BANDS + j->ntiers;
+    for (size_t c = 0; c < (size_t)w * (size_t)h; c++) {
+        for (int b = 0; b < nbands; b++)
+            out[(size_t)b * plane + c] = NAN;
+        const float *v = s->vals + c * (size_t)j->nreal;
+        if (isnan(v[0]))
+            continue;
+        s->cells++;
+        reduce_cell(j, s, v, s->lu.ds ? s->lu.buf[c] : NAN, s->ph.ds ? s->ph.buf[c] : j->ph_value,
+                    out + c, plane);
+    }
+    return SM_OK;
+}
