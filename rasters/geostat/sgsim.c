@@ -101,58 +101,122 @@ static void free_offsets(sm_sgs_offsets *s)
 
 /* ---- one node ---- */
 
+/* A node's conditioning values: position, value and, for grid nodes, the
+ * cell (col NO_CELL for a datum), whose covariances come from the table. */
+enum { NO_CELL = -1 };
+
 typedef struct {
     double x[SM_SGS_MAXNB], y[SM_SGS_MAXNB], v[SM_SGS_MAXNB];
-    double C[SM_SGS_MAXNB * SM_SGS_MAXNB], c0[SM_SGS_MAXNB];
+    long col[SM_SGS_MAXNB], row[SM_SGS_MAXNB];
+    double C[SM_SGS_MAXNB * SM_SGS_MAXNB], c0[SM_SGS_MAXNB], inv[SM_SGS_MAXNB];
     sm_neighbour nb[SM_SGS_MAXNB];
     double sx[SM_SGS_MAXNB], sy[SM_SGS_MAXNB], sv[SM_SGS_MAXNB], sd[SM_SGS_MAXNB];
+    long scol[SM_SGS_MAXNB], srow[SM_SGS_MAXNB];
     int m;
 } system_t;
 
-/* In-place Cholesky of the m x m matrix A (lower triangle); 0 on success. */
-static int cholesky(double *A, int m)
+/* ---- covariances ---- */
+
+/* Between two cells, the covariance depends on their offset alone: a table
+ * over offsets up to twice the fine search's reach (GSLIB's covtab) serves
+ * most pairs; others, and pairs with a datum, are computed. */
+struct sm_sgs_covtab {
+    long half;
+    double *c;
+};
+
+static sm_sgs_covtab *make_covtab(const sm_sgs *s)
+{
+    sm_sgs_covtab *t = malloc(sizeof *t);
+    long half = 2 * s->reach, side = 2 * half + 1;
+    if (t)
+        t->c = malloc((size_t)(side * side) * sizeof *t->c);
+    if (!t || !t->c) {
+        free(t);
+        return NULL;
+    }
+    t->half = half;
+    for (long dr = -half; dr <= half; dr++)
+        for (long dc = -half; dc <= half; dc++)
+            t->c[(dr + half) * side + dc + half] =
+                sm_vgm_cov(&s->model, (double)dc * s->res, -(double)dr * s->res);
+    return t;
+}
+
+static void free_covtab(sm_sgs_covtab *t)
+{
+    if (t)
+        free(t->c);
+    free(t);
+}
+
+static double cov(const sm_sgs *s, double xa, double ya, long ca, long ra, double xb, double yb,
+                  long cb, long rb)
+{
+    const sm_sgs_covtab *t = s->covtab;
+    long dc = ca - cb, dr = ra - rb;
+    if (ca != NO_CELL && cb != NO_CELL && labs(dc) <= t->half && labs(dr) <= t->half)
+        return t->c[(dr + t->half) * (2 * t->half + 1) + dc + t->half];
+    return sm_vgm_cov(&s->model, xa - xb, ya - yb);
+}
+
+/* a . b over n terms, in four running sums: the additions of one sum wait
+ * on each other, four sums keep the FPU busy (the order is fixed, so the
+ * result is the same on every run and thread). */
+static inline double dot(const double *a, const double *b, int n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = 0;
+    for (; k + 4 <= n; k += 4)
+        s0 += a[k] * b[k], s1 += a[k + 1] * b[k + 1], s2 += a[k + 2] * b[k + 2],
+            s3 += a[k + 3] * b[k + 3];
+    for (; k < n; k++)
+        s0 += a[k] * b[k];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* In-place Cholesky of the m x m matrix A (lower triangle, row by row),
+ * with the reciprocals of the diagonal in inv (a division per element
+ * would cost more than the rest); 0 on success. */
+static int cholesky(double *A, double *inv, int m)
 {
     for (int j = 0; j < m; j++) {
-        double d = A[j * m + j];
-        for (int k = 0; k < j; k++)
-            d -= A[j * m + k] * A[j * m + k];
+        const double *rj = A + j * m;
+        double d = rj[j] - dot(rj, rj, j);
         if (!(d > 0))
             return -1;
         A[j * m + j] = sqrt(d);
-        for (int i = j + 1; i < m; i++) {
-            double s = A[i * m + j];
-            for (int k = 0; k < j; k++)
-                s -= A[i * m + k] * A[j * m + k];
-            A[i * m + j] = s / A[j * m + j];
-        }
+        inv[j] = 1 / A[j * m + j];
+        for (int i = j + 1; i < m; i++)
+            A[i * m + j] = (A[i * m + j] - dot(A + i * m, rj, j)) * inv[j];
     }
     return 0;
 }
 
-/* The simple-kriging mean and variance at (x0, y0) from k's points. */
-static void simple_kriging(const sm_vgm *model, system_t *k, double x0, double y0, double *mean,
-                           double *var)
+/* The simple-kriging mean and variance at cell (c0, r0), centred at
+ * (x0, y0), from k's points. */
+static void simple_kriging(const sm_sgs *s, system_t *k, double x0, double y0, long col0,
+                           long row0, double *mean, double *var)
 {
     int m = k->m;
-    double sill = sm_vgm_sill(model);
     for (int jitter = 0; jitter < 2; jitter++) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j <= i; j++)
-                k->C[i * m + j] = sm_vgm_cov(model, k->x[i] - k->x[j], k->y[i] - k->y[j]);
-            k->C[i * m + i] += jitter * 1e-9 * sill; /* two points at one place */
-            k->c0[i] = sm_vgm_cov(model, x0 - k->x[i], y0 - k->y[i]);
+                k->C[i * m + j] = cov(s, k->x[i], k->y[i], k->col[i], k->row[i], k->x[j], k->y[j],
+                                      k->col[j], k->row[j]);
+            k->C[i * m + i] += jitter * 1e-9 * s->sill; /* two points at one place */
+            k->c0[i] = cov(s, x0, y0, col0, row0, k->x[i], k->y[i], k->col[i], k->row[i]);
         }
-        if (cholesky(k->C, m) == 0)
+        if (cholesky(k->C, k->inv, m) == 0)
             break;
     }
     /* L w = c0, then mean = w . (L^-1 v), variance = sill - w . w */
     double w[SM_SGS_MAXNB], u[SM_SGS_MAXNB];
-    *mean = 0, *var = sill;
+    *mean = 0, *var = s->sill;
     for (int i = 0; i < m; i++) {
-        double a = k->c0[i], b = k->v[i];
-        for (int j = 0; j < i; j++)
-            a -= k->C[i * m + j] * w[j], b -= k->C[i * m + j] * u[j];
-        w[i] = a / k->C[i * m + i], u[i] = b / k->C[i * m + i];
+        const double *ri = k->C + i * m;
+        w[i] = (k->c0[i] - dot(ri, w, i)) * k->inv[i];
+        u[i] = (k->v[i] - dot(ri, u, i)) * k->inv[i];
         *mean += w[i] * u[i], *var -= w[i] * w[i];
     }
     if (*var < 0)
@@ -186,6 +250,7 @@ static int simulated_near(const sm_sgs *s, const field *f, system_t *k, long i, 
         if (c < 0 || r < 0 || c >= f->ncols || r >= f->nrows || isnan(f->v[r * f->ncols + c]))
             continue;
         k->sx[ns] = node_x(s, f, c), k->sy[ns] = node_y(s, f, r);
+        k->scol[ns] = f->col0 + c * f->step, k->srow[ns] = f->row0 + r * f->step;
         k->sv[ns] = f->v[r * f->ncols + c];
         k->sd[ns] = sqrt((double)f->off->o[q].d2) * f->off->unit;
         ns++;
@@ -198,14 +263,19 @@ static int simulated_near(const sm_sgs *s, const field *f, system_t *k, long i, 
 static void gather(const sm_sgs *s, const field *f, system_t *k, long i, long j)
 {
     double x0 = node_x(s, f, i), y0 = node_y(s, f, j);
-    int nd = s->tree && s->n > 0 ? sm_kdtree_knn(s->tree, x0, y0, s->nmax, s->radius, k->nb) : 0;
     int ns = simulated_near(s, f, k, i, j), a = 0, b = 0;
+    /* no datum beyond the farthest of nmax simulated nodes can be taken
+     * (the slack keeps one at that very distance, which goes first) */
+    double r = ns == s->nmax ? fmin(s->radius, k->sd[ns - 1] * (1 + 1e-12)) : s->radius;
+    int nd = s->tree && s->n > 0 ? sm_kdtree_knn(s->tree, x0, y0, s->nmax, r, k->nb) : 0;
     for (k->m = 0; k->m < s->nmax && (a < nd || b < ns); k->m++) {
         if (a < nd && (b >= ns || k->nb[a].dist <= k->sd[b])) {
             int d = k->nb[a++].index;
             k->x[k->m] = s->x[d], k->y[k->m] = s->y[d], k->v[k->m] = s->z[d];
+            k->col[k->m] = k->row[k->m] = NO_CELL;
         } else {
             k->x[k->m] = k->sx[b], k->y[k->m] = k->sy[b], k->v[k->m] = k->sv[b];
+            k->col[k->m] = k->scol[b], k->row[k->m] = k->srow[b];
             b++;
         }
     }
@@ -218,7 +288,8 @@ static double draw(const sm_sgs *s, const field *f, system_t *k, long i, long j,
 {
     double mean, var;
     gather(s, f, k, i, j);
-    simple_kriging(&s->model, k, node_x(s, f, i), node_y(s, f, j), &mean, &var);
+    simple_kriging(s, k, node_x(s, f, i), node_y(s, f, j), f->col0 + i * f->step,
+                   f->row0 + j * f->step, &mean, &var);
     return (float)(mean + sqrt(var) * gaussian(s->seed, r, key, stream));
 }
 
@@ -232,6 +303,7 @@ static int active(const sm_sgs *s, long col, long row)
 int sm_sgs_init(sm_sgs *s)
 {
     s->coarse_off = s->fine_off = NULL;
+    s->covtab = NULL;
     if (s->nmax < 1 || s->nmax > SM_SGS_MAXNB)
         return sm_error_set(SM_EDATA, "simulation: %d neighbours; give 1 to %d", s->nmax,
                             SM_SGS_MAXNB);
@@ -246,9 +318,11 @@ int sm_sgs_init(sm_sgs *s)
     s->reach = (long)fmin(fmin(ceil(s->radius / s->res), (double)(S * (k + 1))), (double)side);
     /* The lattice's search is capped, to keep the offsets in memory. */
     long creach = (long)fmin(fmin(ceil(s->radius / (s->res * S)), (double)cside), 512);
+    s->sill = sm_vgm_sill(&s->model);
     s->fine_off = make_offsets(s->reach, s->res, s->radius);
     s->coarse_off = make_offsets(creach, s->res * S, s->radius);
-    if (!s->fine_off || !s->coarse_off) {
+    s->covtab = make_covtab(s);
+    if (!s->fine_off || !s->coarse_off || !s->covtab) {
         sm_sgs_free(s);
         return sm_error_set(SM_EINTERNAL, "simulation: out of memory");
     }
@@ -257,8 +331,9 @@ int sm_sgs_init(sm_sgs *s)
 
 void sm_sgs_free(sm_sgs *s)
 {
-    free_offsets(s->coarse_off), free_offsets(s->fine_off);
+    free_offsets(s->coarse_off), free_offsets(s->fine_off), free_covtab(s->covtab);
     s->coarse_off = s->fine_off = NULL;
+    s->covtab = NULL;
 }
 
 /* ---- the lattice ---- */

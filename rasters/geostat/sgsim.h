@@ -27,6 +27,7 @@
 enum { SM_SGS_MAXNB = 256 };
 
 typedef struct sm_sgs_offsets sm_sgs_offsets;
+typedef struct sm_sgs_covtab sm_sgs_covtab;
 
 typedef struct {
     /* conditioning data, in normal scores, and their index */
@@ -48,6 +49,8 @@ typedef struct {
     long ccols, crows; /* the lattice */
     long reach;        /* cells a fine node's search for simulated nodes looks */
     sm_sgs_offsets *coarse_off, *fine_off;
+    sm_sgs_covtab *covtab; /* covariances between cells by offset */
+    double sill;
 } sm_sgs;
 
 /* Checks the settings and prepares the searches: SM_EDATA with a message
