@@ -25,27 +25,16 @@ double sm_sgs_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 }
 
 /* The streams: the third key of every number drawn, so that no two uses
- * share one. A Gaussian draw takes c and c + 1. */
+ * share one. A Gaussian draw takes c and c + 1. The paths are common to
+ * every realization: their first key is ALL, which no realization has. */
 enum { PATH_COARSE = 0, DRAW_COARSE = 1, DRAW_FINE = 3, PATH_FINE = 5 };
+static const uint64_t ALL = ~(uint64_t)0;
 
 static double gaussian(uint64_t seed, long r, long node, uint64_t c)
 {
     double u1 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, c);
     double u2 = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)node, c + 1);
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
-}
-
-/* The lattice's visiting order in realization r: Fisher-Yates. */
-static void random_path(uint64_t seed, long r, long n, long *path)
-{
-    for (long i = 0; i < n; i++)
-        path[i] = i;
-    for (long i = 0; i < n - 1; i++) {
-        double u = sm_sgs_uniform(seed, (uint64_t)r, (uint64_t)i, PATH_COARSE);
-        long j = i + (long)(u * (double)(n - i));
-        long t = path[i];
-        path[i] = path[j], path[j] = t;
-    }
 }
 
 /* ---- the search for simulated nodes: offsets by distance ---- */
@@ -101,17 +90,19 @@ static void free_offsets(sm_sgs_offsets *s)
 
 /* ---- one node ---- */
 
-/* A node's conditioning values: position, value and, for grid nodes, the
- * cell (col NO_CELL for a datum), whose covariances come from the table. */
+/* A node's conditioning values: position and, for a datum, its index (src
+ * >= 0); for a simulated node its cell (for the covariance table) and its
+ * index in the field (src = -1 - index). */
 enum { NO_CELL = -1 };
 
 typedef struct {
-    double x[SM_SGS_MAXNB], y[SM_SGS_MAXNB], v[SM_SGS_MAXNB];
-    long col[SM_SGS_MAXNB], row[SM_SGS_MAXNB];
+    double x[SM_SGS_MAXNB], y[SM_SGS_MAXNB];
+    long col[SM_SGS_MAXNB], row[SM_SGS_MAXNB], src[SM_SGS_MAXNB];
     double C[SM_SGS_MAXNB * SM_SGS_MAXNB], c0[SM_SGS_MAXNB], inv[SM_SGS_MAXNB];
+    double w[SM_SGS_MAXNB];
     sm_neighbour nb[SM_SGS_MAXNB];
-    double sx[SM_SGS_MAXNB], sy[SM_SGS_MAXNB], sv[SM_SGS_MAXNB], sd[SM_SGS_MAXNB];
-    long scol[SM_SGS_MAXNB], srow[SM_SGS_MAXNB];
+    double sx[SM_SGS_MAXNB], sy[SM_SGS_MAXNB], sd[SM_SGS_MAXNB];
+    long scol[SM_SGS_MAXNB], srow[SM_SGS_MAXNB], sidx[SM_SGS_MAXNB];
     int m;
 } system_t;
 
@@ -193,10 +184,10 @@ static int cholesky(double *A, double *inv, int m)
     return 0;
 }
 
-/* The simple-kriging mean and variance at cell (c0, r0), centred at
- * (x0, y0), from k's points. */
-static void simple_kriging(const sm_sgs *s, system_t *k, double x0, double y0, long col0,
-                           long row0, double *mean, double *var)
+/* The simple-kriging weights of k's points at cell (col0, row0), centred
+ * at (x0, y0), into k->w; returns the kriging variance. */
+static double simple_kriging(const sm_sgs *s, system_t *k, double x0, double y0, long col0,
+                             long row0)
 {
     int m = k->m;
     for (int jitter = 0; jitter < 2; jitter++) {
@@ -210,24 +201,27 @@ static void simple_kriging(const sm_sgs *s, system_t *k, double x0, double y0, l
         if (cholesky(k->C, k->inv, m) == 0)
             break;
     }
-    /* L w = c0, then mean = w . (L^-1 v), variance = sill - w . w */
-    double w[SM_SGS_MAXNB], u[SM_SGS_MAXNB];
-    *mean = 0, *var = s->sill;
+    /* L y = c0 (y in w), variance = sill - y . y, then L' w = y */
+    double var = s->sill;
     for (int i = 0; i < m; i++) {
-        const double *ri = k->C + i * m;
-        w[i] = (k->c0[i] - dot(ri, w, i)) * k->inv[i];
-        u[i] = (k->v[i] - dot(ri, u, i)) * k->inv[i];
-        *mean += w[i] * u[i], *var -= w[i] * w[i];
+        k->w[i] = (k->c0[i] - dot(k->C + i * m, k->w, i)) * k->inv[i];
+        var -= k->w[i] * k->w[i];
     }
-    if (*var < 0)
-        *var = 0;
+    for (int i = m - 1; i >= 0; i--) {
+        double a = k->w[i];
+        for (int j = i + 1; j < m; j++)
+            a -= k->C[j * m + i] * k->w[j];
+        k->w[i] = a * k->inv[i];
+    }
+    return var > 0 ? var : 0;
 }
 
-/* The nodes simulated so far, on a window of the grid or on the lattice:
- * field node (i, j) is grid cell (col0 + i * step, row0 + j * step). */
+/* The nodes simulated before the current one, on a window of the grid or
+ * on the lattice: field node (i, j) is grid cell (col0 + i * step,
+ * row0 + j * step). */
 typedef struct {
     long ncols, nrows, col0, row0, step;
-    double *v; /* NAN: not simulated (yet, or ever) */
+    unsigned char *known;
     const sm_sgs_offsets *off;
 } field;
 
@@ -247,11 +241,11 @@ static int simulated_near(const sm_sgs *s, const field *f, system_t *k, long i, 
     int ns = 0;
     for (long q = 0; q < f->off->n && ns < s->nmax; q++) {
         long c = i + f->off->o[q].di, r = j + f->off->o[q].dj;
-        if (c < 0 || r < 0 || c >= f->ncols || r >= f->nrows || isnan(f->v[r * f->ncols + c]))
+        if (c < 0 || r < 0 || c >= f->ncols || r >= f->nrows || !f->known[r * f->ncols + c])
             continue;
         k->sx[ns] = node_x(s, f, c), k->sy[ns] = node_y(s, f, r);
         k->scol[ns] = f->col0 + c * f->step, k->srow[ns] = f->row0 + r * f->step;
-        k->sv[ns] = f->v[r * f->ncols + c];
+        k->sidx[ns] = r * f->ncols + c;
         k->sd[ns] = sqrt((double)f->off->o[q].d2) * f->off->unit;
         ns++;
     }
@@ -271,26 +265,38 @@ static void gather(const sm_sgs *s, const field *f, system_t *k, long i, long j)
     for (k->m = 0; k->m < s->nmax && (a < nd || b < ns); k->m++) {
         if (a < nd && (b >= ns || k->nb[a].dist <= k->sd[b])) {
             int d = k->nb[a++].index;
-            k->x[k->m] = s->x[d], k->y[k->m] = s->y[d], k->v[k->m] = s->z[d];
-            k->col[k->m] = k->row[k->m] = NO_CELL;
+            k->x[k->m] = s->x[d], k->y[k->m] = s->y[d];
+            k->col[k->m] = k->row[k->m] = NO_CELL, k->src[k->m] = d;
         } else {
-            k->x[k->m] = k->sx[b], k->y[k->m] = k->sy[b], k->v[k->m] = k->sv[b];
-            k->col[k->m] = k->scol[b], k->row[k->m] = k->srow[b];
+            k->x[k->m] = k->sx[b], k->y[k->m] = k->sy[b];
+            k->col[k->m] = k->scol[b], k->row[k->m] = k->srow[b], k->src[k->m] = -1 - k->sidx[b];
             b++;
         }
     }
 }
 
-/* Field node (i, j) drawn from its conditional distribution, rounded to the
- * float that is stored, so that later nodes condition on what is written. */
-static double draw(const sm_sgs *s, const field *f, system_t *k, long i, long j, long r,
-                   long key, uint64_t stream)
+/* What a node's value is made of in every realization: the data's part,
+ * the spread, and its simulated neighbours (field indices) with their
+ * weights. */
+typedef struct {
+    double base, sd;
+    int k;
+} plan_t;
+
+/* Solves field node (i, j)'s kriging once: its plan, its neighbours into
+ * idx and w. */
+static void solve(const sm_sgs *s, const field *f, system_t *k, long i, long j, plan_t *p,
+                  long *idx, double *w)
 {
-    double mean, var;
     gather(s, f, k, i, j);
-    simple_kriging(s, k, node_x(s, f, i), node_y(s, f, j), f->col0 + i * f->step,
-                   f->row0 + j * f->step, &mean, &var);
-    return (float)(mean + sqrt(var) * gaussian(s->seed, r, key, stream));
+    double var = simple_kriging(s, k, node_x(s, f, i), node_y(s, f, j), f->col0 + i * f->step,
+                                f->row0 + j * f->step);
+    p->base = 0, p->sd = sqrt(var), p->k = 0;
+    for (int q = 0; q < k->m; q++)
+        if (k->src[q] >= 0)
+            p->base += k->w[q] * s->z[k->src[q]];
+        else
+            idx[p->k] = -1 - k->src[q], w[p->k++] = k->w[q];
 }
 
 static int active(const sm_sgs *s, long col, long row)
@@ -338,28 +344,54 @@ void sm_sgs_free(sm_sgs *s)
 
 /* ---- the lattice ---- */
 
-int sm_sgs_coarse(const sm_sgs *s, long r, float *out)
+/* The lattice's visiting order: Fisher-Yates, the same for every
+ * realization. */
+static void random_path(uint64_t seed, long n, long *path)
+{
+    for (long i = 0; i < n; i++)
+        path[i] = i;
+    for (long i = 0; i < n - 1; i++) {
+        double u = sm_sgs_uniform(seed, ALL, (uint64_t)i, PATH_COARSE);
+        long j = i + (long)(u * (double)(n - i));
+        long t = path[i];
+        path[i] = path[j], path[j] = t;
+    }
+}
+
+int sm_sgs_coarse(const sm_sgs *s, int nreal, float *out)
 {
     long n = s->ccols * s->crows, S = s->spacing;
-    long *path = malloc((size_t)n * sizeof *path);
-    double *v = malloc((size_t)n * sizeof *v);
+    long *path = malloc((size_t)n * sizeof *path), idx[SM_SGS_MAXNB];
+    unsigned char *known = calloc((size_t)n, 1);
+    double *acc = malloc((size_t)nreal * sizeof *acc), w[SM_SGS_MAXNB];
     system_t *k = malloc(sizeof *k);
-    int rc = path && v && k ? SM_OK : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
-    if (rc == SM_OK) {
-        field f = {s->ccols, s->crows, 0, 0, S, v, s->coarse_off};
-        for (long i = 0; i < n; i++)
-            v[i] = NAN;
-        random_path(s->seed, r, n, path);
-        for (long i = 0; i < n; i++) {
-            long col = path[i] % s->ccols, row = path[i] / s->ccols;
-            if (active(s, col * S, row * S))
-                v[path[i]] = draw(s, &f, k, col, row, r, path[i], DRAW_COARSE);
-        }
-        for (long i = 0; i < n; i++)
-            out[i] = (float)v[i];
+    if (!path || !known || !acc || !k) {
+        free(path), free(known), free(acc), free(k);
+        return sm_error_set(SM_EINTERNAL, "simulation: out of memory for the lattice");
     }
-    free(path), free(v), free(k);
-    return rc;
+    field f = {s->ccols, s->crows, 0, 0, S, known, s->coarse_off};
+    for (long i = 0; i < n * nreal; i++)
+        out[i] = NAN;
+    random_path(s->seed, n, path);
+    for (long i = 0; i < n; i++) {
+        long node = path[i], col = node % s->ccols, row = node / s->ccols;
+        if (!active(s, col * S, row * S))
+            continue;
+        plan_t p;
+        solve(s, &f, k, col, row, &p, idx, w);
+        for (int r = 0; r < nreal; r++)
+            acc[r] = p.base + p.sd * gaussian(s->seed, r, node, DRAW_COARSE);
+        for (int q = 0; q < p.k; q++) {
+            const float *v = out + idx[q] * nreal;
+            for (int r = 0; r < nreal; r++)
+                acc[r] += w[q] * v[r];
+        }
+        for (int r = 0; r < nreal; r++)
+            out[node * nreal + r] = (float)acc[r];
+        known[node] = 1;
+    }
+    free(path), free(known), free(acc), free(k);
+    return SM_OK;
 }
 
 /* ---- the blocks ---- */
@@ -371,21 +403,39 @@ typedef struct {
 
 struct sm_sgs_work {
     int tile;
-    double *v;    /* the window: the block and reach cells around it */
-    step_t *path; /* the block's fine cells */
+    unsigned char *known; /* the window: the block and reach cells around it */
+    float *v;             /* the window's values in one realization */
+    step_t *path;         /* the block's fine cells, in visiting order */
+    plan_t *plan;         /* per step */
+    long *idx;            /* per step, nmax window indices ... */
+    double *w;            /* ... and weights */
     system_t k;
 };
 
+static long window_side(const sm_sgs *s, int tile) { return tile + 2 * s->reach; }
+
+double sm_sgs_work_bytes(const sm_sgs *s, int tile)
+{
+    double side = (double)window_side(s, tile), cells = (double)tile * tile;
+    return side * side * (1 + sizeof(float)) +
+           cells * (sizeof(step_t) + sizeof(plan_t) + s->nmax * (sizeof(long) + sizeof(double))) +
+           sizeof(sm_sgs_work);
+}
+
 sm_sgs_work *sm_sgs_work_new(const sm_sgs *s, int tile)
 {
-    sm_sgs_work *w = malloc(sizeof *w);
+    sm_sgs_work *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    long side = tile + 2 * s->reach;
+    size_t side = (size_t)window_side(s, tile), cells = (size_t)tile * (size_t)tile;
     w->tile = tile;
-    w->v = malloc((size_t)(side * side) * sizeof *w->v);
-    w->path = malloc((size_t)tile * (size_t)tile * sizeof *w->path);
-    if (!w->v || !w->path) {
+    w->known = malloc(side * side);
+    w->v = malloc(side * side * sizeof *w->v);
+    w->path = malloc(cells * sizeof *w->path);
+    w->plan = malloc(cells * sizeof *w->plan);
+    w->idx = malloc(cells * (size_t)s->nmax * sizeof *w->idx);
+    w->w = malloc(cells * (size_t)s->nmax * sizeof *w->w);
+    if (!w->known || !w->v || !w->path || !w->plan || !w->idx || !w->w) {
         sm_sgs_work_free(w);
         return NULL;
     }
@@ -395,7 +445,7 @@ sm_sgs_work *sm_sgs_work_new(const sm_sgs *s, int tile)
 void sm_sgs_work_free(sm_sgs_work *w)
 {
     if (w)
-        free(w->v), free(w->path);
+        free(w->known), free(w->v), free(w->path), free(w->plan), free(w->idx), free(w->w);
     free(w);
 }
 
@@ -412,57 +462,90 @@ static int on_lattice(const sm_sgs *s, long col, long row)
     return col % s->spacing == 0 && row % s->spacing == 0;
 }
 
-/* The window around the block with the lattice nodes in it. */
-static field window(const sm_sgs *s, sm_sgs_work *w, const float *coarse, long x0, long y0,
-                    int bw, int bh)
+/* The window around the block, its active lattice nodes known. */
+static field window(const sm_sgs *s, sm_sgs_work *w, long x0, long y0, int bw, int bh)
 {
     long c0 = x0 - s->reach > 0 ? x0 - s->reach : 0, r0 = y0 - s->reach > 0 ? y0 - s->reach : 0;
     long c1 = x0 + bw + s->reach < s->ncols ? x0 + bw + s->reach : s->ncols;
     long r1 = y0 + bh + s->reach < s->nrows ? y0 + bh + s->reach : s->nrows;
-    field f = {c1 - c0, r1 - r0, c0, r0, 1, w->v, s->fine_off};
+    field f = {c1 - c0, r1 - r0, c0, r0, 1, w->known, s->fine_off};
     for (long row = r0; row < r1; row++)
         for (long col = c0; col < c1; col++)
-            f.v[(row - r0) * f.ncols + col - c0] =
-                on_lattice(s, col, row)
-                    ? coarse[row / s->spacing * s->ccols + col / s->spacing]
-                    : NAN;
+            f.known[(row - r0) * f.ncols + col - c0] =
+                on_lattice(s, col, row) && active(s, col, row);
     return f;
 }
 
-int sm_sgs_block(const sm_sgs *s, sm_sgs_work *w, long r, const float *coarse, long x0, long y0,
-                 int bw, int bh, float *out)
+/* The block's fine cells in their visiting order, each solved once. */
+static long plan_block(const sm_sgs *s, sm_sgs_work *w, const field *f, long x0, long y0, int bw,
+                       int bh)
 {
-    if (bw > w->tile || bh > w->tile)
-        return sm_error_set(SM_EINTERNAL, "simulation: a %dx%d block in %d-cell work space", bw,
-                            bh, w->tile);
-    field f = window(s, w, coarse, x0, y0, bw, bh);
     long n = 0;
     for (long row = y0; row < y0 + bh; row++)
         for (long col = x0; col < x0 + bw; col++)
             if (!on_lattice(s, col, row) && active(s, col, row)) {
                 long cell = row * s->ncols + col;
-                w->path[n++] =
-                    (step_t){sm_sgs_uniform(s->seed, (uint64_t)r, (uint64_t)cell, PATH_FINE), cell};
+                w->path[n++] = (step_t){sm_sgs_uniform(s->seed, ALL, (uint64_t)cell, PATH_FINE),
+                                        cell};
             }
     qsort(w->path, (size_t)n, sizeof *w->path, by_key);
     for (long i = 0; i < n; i++) {
-        long col = w->path[i].cell % s->ncols - f.col0, row = w->path[i].cell / s->ncols - f.row0;
-        f.v[row * f.ncols + col] = draw(s, &f, &w->k, col, row, r, w->path[i].cell, DRAW_FINE);
+        long col = w->path[i].cell % s->ncols - f->col0, row = w->path[i].cell / s->ncols - f->row0;
+        solve(s, f, &w->k, col, row, &w->plan[i], w->idx + i * s->nmax, w->w + i * s->nmax);
+        f->known[row * f->ncols + col] = 1;
     }
-    for (long row = 0; row < bh; row++)
-        for (long col = 0; col < bw; col++)
-            out[row * bw + col] = (float)f.v[(row + y0 - f.row0) * f.ncols + col + x0 - f.col0];
+    return n;
+}
+
+/* Realization r of the planned block on the window. */
+static void realize(const sm_sgs *s, sm_sgs_work *w, const field *f, const float *coarse,
+                    int nreal, int r, long n)
+{
+    long S = s->spacing;
+    for (long row = f->row0 + (S - f->row0 % S) % S; row < f->row0 + f->nrows; row += S)
+        for (long col = f->col0 + (S - f->col0 % S) % S; col < f->col0 + f->ncols; col += S)
+            w->v[(row - f->row0) * f->ncols + col - f->col0] =
+                coarse[(row / S * s->ccols + col / S) * nreal + r];
+    for (long i = 0; i < n; i++) {
+        const plan_t *p = &w->plan[i];
+        const long *idx = w->idx + i * s->nmax;
+        const double *wt = w->w + i * s->nmax;
+        long cell = w->path[i].cell;
+        double a = p->base + p->sd * gaussian(s->seed, r, cell, DRAW_FINE);
+        for (int q = 0; q < p->k; q++)
+            a += wt[q] * w->v[idx[q]];
+        w->v[(cell / s->ncols - f->row0) * f->ncols + cell % s->ncols - f->col0] = (float)a;
+    }
+}
+
+int sm_sgs_block(const sm_sgs *s, sm_sgs_work *w, const float *coarse, int nreal, long x0,
+                 long y0, int bw, int bh, float *out)
+{
+    if (bw > w->tile || bh > w->tile)
+        return sm_error_set(SM_EINTERNAL, "simulation: a %dx%d block in %d-cell work space", bw,
+                            bh, w->tile);
+    field f = window(s, w, x0, y0, bw, bh);
+    long n = plan_block(s, w, &f, x0, y0, bw, bh);
+    for (int r = 0; r < nreal; r++) {
+        realize(s, w, &f, coarse, nreal, r, n);
+        for (long row = 0; row < bh; row++)
+            for (long col = 0; col < bw; col++) {
+                long wi = (row + y0 - f.row0) * f.ncols + col + x0 - f.col0;
+                out[(row * bw + col) * nreal + r] = f.known[wi] ? w->v[wi] : NAN;
+            }
+    }
     return SM_OK;
 }
 
-int sm_sgs_realization(const sm_sgs *s, long r, float *out)
+int sm_sgs_realizations(const sm_sgs *s, int nreal, float *out)
 {
     long side = s->ncols > s->nrows ? s->ncols : s->nrows;
-    float *coarse = calloc((size_t)(s->ccols * s->crows), sizeof *coarse);
+    float *coarse = calloc((size_t)(s->ccols * s->crows) * (size_t)nreal, sizeof *coarse);
     sm_sgs_work *w = coarse ? sm_sgs_work_new(s, (int)side) : NULL;
-    int rc = w ? sm_sgs_coarse(s, r, coarse) : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
+    int rc = w ? sm_sgs_coarse(s, nreal, coarse)
+               : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
     if (rc == SM_OK)
-        rc = sm_sgs_block(s, w, r, coarse, 0, 0, (int)s->ncols, (int)s->nrows, out);
+        rc = sm_sgs_block(s, w, coarse, nreal, 0, 0, (int)s->ncols, (int)s->nrows, out);
     sm_sgs_work_free(w), free(coarse);
     return rc;
 }

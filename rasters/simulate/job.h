@@ -31,7 +31,7 @@ typedef struct {
     sm_nscore ns;
     sm_kdtree tree;
     sm_sgs sgs;
-    float *coarse; /* realization r's lattice at r * ccols * crows */
+    float *coarse; /* the lattice: node n's realization r at n * nreal + r */
     int tile;
     /* guideline values; without a thresholds section, no tiers */
     int has_gl, ntiers, nclasses;

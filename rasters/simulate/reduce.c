@@ -8,7 +8,6 @@
 
 typedef struct {
     sm_sgs_work *work;
-    float *block;    /* one realization of the tile, in normal scores */
     float *vals;     /* every realization: cell c's at vals[c * nreal ..] */
     double *sorted;  /* one cell's, sorted */
     sm_window lu, ph; /* ph unused with a constant pH */
@@ -30,11 +29,10 @@ void *sm_sim_scratch_new(void *ctx)
         return NULL;
     size_t cells = (size_t)j->tile * (size_t)j->tile;
     s->work = sm_sgs_work_new(&j->sgs, j->tile);
-    s->block = malloc(cells * sizeof *s->block);
     s->vals = malloc(cells * (size_t)j->nreal * sizeof *s->vals);
     s->sorted = malloc((size_t)j->nreal * sizeof *s->sorted);
     s->area = calloc(area_size(j), sizeof *s->area);
-    if (!s->work || !s->block || !s->vals || !s->sorted || !s->area)
+    if (!s->work || !s->vals || !s->sorted || !s->area)
         s->rc = sm_error_set(SM_EINTERNAL, "simulation: out of memory for a thread's tile");
     if (s->rc == SM_OK && j->ntiers)
         s->rc = sm_window_open(&s->lu, j->landuse, j->tile);
@@ -60,7 +58,7 @@ void sm_sim_scratch_free(void *ctx, void *scratch)
     }
     sm_window_close(&s->lu), sm_window_close(&s->ph);
     sm_sgs_work_free(s->work);
-    free(s->block), free(s->vals), free(s->sorted), free(s->area), free(s);
+    free(s->vals), free(s->sorted), free(s->area), free(s);
 }
 
 double sm_sim_quantile(const double *sorted, int n, double p)
@@ -81,17 +79,12 @@ static int by_value(const void *a, const void *b)
 /* Every realization of the tile, back-transformed. */
 static int realize(const sm_sim_job *j, scratch_t *s, int x0, int y0, int w, int h)
 {
-    long nc = j->sgs.ccols * j->sgs.crows;
-    size_t n = (size_t)w * (size_t)h;
-    for (long r = 0; r < j->nreal; r++) {
-        int rc = sm_sgs_block(&j->sgs, s->work, r, j->coarse + r * nc, x0, y0, w, h, s->block);
-        if (rc)
-            return rc;
-        for (size_t c = 0; c < n; c++)
-            s->vals[c * (size_t)j->nreal + (size_t)r] =
-                isnan(s->block[c]) ? NAN : (float)sm_nscore_back(&j->ns, s->block[c]);
-    }
-    return SM_OK;
+    int rc = sm_sgs_block(&j->sgs, s->work, j->coarse, j->nreal, x0, y0, w, h, s->vals);
+    size_t n = (size_t)w * (size_t)h * (size_t)j->nreal;
+    for (size_t i = 0; rc == SM_OK && i < n; i++)
+        if (!isnan(s->vals[i]))
+            s->vals[i] = (float)sm_nscore_back(&j->ns, s->vals[i]);
+    return rc;
 }
 
 /* The share of realizations above each tier of the cell's land use, each

@@ -34,11 +34,13 @@ static int lattice_spacing(const sm_config *cfg, const sm_grid *g)
     return s;
 }
 
-/* A tile holds every realization of its cells: at most 64 MiB of them. */
-static int tile_edge(const sm_grid *g, const sm_interp_config *ic, int nreal)
+/* A tile holds every realization of its cells and the kriging weights of
+ * each: at most 96 MiB a thread. */
+static int tile_edge(const sm_grid *g, const sm_interp_config *ic, const sm_sgs *s, int nreal)
 {
     int t = sm_grid_tile(g, ic->tile);
-    while (t > 32 && (double)t * t * nreal * sizeof(float) > 64.0 * 1024 * 1024)
+    while (t > 32 && (double)t * t * nreal * sizeof(float) + sm_sgs_work_bytes(s, t) >
+                         96.0 * 1024 * 1024)
         t /= 2;
     return t;
 }
@@ -82,15 +84,7 @@ static int simulate_lattices(sm_sim_job *j)
     j->coarse = malloc((size_t)(nc * nreal) * sizeof *j->coarse);
     if (!j->coarse)
         return sm_error_set(SM_EINTERNAL, "simulation: out of memory for the lattices");
-    int rc = SM_OK;
-#pragma omp parallel for schedule(dynamic)
-    for (long r = 0; r < nreal; r++) {
-        int mine = sm_sgs_coarse(s, r, j->coarse + r * nc);
-        if (mine != SM_OK)
-#pragma omp critical(sm_simulate_error)
-            rc = mine;
-    }
-    return rc;
+    return sm_sgs_coarse(s, j->nreal, j->coarse);
 }
 
 /* ---- the rasters ---- */
@@ -182,7 +176,7 @@ static int prepare(sm_sim_job *j, sm_simulate_result *res)
                       .seed = sc->seed};
     rc = sm_sgs_init(&j->sgs);
     res->nmax = nmax, res->radius = j->sgs.radius, res->lattice = j->sgs.spacing;
-    res->tile = j->tile = tile_edge(g, j->ic, j->nreal);
+    res->tile = j->tile = rc == SM_OK ? tile_edge(g, j->ic, &j->sgs, j->nreal) : 0;
     res->ntiers = j->ntiers;
     size_t na = (size_t)j->nreal * (size_t)(j->ntiers ? j->ntiers : 1) * (size_t)(j->nclasses + 1);
     j->area = calloc(na, sizeof *j->area);

@@ -3,6 +3,7 @@
 # Usage:
 #   Rscript scripts/bench-lib/gstat.R idw   CSV XMIN YMAX CELL NCOL NROW NMAX POWER OUT
 #   Rscript scripts/bench-lib/gstat.R krige CSV XMIN YMAX CELL NCOL NROW NMAX NUGGET PSILL RANGE OUT
+#   Rscript scripts/bench-lib/gstat.R sim   CSV XMIN YMAX CELL NCOL NROW NMAX NUGGET PSILL RANGE NSIM OUT
 #
 # CSV has columns x,y,value. The grid is north-up with outer edges XMIN (west)
 # and YMAX (north), NCOL x NROW square cells of CELL metres; predictions are
@@ -10,10 +11,14 @@
 #   idw:   idw(value ~ 1, idp = POWER, nmax = NMAX)             (raw values)
 #   krige: krige(log(value) ~ 1, model = vgm(PSILL, "Sph", RANGE, NUGGET),
 #                nmax = NMAX)   ordinary kriging of log(value), no back-transform
+#   sim:   krige(log(value) ~ 1, model = vgm(...), nmax = NMAX, nsim = NSIM,
+#                beta = mean(log(value)))   sequential Gaussian simulation with
+#                simple kriging (the NMAX nearest of samples and simulated nodes)
 # No maxdist: gstat takes the NMAX nearest samples wherever they are.
 #
 # Output (little-endian Float64, row-major, no header; scripts/bench wraps
-# them in a VRT):  OUT.pred.f64, and for krige also OUT.var.f64.
+# them in a VRT):  OUT.pred.f64, and for krige also OUT.var.f64; for sim,
+# OUT.pred.f64 is the mean of the realizations (log scale).
 # Prints one line "compute_s=<seconds>": the elapsed time of the idw()/krige()
 # call alone. The caller times the whole Rscript process (start-up, reading
 # the CSV, building the grid, the computation and writing the output).
@@ -43,7 +48,16 @@ if (method == "idw") {
                               model = m, nmax = nmax, debug.level = 0))
   write_f64(r$var1.pred, paste0(out, ".pred.f64"))
   write_f64(r$var1.var, paste0(out, ".var.f64"))
+} else if (method == "sim") {
+  m <- vgm(as.numeric(a[10]), "Sph", as.numeric(a[11]), as.numeric(a[9]))
+  nsim <- as.integer(a[12]); out <- a[13]
+  set.seed(1)
+  t <- system.time(r <- krige(log(value) ~ 1, ~x + y, data = pts, newdata = grid,
+                              model = m, nmax = nmax, nsim = nsim,
+                              beta = mean(log(pts$value)), debug.level = 0))
+  sims <- as.matrix(r[, grep("^sim", names(r)), drop = FALSE])
+  write_f64(rowMeans(sims), paste0(out, ".pred.f64"))
 } else {
-  stop("method must be idw or krige")
+  stop("method must be idw, krige or sim")
 }
 cat(sprintf("compute_s=%.3f\n", t[["elapsed"]]))

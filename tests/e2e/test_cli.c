@@ -62,7 +62,8 @@ static void assert_rasters_as_golden(const char *run_name)
     }
     fclose(f);
     char pattern[4200];
-    snprintf(pattern, sizeof pattern, "%s/{surfaces,classes}/*.tif", sm_test_tmp(run_name));
+    snprintf(pattern, sizeof pattern, "%s/{surfaces,classes,simulation}/*.tif",
+             sm_test_tmp(run_name));
     glob_t g;
     assert_int_equal(glob(pattern, GLOB_BRACE, NULL, &g), 0);
     assert_int_equal((int)g.gl_pathc, checked);

@@ -33,11 +33,12 @@ static const char sites_csv[] = "site_id,x,y,Landuse\n"
 
 /* NAME.yaml: the GB config with classes, pH 7 and the registry; run into
  * out-NAME without -q, so that warnings reach cli.stderr. */
-static int run_screening(const char *name, const char *landuse, const char *classes)
+static int run_screening_ph(const char *name, const char *landuse, const char *classes,
+                            const char *ph_yaml)
 {
     char cfg[8192], file[128], out[128], args[1200];
     gb_config(cfg, sizeof cfg, gb_samples_csv("screen_lu.csv", 0.5, 7.0), landuse, NULL, classes,
-              "7.0");
+              ph_yaml);
     size_t len = strlen(cfg);
     snprintf(cfg + len, sizeof cfg - len,
              "screening: {sites: %s, crs: EPSG:32650, x: x, y: y, landuse: Landuse}\n",
@@ -47,6 +48,11 @@ static int run_screening(const char *name, const char *landuse, const char *clas
     sm_test_rmtree(out);
     snprintf(args, sizeof args, "run -o %s %s", sm_test_tmp(out), sm_test_write(file, cfg));
     return sm_test_cli(args, err, sizeof err);
+}
+
+static int run_screening(const char *name, const char *landuse, const char *classes)
+{
+    return run_screening_ph(name, landuse, classes, "7.0");
 }
 
 typedef struct {
@@ -266,6 +272,23 @@ static void test_classes_differing_in_case_refused(void **state)
     sm_test_assert_one_line_error(rc, 78, err, "class 'Rice' is class 'rice' again");
 }
 
+/* thresholds.overrides reach screening as they reach classify: with the
+ * paddy value lowered from 0.6 to 0.4, site A1 (rice) has a ratio of 1.25
+ * and is medium, no longer low (screen used the table as shipped). */
+static void test_overrides_apply_to_sites(void **state)
+{
+    (void)state;
+    int rc = run_screening_ph("screen-lu-override", NULL, NULL,
+                              "7.0\n  overrides: [{contaminant: cd, land_use: paddy, tier: 1, "
+                              "value: 0.4}]");
+    if (rc != 0)
+        fail_msg("run: exit %d: %s", rc, err);
+    row rows[8];
+    int n = read_rows("screen-lu-override", rows);
+    expect_site(rows, n, "A1", "rice", "site", "medium");
+    assert_non_null(strstr(find(rows, n, "A1")->reason, "first tier 1.25"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_classes_and_categories_any_case),
         cmocka_unit_test(test_raster_codes_any_case),
         cmocka_unit_test(test_classes_differing_in_case_refused),
+        cmocka_unit_test(test_overrides_apply_to_sites),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

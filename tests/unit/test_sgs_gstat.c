@@ -62,16 +62,21 @@ static sm_vgm model(void)
     return v;
 }
 
-static void realization(const sm_sgs *s, sm_sgs_work *w, long r, float *out)
+/* NREAL realizations: the lattice, then 3 x 3 blocks, into
+ * out[node * NREAL + r]. */
+static void realizations(const sm_sgs *s, sm_sgs_work *w, float *out)
 {
-    float coarse[NODES], block[9];
-    assert_int_equal(sm_sgs_coarse(s, r, coarse), SM_OK);
+    float *coarse = malloc(NODES * (size_t)NREAL * sizeof *coarse),
+          *block = malloc(9 * (size_t)NREAL * sizeof *block);
+    assert_int_equal(sm_sgs_coarse(s, NREAL, coarse), SM_OK);
     for (int y0 = 0; y0 < SIDE; y0 += 3)
         for (int x0 = 0; x0 < SIDE; x0 += 3) {
-            assert_int_equal(sm_sgs_block(s, w, r, coarse, x0, y0, 3, 3, block), SM_OK);
+            assert_int_equal(sm_sgs_block(s, w, coarse, NREAL, x0, y0, 3, 3, block), SM_OK);
             for (int k = 0; k < 9; k++)
-                out[(y0 + k / 3) * SIDE + x0 + k % 3] = block[k];
+                memcpy(&out[((y0 + k / 3) * SIDE + x0 + k % 3) * NREAL], &block[k * NREAL],
+                       NREAL * sizeof *out);
         }
+    free(coarse), free(block);
 }
 
 static void test_nodes_match_gstat_simple_kriging(void **state)
@@ -100,12 +105,12 @@ static void test_nodes_match_gstat_simple_kriging(void **state)
     assert_int_equal(sm_sgs_init(&s), SM_OK);
     sm_sgs_work *w = sm_sgs_work_new(&s, 3);
     double sum[NODES] = {0}, sq[NODES] = {0};
-    float out[NODES];
-    for (long r = 0; r < NREAL; r++) {
-        realization(&s, w, r, out);
-        for (int k = 0; k < NODES; k++)
-            sum[k] += out[k], sq[k] += (double)out[k] * out[k];
-    }
+    float *out = malloc(NODES * (size_t)NREAL * sizeof *out);
+    realizations(&s, w, out);
+    for (int k = 0; k < NODES; k++)
+        for (int r = 0; r < NREAL; r++)
+            sum[k] += out[k * NREAL + r], sq[k] += (double)out[k * NREAL + r] * out[k * NREAL + r];
+    free(out);
     const double *mean = sm_test_col(&sk, "mean"), *var = sm_test_col(&sk, "var");
     double worst = 0;
     for (int k = 0; k < NODES; k++) {
@@ -172,41 +177,44 @@ static sm_sgs meuse_grid(sm_test_table *meuse, sm_nscore *t, double **scores, sm
     return s;
 }
 
-/* Realization r over the grid, tile by tile. */
-static void realize(const sm_sgs *s, sm_sgs_work *w, long r, float *coarse, float *grid)
+/* NREAL_VG realizations over the grid, tile by tile, into
+ * grid[cell * NREAL_VG + r]. */
+static void realize(const sm_sgs *s, sm_sgs_work *w, float *coarse, float *grid)
 {
-    float block[64 * 64];
-    assert_int_equal(sm_sgs_coarse(s, r, coarse), SM_OK);
+    float *block = malloc(64 * 64 * NREAL_VG * sizeof *block);
+    assert_int_equal(sm_sgs_coarse(s, NREAL_VG, coarse), SM_OK);
     for (int y0 = 0; y0 < NR; y0 += 64)
         for (int x0 = 0; x0 < NC; x0 += 64) {
             int bw = NC - x0 < 64 ? NC - x0 : 64, bh = NR - y0 < 64 ? NR - y0 : 64;
-            assert_int_equal(sm_sgs_block(s, w, r, coarse, x0, y0, bw, bh, block), SM_OK);
+            assert_int_equal(sm_sgs_block(s, w, coarse, NREAL_VG, x0, y0, bw, bh, block), SM_OK);
             for (int j = 0; j < bh; j++)
                 for (int i = 0; i < bw; i++)
-                    grid[(y0 + j) * NC + x0 + i] = block[j * bw + i];
+                    memcpy(&grid[((y0 + j) * NC + x0 + i) * NREAL_VG],
+                           &block[(j * bw + i) * NREAL_VG], NREAL_VG * sizeof *grid);
         }
+    free(block);
 }
 
 /* The mean over realizations of each one's experimental variogram over
  * the study area (lags of 100 m to 1000 m). */
 static void mean_variogram(const sm_sgs *s, double *gamma, double *dist)
 {
-    float *coarse = malloc((size_t)(s->ccols * s->crows) * sizeof *coarse);
-    float *grid = malloc((size_t)NC * NR * sizeof *grid);
+    float *coarse = malloc((size_t)(s->ccols * s->crows) * NREAL_VG * sizeof *coarse);
+    float *grid = malloc((size_t)NC * NR * NREAL_VG * sizeof *grid);
     double *px = malloc(NC * NR * sizeof *px), *py = malloc(NC * NR * sizeof *py),
            *pv = malloc(NC * NR * sizeof *pv);
     sm_sgs_work *w = sm_sgs_work_new(s, 64);
     memset(gamma, 0, NLAGS * sizeof *gamma);
+    realize(s, w, coarse, grid);
     for (long r = 0; r < NREAL_VG; r++) {
-        realize(s, w, r, coarse, grid);
         int n = 0;
         for (int k = 0; k < NC * NR; k++)
             if (area[k]) {
-                assert_false(isnan(grid[k]));
+                assert_false(isnan(grid[k * NREAL_VG + r]));
                 px[n] = 178440 + (k % NC + 0.5) * 40, py[n] = 333760 - (k / NC + 0.5) * 40;
-                pv[n++] = grid[k];
+                pv[n++] = grid[k * NREAL_VG + r];
             } else {
-                assert_true(isnan(grid[k]));
+                assert_true(isnan(grid[k * NREAL_VG + r]));
             }
         sm_vario_params p = {NLAGS * 100.0, 100, SM_VARIO_MATHERON, 0, 0, 0};
         sm_vario v;

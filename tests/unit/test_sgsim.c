@@ -80,21 +80,25 @@ static sm_sgs on_grid(const sm_kdtree *tree, int nmax, double radius, int spacin
     return s;
 }
 
-/* Realization r: the lattice, then the grid in blocks of bw x bh cells. */
-static void blocked(const sm_sgs *s, long r, int bw, int bh, float *out)
+/* nreal realizations: the lattice, then the grid in blocks of bw x bh
+ * cells, into out[cell * nreal + r]. */
+static void blocked(const sm_sgs *s, int nreal, int bw, int bh, float *out)
 {
-    float coarse[NC * NR], block[NC * NR];
+    float *coarse = malloc(NC * NR * (size_t)nreal * sizeof *coarse),
+          *block = malloc((size_t)(bw * bh * nreal) * sizeof *block);
     sm_sgs_work *w = sm_sgs_work_new(s, bw > bh ? bw : bh);
     assert_non_null(w);
-    assert_int_equal(sm_sgs_coarse(s, r, coarse), SM_OK);
+    assert_int_equal(sm_sgs_coarse(s, nreal, coarse), SM_OK);
     for (int y0 = 0; y0 < NR; y0 += bh)
         for (int x0 = 0; x0 < NC; x0 += bw) {
-            assert_int_equal(sm_sgs_block(s, w, r, coarse, x0, y0, bw, bh, block), SM_OK);
+            assert_int_equal(sm_sgs_block(s, w, coarse, nreal, x0, y0, bw, bh, block), SM_OK);
             for (int j = 0; j < bh; j++)
                 for (int i = 0; i < bw; i++)
-                    out[(y0 + j) * NC + x0 + i] = block[j * bw + i];
+                    memcpy(&out[((y0 + j) * NC + x0 + i) * nreal], &block[(j * bw + i) * nreal],
+                           (size_t)nreal * sizeof *out);
         }
     sm_sgs_work_free(w);
+    free(coarse), free(block);
 }
 
 typedef struct {
@@ -133,16 +137,19 @@ static void check_covariance(const sm_sgs *s, const moments *mo, int a, int b)
 static void run(const sm_sgs *s, int bw, int bh, int a, int b, moments *mo)
 {
     memset(mo, 0, sizeof *mo);
-    float out[NC * NR];
+    float *out = malloc(NC * NR * (size_t)NREAL * sizeof *out);
+    if (bw == NC && bh == NR)
+        assert_int_equal(sm_sgs_realizations(s, NREAL, out), SM_OK);
+    else
+        blocked(s, NREAL, bw, bh, out);
     for (int r = 0; r < NREAL; r++) {
-        if (bw == NC && bh == NR)
-            assert_int_equal(sm_sgs_realization(s, r, out), SM_OK);
-        else
-            blocked(s, r, bw, bh, out);
-        for (int k = 0; k < NC * NR; k++)
-            mo->sum[k] += out[k], mo->sq[k] += (double)out[k] * out[k];
-        mo->cross += (double)out[a] * out[b];
+        for (int k = 0; k < NC * NR; k++) {
+            double v = out[k * NREAL + r];
+            mo->sum[k] += v, mo->sq[k] += v * v;
+        }
+        mo->cross += (double)out[a * NREAL + r] * out[b * NREAL + r];
     }
+    free(out);
 }
 
 /* One block over the grid: plain SGS. */
@@ -182,25 +189,32 @@ static void test_blocks_match_simple_kriging(void **state)
     sm_kdtree_free(&tree);
 }
 
-/* A realization is a function of (seed, r) alone, whichever blocks it is
- * computed in when the lattice is the whole grid; others differ. */
+/* Realization r is a function of (seed, r) alone: the same in a run of 5
+ * realizations as in one of 7, and its lattice the same in any blocking;
+ * other realizations and seeds differ. */
 static void test_reproducible(void **state)
 {
     (void)state;
     sm_kdtree tree;
     assert_int_equal(sm_kdtree_build(&tree, 3, dx, dy), 0);
     sm_sgs s = on_grid(&tree, 8, 40, 2, 7);
-    float one[NC * NR], two[NC * NR], other[NC * NR];
-    assert_int_equal(sm_sgs_realization(&s, 5, one), SM_OK);
-    assert_int_equal(sm_sgs_realization(&s, 6, other), SM_OK);
-    assert_int_equal(sm_sgs_realization(&s, 5, two), SM_OK);
-    assert_memory_equal(one, two, sizeof one);
-    assert_memory_not_equal(one, other, sizeof one);
-    float b[NC * NR];
-    blocked(&s, 5, 3, 2, b);
-    for (int k = 0; k < NC * NR; k++) /* the lattice is common to any blocking */
-        if ((k % NC) % 2 == 0 && (k / NC) % 2 == 0)
-            assert_memory_equal(&b[k], &one[k], sizeof b[k]);
+    float five[NC * NR * 5], seven[NC * NR * 7], b[NC * NR * 7];
+    assert_int_equal(sm_sgs_realizations(&s, 5, five), SM_OK);
+    assert_int_equal(sm_sgs_realizations(&s, 7, seven), SM_OK);
+    blocked(&s, 7, 3, 2, b);
+    int differ = 0;
+    for (int k = 0; k < NC * NR; k++) {
+        assert_memory_equal(&five[k * 5], &seven[k * 7], 5 * sizeof *five);
+        differ += five[k * 5 + 3] != five[k * 5 + 4];
+        if ((k % NC) % 2 == 0 && (k / NC) % 2 == 0) /* the lattice */
+            assert_memory_equal(&b[k * 7], &seven[k * 7], 7 * sizeof *b);
+    }
+    assert_int_equal(differ, NC * NR);
+    sm_sgs_free(&s);
+    s.seed = 8;
+    assert_int_equal(sm_sgs_init(&s), SM_OK);
+    assert_int_equal(sm_sgs_realizations(&s, 5, b), SM_OK);
+    assert_memory_not_equal(b, five, sizeof five);
     sm_sgs_free(&s);
     s.nmax = 300;
     assert_int_equal(sm_sgs_init(&s), SM_EDATA);
