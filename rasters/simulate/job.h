@@ -26,6 +26,7 @@ typedef struct {
     const char *name;
     int nreal;
     sm_points pts;   /* the values */
+    double flat;     /* NAN unless every value is equal: then every realization is it */
     double *weights; /* declustering weights, NULL: none */
     double *scores;  /* the values' normal scores */
     sm_nscore ns;

@@ -1,5 +1,6 @@
 #include "simulate/reduce.h"
 #include "core/error.h"
+#include "grid/mask.h"
 #include "grid/window.h"
 
 #include <math.h>
@@ -76,9 +77,26 @@ static int by_value(const void *a, const void *b)
     return (p > q) - (p < q);
 }
 
+/* Flat data: every realization of every cell in the study area is the value. */
+static void realize_flat(const sm_sim_job *j, scratch_t *s, int x0, int y0, int w, int h)
+{
+    const sm_mask *mask = j->ctx->grid->mask;
+    for (int row = 0; row < h; row++)
+        for (int col = 0; col < w; col++) {
+            int in = !mask || sm_mask_has(mask, x0 + col, y0 + row);
+            float *v = s->vals + ((size_t)row * (size_t)w + (size_t)col) * (size_t)j->nreal;
+            for (int r = 0; r < j->nreal; r++)
+                v[r] = in ? (float)j->flat : NAN;
+        }
+}
+
 /* Every realization of the tile, back-transformed. */
 static int realize(const sm_sim_job *j, scratch_t *s, int x0, int y0, int w, int h)
 {
+    if (!isnan(j->flat)) {
+        realize_flat(j, s, x0, y0, w, h);
+        return SM_OK;
+    }
     int rc = sm_sgs_block(&j->sgs, s->work, j->coarse, j->nreal, x0, y0, w, h, s->vals);
     size_t n = (size_t)w * (size_t)h * (size_t)j->nreal;
     for (size_t i = 0; rc == SM_OK && i < n; i++)

@@ -158,9 +158,23 @@ static int model(sm_sim_job *j, sm_simulate_result *res)
     return rc;
 }
 
+/* Every value equal: no distribution to transform and no variogram, but
+ * no doubt either. gstat stops there; every realization is the value. */
+static int flat(sm_sim_job *j, sm_simulate_result *res)
+{
+    for (int i = 1; i < j->pts.n; i++)
+        if (j->pts.z[i] != j->pts.z[0])
+            return 0;
+    j->flat = res->zmin = res->zmax = j->pts.z[0];
+    return 1;
+}
+
 int sm_sim_scores(sm_sim_job *j, sm_simulate_result *res)
 {
+    j->flat = NAN;
     int rc = load(j, res);
+    if (rc == SM_OK && flat(j, res))
+        return SM_OK;
     if (rc == SM_OK)
         rc = decluster(j);
     if (rc == SM_OK)

@@ -199,6 +199,11 @@ static void job_free(sm_sim_job *j)
 
 static void log_result(const sm_sim_job *j, const sm_simulate_result *r)
 {
+    if (!isnan(j->flat)) {
+        sm_log(SM_LOG_WARN, "simulate: %s: every sample is %g: so is every realization", j->name,
+               j->flat);
+        return;
+    }
     const sm_vgm *m = &r->vg.model;
     char model[256];
     int used = snprintf(model, sizeof model, "%g Nug", m->part[0].psill);
@@ -225,7 +230,7 @@ static int simulate_one(const sm_stage_ctx *ctx, const char *name, sm_simulate_r
                     .nreal = ctx->cfg->simulation.realizations};
     res->name = name;
     int rc = prepare(&j, res);
-    if (rc == SM_OK)
+    if (rc == SM_OK && isnan(j.flat))
         rc = simulate_lattices(&j);
     if (rc == SM_OK)
         rc = render(&j);

@@ -109,7 +109,9 @@ int sm_sim_write_json(const sm_sim_job *j, sm_simulate_result *res)
     json_object_object_add(o, "unit", json_object_new_string(sm_config_unit(j->cfg, j->name)));
     json_object_object_add(o, "samples", json_object_new_int(j->pts.n));
     json_object_object_add(o, "method", method_json(j, res));
-    json_object_object_add(o, "normal_scores", scores_json(j, res));
+    json_object_object_add(o, "all_values_equal", json_object_new_boolean(!isnan(j->flat)));
+    json_object_object_add(o, "normal_scores",
+                           isnan(j->flat) ? scores_json(j, res) : json_object_new_null());
     json_object_object_add(o, "cells", json_object_new_int64(j->cells));
     json_object_object_add(o, "cell_area_m2",
                            json_object_new_double(j->ctx->grid->res * j->ctx->grid->res));

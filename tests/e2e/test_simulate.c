@@ -166,6 +166,43 @@ static void test_bad_settings(void **state)
     expect_error("sim-nb", "simulation: {neighbours: {max: 300}}\n", 78, "neighbours");
 }
 
+/* Every sample equal: gstat's normal scores and variogram have nothing to
+ * work on; soilmap's realizations are all that value, said in a warning. */
+static void test_flat_data(void **state)
+{
+    (void)state;
+    char csv[2048] = "id,x,y,v\n", yaml[2048];
+    for (int i = 0; i < 12; i++)
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "s%d,%d,%d,2.5\n", i,
+                 50 + 83 * i % 900, 70 + 157 * i % 900);
+    snprintf(yaml, sizeof yaml,
+             "project: flat\noutput: o\ncrs: EPSG:32633\n"
+             "grid: {resolution: 100, extent: [0, 0, 1000, 1000]}\n"
+             "samples: {path: %s, crs: EPSG:32633, x: x, y: y, id: id,\n"
+             "  contaminants: {v: {column: v, unit: mg/kg}}}\n"
+             "interpolation: {method: kriging, cross_validation: none}\n"
+             "simulation: {realizations: 20}\n",
+             sm_test_write("flat.csv", csv));
+    int rc = sm_test_run_config("sim-flat", yaml, err, sizeof err);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    const char *files[] = {"simulation/v_etype.tif", "simulation/v_q05.tif", "simulation/v_q95.tif"};
+    for (int f = 0; f < 3; f++) {
+        sm_test_raster r;
+        read_band("sim-flat", files[f], &r);
+        for (int i = 0; i < r.w * r.h; i++)
+            assert_true(r.v[i] == 2.5);
+        free(r.v);
+    }
+    json_object *j = json_object_from_file(sm_test_out_file("sim-flat", "simulation/v.json"));
+    assert_true(json_object_get_boolean(sm_test_json(j, "all_values_equal")));
+    assert_int_equal(json_object_get_int64(sm_test_json(j, "cells")), 100);
+    json_object_put(j);
+    char *log = sm_test_slurp(sm_test_tmp("cli.stderr"));
+    assert_non_null(strstr(log, "every sample is 2.5: so is every realization"));
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_etype_follows_kriging),
         cmocka_unit_test(test_threads_give_same_bytes),
         cmocka_unit_test(test_bad_settings),
+        cmocka_unit_test(test_flat_data),
     };
     return cmocka_run_group_tests(tests, sm_test_setup_gdal, NULL);
 }
