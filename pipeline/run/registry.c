@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const sm_stage *const stages[] = {
-    &sm_stage_ingest,    &sm_stage_interpolate, &sm_stage_classify, &sm_stage_simulate,
-    &sm_stage_hotspots,  &sm_stage_remediate,   &sm_stage_screen,   &sm_stage_publish,
+    &sm_stage_ingest,   &sm_stage_interpolate, &sm_stage_classify, &sm_stage_hotspots,
+    &sm_stage_simulate, &sm_stage_remediate,   &sm_stage_screen,   &sm_stage_publish,
     NULL,
 };
 enum { N_STAGES = sizeof stages / sizeof stages[0] - 1 };

@@ -2,7 +2,8 @@
  * samples and their normal scores, the SGS set-up, the lattices of every
  * realization, the guideline values, and the areas counted per
  * realization. simulate.c owns it; scores.c fills the scores, reduce.c
- * reduces the realizations tile by tile, summary.c writes <c>.json. */
+ * reduces the realizations tile by tile, zones.c sums them per hotspot,
+ * summary.c writes <c>.json. */
 #ifndef SM_SIM_JOB_H
 #define SM_SIM_JOB_H
 
@@ -14,6 +15,8 @@
 #include "grid/points.h"
 #include "guideline/thresholds.h"
 #include "stage/stage.h"
+
+typedef struct sm_sim_zones sm_sim_zones; /* zones.h */
 
 /* The rasters every contaminant gets (etype, q05, q95), before one per tier. */
 enum { SM_SIM_FIXED_BANDS = 3 };
@@ -44,6 +47,9 @@ typedef struct {
      * class k - 1: area[(r * ntiers + t) * (nclasses + 1) + k] */
     long *area;
     long cells; /* cells simulated */
+    /* the run's hotspots, and their sums over cells per realization */
+    sm_sim_zones *zones;
+    int hotspot_tier; /* the tier that makes a hotspot */
 } sm_sim_job;
 
 #endif

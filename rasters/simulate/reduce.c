@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "grid/mask.h"
 #include "grid/window.h"
+#include "simulate/zones.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@ typedef struct {
     double *sorted;  /* one cell's, sorted */
     sm_window lu, ph; /* ph unused with a constant pH */
     long *area;      /* this thread's counts, added to the job's at the end */
+    sm_sim_zones *zones; /* this thread's sums per hotspot, likewise */
     long cells;
     int rc;
 } scratch_t;
@@ -33,7 +35,9 @@ void *sm_sim_scratch_new(void *ctx)
     s->vals = malloc(cells * (size_t)j->nreal * sizeof *s->vals);
     s->sorted = malloc((size_t)j->nreal * sizeof *s->sorted);
     s->area = calloc(area_size(j), sizeof *s->area);
-    if (!s->work || !s->vals || !s->sorted || !s->area)
+    if (j->zones && j->zones->n)
+        s->zones = sm_sim_zones_partial(j->zones, j->nreal);
+    if (!s->work || !s->vals || !s->sorted || !s->area || (j->zones && j->zones->n && !s->zones))
         s->rc = sm_error_set(SM_EINTERNAL, "simulation: out of memory for a thread's tile");
     if (s->rc == SM_OK && j->ntiers)
         s->rc = sm_window_open(&s->lu, j->landuse, j->tile);
@@ -55,10 +59,13 @@ void sm_sim_scratch_free(void *ctx, void *scratch)
             for (size_t i = 0; i < n; i++)
                 j->area[i] += s->area[i];
             j->cells += s->cells;
+            if (s->zones)
+                sm_sim_zones_add(j->zones, s->zones, j->nreal);
         }
     }
     sm_window_close(&s->lu), sm_window_close(&s->ph);
     sm_sgs_work_free(s->work);
+    sm_sim_zones_free(s->zones), free(s->zones);
     free(s->vals), free(s->sorted), free(s->area), free(s);
 }
 
@@ -141,6 +148,24 @@ static void reduce_cell(const sm_sim_job *j, scratch_t *s, const float *v, doubl
         exceedance(j, s, v, lu, ph, out, plane);
 }
 
+typedef struct {
+    const sm_sim_job *j;
+    const scratch_t *s;
+} cell_ctx;
+
+/* The guideline value of the hotspot tier at tile cell c (NAN: none). */
+static double hotspot_value(const void *ctx, long c)
+{
+    const cell_ctx *k = ctx;
+    const sm_sim_job *j = k->j;
+    double lu = k->s->lu.ds ? k->s->lu.buf[c] : NAN;
+    if (isnan(lu) || lu < 1 || j->hotspot_tier < 1 || j->hotspot_tier > j->ntiers)
+        return NAN;
+    const double *tv =
+        sm_guideline_values(&j->gl, (int)lu - 1, k->s->ph.ds ? k->s->ph.buf[c] : j->ph_value);
+    return tv ? tv[j->hotspot_tier - 1] : NAN;
+}
+
 int sm_sim_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane)
 {
     const sm_sim_job *j = ctx;
@@ -166,5 +191,8 @@ int sm_sim_tile(void *ctx, void *scratch, int x0, int y0, int w, int h, double *
         reduce_cell(j, s, v, s->lu.ds ? s->lu.buf[c] : NAN, s->ph.ds ? s->ph.buf[c] : j->ph_value,
                     out + c, plane);
     }
+    cell_ctx k = {j, s};
+    if (s->zones)
+        sm_sim_zones_accumulate(j, j->zones, s->zones, x0, y0, w, h, s->vals, hotspot_value, &k);
     return SM_OK;
 }

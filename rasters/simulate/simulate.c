@@ -11,6 +11,7 @@
 #include "simulate/reduce.h"
 #include "simulate/scores.h"
 #include "simulate/summary.h"
+#include "simulate/zones.h"
 #include "stage/products.h"
 
 #include <math.h>
@@ -66,7 +67,10 @@ static int load_guideline(sm_sim_job *j)
         sm_product_member(j->ph, PATH, cfg, SM_PRODUCT_CLASS, "ph");
     j->ph_value = src == SM_PH_VALUE ? cfg->thresholds.ph_value : NAN;
     j->nclasses = cfg->thresholds.n_classes;
-    return SM_OK;
+    j->hotspot_tier = cfg->hotspots.tier;
+    j->zones = calloc(1, sizeof *j->zones);
+    return j->zones ? sm_sim_zones_load(j, j->zones)
+                    : sm_error_set(SM_EINTERNAL, "simulation: out of memory");
 }
 
 /* ---- the lattice of every realization ---- */
@@ -194,6 +198,7 @@ static void job_free(sm_sim_job *j)
     sm_points_free(&j->pts);
     if (j->has_gl)
         sm_guideline_free(&j->gl);
+    sm_sim_zones_free(j->zones), free(j->zones);
     sm_thresholds_free(&j->table);
 }
 

@@ -1,8 +1,10 @@
 /* The simulate stage's descriptor. It reads ingest's samples and
  * classify's land use and pH, covered by their keys. */
 #include "simulate/stage_simulate.h"
+#include "core/error.h"
 #include "core/jsonfile.h"
 #include "simulate/simulate.h"
+#include "stage/products.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -39,6 +41,13 @@ static int run(const sm_stage_ctx *ctx, json_object *rec)
     return rc;
 }
 
+/* Each hotspot of hotspots.gpkg gets its odds (fields <c>_p_mean_above,
+ * <c>_ucl95, <c>_area_p10_ha ...). */
+static int modifies(const sm_config *cfg, sm_paths *paths)
+{
+    return cfg->hotspots.present ? sm_products_add(paths, cfg, SM_PRODUCT_HOTSPOTS) : SM_OK;
+}
+
 const sm_stage sm_stage_simulate = {
     .name = "simulate",
     .needs_grid = 1,
@@ -56,9 +65,13 @@ const sm_stage sm_stage_simulate = {
             "  <c>_p<k>.tif           the share of realizations above guideline tier k\n"
             "  <c>.json               per tier, the area above it across realizations (mean,\n"
             "                         P5, P10, P50, P90, P95), in all and per land use\n"
+            "and, for each hotspot of hotspots.gpkg, the probability that its mean exceeds the\n"
+            "guideline (<c>_p_mean_above), the 95th percentile of its mean over realizations\n"
+            "(<c>_ucl95) and the P10, P50 and P90 of its area above it (<c>_area_p10_ha ...).\n"
             "Needs interpolate (and classify, for the tiers). See docs/simulation.md.\n",
     .enabled = enabled,
     .skip_note = "no 'simulation' section in the config",
     .outputs = sm_simulate_outputs,
+    .modifies = modifies,
     .run = run,
 };

@@ -1,6 +1,8 @@
 #include "simulate/summary.h"
+#include "core/error.h"
 #include "core/jsonfile.h"
 #include "simulate/reduce.h"
+#include "simulate/zones.h"
 #include "stage/products.h"
 
 #include <json-c/json.h>
@@ -116,8 +118,10 @@ int sm_sim_write_json(const sm_sim_job *j, sm_simulate_result *res)
     json_object_object_add(o, "cell_area_m2",
                            json_object_new_double(j->ctx->grid->res * j->ctx->grid->res));
     json_object_object_add(o, "tiers", tiers_json(j, res));
+    int rc = sm_sim_zones_write(j, j->zones, o);
     sm_product_member(path, sizeof path, j->cfg, SM_PRODUCT_SIMULATION, "%s.json", j->name);
-    int rc = sm_json_write(o, path);
+    if (rc == SM_OK)
+        rc = sm_json_write(o, path);
     json_object_put(o);
     return rc;
 }

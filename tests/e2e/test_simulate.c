@@ -1,10 +1,13 @@
 /* End to end: the simulate stage (issue 15) on Meuse zinc, on a 200 m grid
  * with the Dutch target and intervention values: its rasters agree with
  * one another and with its area figures, follow the kriged surface, are
- * the same bytes on 1 and 2 threads, and bad settings get one clear line. */
+ * the same bytes on 1 and 2 threads, each hotspot gets its odds, and bad
+ * settings get one clear line. */
 #include "testutil.h"
 
+#include <gdal.h>
 #include <json-c/json.h>
+#include <ogr_api.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,8 @@ static const char *config(const char *simulation)
              "  variogram: {model: Sph}\n  cross_validation: none\n"
              "  per: {cd: {method: idw}}\n"
              "landuse: {default: floodplain}\n"
-             "thresholds: {table: %s, classes: {floodplain: all}}\n%s",
+             "thresholds: {table: %s, classes: {floodplain: all}}\n"
+             "hotspots: {basis: prediction, tier: 2, min_area_ha: 1}\n%s",
              sm_test_src("data/meuse/meuse.csv"),
              sm_test_src("configs/thresholds/netherlands.csv"), simulation);
     return yaml;
@@ -203,11 +207,57 @@ static void test_flat_data(void **state)
     free(log);
 }
 
+/* Each hotspot gets its odds: fields on the polygon that agree with
+ * simulation/zn.json; the area percentiles are ordered and within the
+ * hotspot, the probability is a share of 40 realizations, and the UCL95 of
+ * the mean is not below the mean of the realizations' means. */
+static void test_hotspot_odds(void **state)
+{
+    (void)state;
+    json_object *j = json_object_from_file(sm_test_out_file("sim", "simulation/zn.json"));
+    json_object *hs = sm_test_json(j, "hotspots");
+    size_t n = json_object_array_length(hs);
+    assert_true(n > 0);
+    double cell_ha = json_object_get_double(sm_test_json(j, "cell_area_m2")) / 1e4;
+    GDALDatasetH ds = GDALOpenEx(sm_test_out_file("sim", "hotspots.gpkg"), GDAL_OF_VECTOR, NULL,
+                                 NULL, NULL);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "hotspots");
+    assert_int_equal(OGR_L_GetFeatureCount(l, TRUE), (long)n);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        long id = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "id"));
+        json_object *h = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (json_object_get_int64(sm_test_json(json_object_array_get_idx(hs, i), "id")) == id)
+                h = json_object_array_get_idx(hs, i);
+        assert_non_null(h);
+        double area = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "area_ha"));
+        double cells = (double)json_object_get_int64(sm_test_json(h, "cells"));
+        double p = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "zn_p_mean_above"));
+        double a10 = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "zn_area_p10_ha")),
+               a50 = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "zn_area_p50_ha")),
+               a90 = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "zn_area_p90_ha"));
+        double ucl = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "zn_ucl95"));
+        print_message("hotspot %ld: %.2f ha, P(mean above) %.3f, area P10 %.2f P50 %.2f P90 "
+                      "%.2f ha, UCL95 %.1f mg/kg\n",
+                      id, area, p, a10, a50, a90, ucl);
+        assert_true(fabs(cells * cell_ha - area) < 1e-6 * area); /* the polygon's own cells */
+        assert_true(p >= 0 && p <= 1 && fabs(p * NREAL - round(p * NREAL)) < 1e-9);
+        assert_true(0 <= a10 && a10 <= a50 && a50 <= a90 && a90 <= area + 1e-9);
+        assert_true(ucl >= json_object_get_double(sm_test_json(h, "mean")));
+        assert_true(fabs(p - json_object_get_double(sm_test_json(h, "p_mean_above"))) < 1e-12);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    json_object_put(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rasters_and_areas_agree),
         cmocka_unit_test(test_etype_follows_kriging),
+        cmocka_unit_test(test_hotspot_odds),
         cmocka_unit_test(test_threads_give_same_bytes),
         cmocka_unit_test(test_bad_settings),
         cmocka_unit_test(test_flat_data),
