@@ -21,7 +21,9 @@ double sm_sgs_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
     h = mix(h ^ a);
     h = mix(h ^ (b * 0xd1b54a32d192ed03ULL));
     h = mix(h ^ (c * 0x8cb92ba72f3d8dd7ULL));
-    return ((double)(h >> 11) + 0.5) * 0x1.0p-53; /* in (0, 1), never 0 */
+    /* in (0, 1]: never 0; exactly 1 once in 2^53 draws, where 2^53 - 0.5
+     * rounds up (callers that index with it clamp) */
+    return ((double)(h >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /* The streams: the third key of every number drawn, so that no two uses
@@ -189,18 +191,22 @@ static int cholesky(double *A, double *inv, int m)
 static double simple_kriging(const sm_sgs *s, system_t *k, double x0, double y0, long col0,
                              long row0)
 {
-    int m = k->m;
-    for (int jitter = 0; jitter < 2; jitter++) {
+    /* two points at one place make C singular: a tiny nugget, growing until
+     * it factors; should none do, the node is drawn unconditioned */
+    static const double jitter[] = {0, 1e-9, 1e-6, 1e-3};
+    int m = k->m, ok = 0;
+    for (int t = 0; t < 4 && !ok; t++) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j <= i; j++)
                 k->C[i * m + j] = cov(s, k->x[i], k->y[i], k->col[i], k->row[i], k->x[j], k->y[j],
                                       k->col[j], k->row[j]);
-            k->C[i * m + i] += jitter * 1e-9 * s->sill; /* two points at one place */
+            k->C[i * m + i] += jitter[t] * s->sill;
             k->c0[i] = cov(s, x0, y0, col0, row0, k->x[i], k->y[i], k->col[i], k->row[i]);
         }
-        if (cholesky(k->C, k->inv, m) == 0)
-            break;
+        ok = cholesky(k->C, k->inv, m) == 0;
     }
+    if (!ok)
+        k->m = m = 0;
     /* L y = c0 (y in w), variance = sill - y . y, then L' w = y */
     double var = s->sill;
     for (int i = 0; i < m; i++) {
@@ -315,11 +321,16 @@ int sm_sgs_init(sm_sgs *s)
                             SM_SGS_MAXNB);
     if (!(s->radius > 0) || !(s->res > 0) || s->ncols < 1 || s->nrows < 1 || s->spacing < 1)
         return sm_error_set(SM_EDATA, "simulation: no grid or no search radius");
+    if (!(sm_vgm_sill(&s->model) > 0) || !isfinite(sm_vgm_sill(&s->model)))
+        return sm_error_set(SM_EDATA, "simulation: the normal scores' variogram has no sill (%g)",
+                            sm_vgm_sill(&s->model));
     long S = s->spacing, side = s->ncols > s->nrows ? s->ncols : s->nrows;
     s->ccols = (s->ncols + S - 1) / S, s->crows = (s->nrows + S - 1) / S;
     long cside = s->ccols > s->crows ? s->ccols : s->crows;
-    /* A disc of S (k + 1) cells holds at least k^2 >= nmax lattice nodes, so
-     * a fine node's nmax nearest simulated nodes are always within it. */
+    /* Inside the grid, with every lattice node active, a disc of S (k + 1)
+     * cells holds at least k^2 >= nmax lattice nodes, so a fine node's nmax
+     * nearest simulated nodes are within it. Near the edges and outside a
+     * mask it may hold fewer: the node then conditions on what it finds. */
     double k = ceil(sqrt((double)s->nmax));
     s->reach = (long)fmin(fmin(ceil(s->radius / s->res), (double)(S * (k + 1))), (double)side);
     /* The lattice's search is capped, to keep the offsets in memory. */
@@ -353,6 +364,8 @@ static void random_path(uint64_t seed, long n, long *path)
     for (long i = 0; i < n - 1; i++) {
         double u = sm_sgs_uniform(seed, ALL, (uint64_t)i, PATH_COARSE);
         long j = i + (long)(u * (double)(n - i));
+        if (j >= n) /* u == 1 */
+            j = n - 1;
         long t = path[i];
         path[i] = path[j], path[j] = t;
     }

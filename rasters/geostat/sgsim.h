@@ -87,8 +87,8 @@ int sm_sgs_block(const sm_sgs *s, sm_sgs_work *work, const float *coarse, int nr
  * (tests). */
 int sm_sgs_realizations(const sm_sgs *s, int nreal, float *out);
 
-/* The generator: a uniform number in (0, 1) from (seed, a, b, c); exposed
- * for tests. */
+/* The generator: a uniform number in (0, 1] from (seed, a, b, c) (1 once
+ * in 2^53); exposed for tests. */
 double sm_sgs_uniform(uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
 
 #endif

@@ -161,12 +161,16 @@ static int prepare(sm_sim_job *j, sm_simulate_result *res)
     int nmax = sc->nmax > 0                             ? sc->nmax
                : j->ic->nmax > 0 && j->ic->nmax <= 256 ? j->ic->nmax
                                                          : 32;
+    /* flat data is never simulated: its set-up only sizes the tiles */
+    sm_vgm model = res->vg.model;
+    if (!isnan(j->flat))
+        model = (sm_vgm){.n = 1, .part = {{.type = SM_VGM_NUG, .psill = 1, .anis_ratio = 1}}};
     j->sgs = (sm_sgs){.n = j->pts.n,
                       .x = j->pts.x,
                       .y = j->pts.y,
                       .z = j->scores,
                       .tree = &j->tree,
-                      .model = res->vg.model,
+                      .model = model,
                       .nmax = nmax,
                       .radius = !isnan(sc->maxdist) ? sc->maxdist : j->ic->maxdist,
                       .ncols = g->ncols,
@@ -196,8 +200,7 @@ static void job_free(sm_sim_job *j)
     sm_nscore_free(&j->ns);
     sm_kdtree_free(&j->tree);
     sm_points_free(&j->pts);
-    if (j->has_gl)
-        sm_guideline_free(&j->gl);
+    sm_guideline_free(&j->gl); /* zeroed, or filled even when it failed */
     sm_sim_zones_free(j->zones), free(j->zones);
     sm_thresholds_free(&j->table);
 }
@@ -283,13 +286,12 @@ static int tiers_of(const sm_config *cfg, const char *name)
     if (!cfg->thresholds.present)
         return 0;
     sm_threshold_table t;
-    sm_guideline g;
+    sm_guideline g = {0};
     int n = 0;
     if (sm_guideline_load_table(cfg, NULL, &t) == SM_OK &&
-        sm_guideline_for(cfg, &t, name, &g) == SM_OK) {
+        sm_guideline_for(cfg, &t, name, &g) == SM_OK)
         n = g.ntiers;
-        sm_guideline_free(&g);
-    }
+    sm_guideline_free(&g);
     sm_thresholds_free(&t);
     sm_error_clear();
     return n;

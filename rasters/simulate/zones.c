@@ -70,7 +70,8 @@ static int read_zones(const sm_sim_job *j, OGRLayerH l, sm_sim_zones *z)
         rc = add_cells(j->ctx->grid, f, z->n++, &all, &n, &cap);
         OGR_F_Destroy(f);
     }
-    qsort(all, (size_t)n, sizeof *all, by_cell);
+    if (n) /* no hotspot kept: no cells, and qsort takes no NULL */
+        qsort(all, (size_t)n, sizeof *all, by_cell);
     z->ncells = n;
     z->cell = malloc(((size_t)n + 1) * sizeof *z->cell);
     z->zone = malloc(((size_t)n + 1) * sizeof *z->zone);
@@ -207,6 +208,10 @@ static void result_of(const sm_sim_job *j, const sm_sim_zones *z, int h, double 
                       zone_result *out)
 {
     int R = j->nreal;
+    if (z->cells[h] == 0) { /* a polygon with no cell centre in the grid */
+        *out = (zone_result){NAN, NAN, NAN, {NAN, NAN, NAN}};
+        return;
+    }
     const sm_fixed *sum = z->sum + (size_t)h * (size_t)R, *ratio = z->ratio + (size_t)h * (size_t)R;
     const long *above = z->above + (size_t)h * (size_t)R;
     double cell_ha = j->ctx->grid->res * j->ctx->grid->res / 1e4;

@@ -27,6 +27,7 @@ static const char *config(const char *simulation)
              "interpolation:\n"
              "  method: kriging\n  transform: log\n  neighbours: {max: 20}\n"
              "  variogram: {model: Sph}\n  cross_validation: none\n"
+             "  tile_size: 16   # 2 x 2 tiles: threads share the work\n"
              "  per: {cd: {method: idw}}\n"
              "landuse: {default: floodplain}\n"
              "thresholds: {table: %s, classes: {floodplain: all}}\n"
@@ -131,20 +132,28 @@ static void test_etype_follows_kriging(void **state)
 }
 
 /* Realizations are keyed by seed, realization and cell: the same files
- * for 1 and 2 threads. */
+ * for 1 and 2 threads, over 4 tiles that the threads share (and zn.json:
+ * the areas and the hotspots' sums, merged from the threads). */
 static void test_threads_give_same_bytes(void **state)
 {
     (void)state;
     static const char *const files[] = {"zn_etype.tif", "zn_q05.tif", "zn_p1.tif", "zn.json"};
     char args[1024], a[512], b[512];
-    snprintf(args, sizeof args, "run -q --force --threads 1 -o %s %s", sm_test_tmp("out-sim1"),
-             sm_test_tmp("sim.yaml"));
-    assert_int_equal(sm_test_cli(args, err, sizeof err), 0);
+    for (int t = 1; t <= 2; t++) {
+        snprintf(a, sizeof a, "out-sim-t%d", t);
+        snprintf(args, sizeof args, "run -q --force --threads %d -o %s %s", t, sm_test_tmp(a),
+                 sm_test_tmp("sim.yaml"));
+        assert_int_equal(sm_test_cli(args, err, sizeof err), 0);
+    }
+    json_object *j = json_object_from_file(sm_test_out_file("sim-t1", "simulation/zn.json"));
+    assert_int_equal(json_object_get_int(sm_test_json(j, "method.tile_cells")), 16);
+    json_object_put(j);
     for (int i = 0; i < 4; i++) {
-        snprintf(a, sizeof a, "simulation/%s", files[i]);
-        snprintf(b, sizeof b, "%s", sm_test_out_file("sim", a));
-        char cmd[1200];
-        snprintf(cmd, sizeof cmd, "cmp -s %s %s", sm_test_out_file("sim1", a), b);
+        char f[64], cmd[1200];
+        snprintf(f, sizeof f, "simulation/%s", files[i]);
+        snprintf(a, sizeof a, "%s", sm_test_out_file("sim-t1", f));
+        snprintf(b, sizeof b, "%s", sm_test_out_file("sim-t2", f));
+        snprintf(cmd, sizeof cmd, "cmp -s %s %s", a, b);
         assert_int_equal(system(cmd), 0);
     }
 }
