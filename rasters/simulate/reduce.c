@@ -84,6 +84,8 @@ static int by_value(const void *a, const void *b)
     return (p > q) - (p < q);
 }
 
+void sm_sim_sort(double *v, int n) { qsort(v, (size_t)n, sizeof *v, by_value); }
+
 /* Flat data: every realization of every cell in the study area is the value. */
 static void realize_flat(const sm_sim_job *j, scratch_t *s, int x0, int y0, int w, int h)
 {
@@ -140,7 +142,7 @@ static void reduce_cell(const sm_sim_job *j, scratch_t *s, const float *v, doubl
     double sum = 0;
     for (int r = 0; r < j->nreal; r++)
         sum += v[r], s->sorted[r] = v[r];
-    qsort(s->sorted, (size_t)j->nreal, sizeof *s->sorted, by_value);
+    sm_sim_sort(s->sorted, j->nreal);
     out[0] = sum / j->nreal;
     out[plane] = sm_sim_quantile(s->sorted, j->nreal, 0.05);
     out[2 * plane] = sm_sim_quantile(s->sorted, j->nreal, 0.95);

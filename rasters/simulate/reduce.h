@@ -13,6 +13,8 @@ void *sm_sim_scratch_new(void *job);
 void sm_sim_scratch_free(void *job, void *scratch);
 int sm_sim_tile(void *job, void *scratch, int x0, int y0, int w, int h, double *out, size_t plane);
 
+/* Sorts n values ascending, for sm_sim_quantile. */
+void sm_sim_sort(double *v, int n);
 /* The p-quantile of n sorted values, interpolated as R's type 7. */
 double sm_sim_quantile(const double *sorted, int n, double p);
 

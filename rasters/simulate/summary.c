@@ -11,12 +11,6 @@
 
 static const char *const tail_names[] = {"linear", "power", "hyperbolic"};
 
-static int by_value(const void *a, const void *b)
-{
-    double p = *(const double *)a, q = *(const double *)b;
-    return (p > q) - (p < q);
-}
-
 /* The distribution of an area over the realizations: its mean and the
  * percentiles an agency quotes (R's type 7 quantiles). */
 static json_object *distribution(double *a, int n, double *mean)
@@ -26,7 +20,7 @@ static json_object *distribution(double *a, int n, double *mean)
     double sum = 0;
     for (int i = 0; i < n; i++)
         sum += a[i];
-    qsort(a, (size_t)n, sizeof *a, by_value);
+    sm_sim_sort(a, n);
     json_object *o = json_object_new_object();
     *mean = sum / n;
     json_object_object_add(o, "mean", json_object_new_double(*mean));

@@ -198,12 +198,6 @@ typedef struct {
     double p_mean_above, ucl95, mean, area_ha[3]; /* area: P10, P50, P90 */
 } zone_result;
 
-static int by_value(const void *a, const void *b)
-{
-    double p = *(const double *)a, q = *(const double *)b;
-    return (p > q) - (p < q);
-}
-
 static void result_of(const sm_sim_job *j, const sm_sim_zones *z, int h, double *buf,
                       zone_result *out)
 {
@@ -222,12 +216,12 @@ static void result_of(const sm_sim_job *j, const sm_sim_zones *z, int h, double 
         out->mean += buf[r] / R;
         over += z->judged[h] && (double)ratio[r] / ONE / (double)z->judged[h] > 1;
     }
-    qsort(buf, (size_t)R, sizeof *buf, by_value);
+    sm_sim_sort(buf, R);
     out->ucl95 = sm_sim_quantile(buf, R, 0.95);
     out->p_mean_above = z->judged[h] ? (double)over / R : NAN;
     for (int r = 0; r < R; r++)
         buf[r] = (double)above[r] * cell_ha;
-    qsort(buf, (size_t)R, sizeof *buf, by_value);
+    sm_sim_sort(buf, R);
     const double p[] = {0.10, 0.50, 0.90};
     for (int k = 0; k < 3; k++)
         out->area_ha[k] = z->judged[h] ? sm_sim_quantile(buf, R, p[k]) : NAN;
